@@ -1,0 +1,175 @@
+/**
+ * The Application routes each command to a controller by its `key` and collects what the
+ * controllers answer. It knows nothing of bytes or sockets.
+ *
+ * @module
+ */
+import { type Command, deliver, type Index, type Result } from "./types.ts";
+import { type Logger, silentLogger } from "./logger.ts";
+
+/** What a controller is told besides the command itself. */
+export interface CommandContext<S> {
+  /** The connection that sent the command. */
+  readonly index: Index;
+  /** The storage every controller of the application shares. */
+  readonly storage: S;
+}
+
+/** A value now, or later. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Game logic for a set of keys. Every method returns the deliveries to send; hooks are
+ * optional.
+ *
+ * @example
+ * ```ts
+ * import { type Controller, deliver } from "../../mod.ts";
+ * const echo: Controller<null> = {
+ *   handleCommand: (command, { index }) => deliver([index], { ...command, success: true }),
+ * };
+ * ```
+ */
+export interface Controller<S> {
+  /** Handles one command. Throw a {@linkcode CommandError} to answer the sender with an error. */
+  handleCommand(command: Command, context: CommandContext<S>): MaybePromise<Result>;
+  /** Runs once when a connection is accepted. */
+  onConnect?(context: CommandContext<S>): MaybePromise<Result>;
+  /** Runs exactly once when a connection leaves, whatever the reason. */
+  onDisconnect?(context: CommandContext<S>): MaybePromise<Result>;
+}
+
+/**
+ * An error meant for the client: its message is sent to the sender as `{"error": message}`.
+ * Any other error thrown by a controller is logged and answered with `"internal error"`, so
+ * server internals never reach a client.
+ */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandError";
+  }
+}
+
+/** Options of {@linkcode Application}. */
+export interface ApplicationOptions<S> {
+  /** The storage shared by all controllers. */
+  storage: S;
+  /** Controllers by the `key` of the commands they handle. */
+  controllers?: Iterable<readonly [string, Controller<S>]> | Record<string, Controller<S>>;
+  /** Handles commands whose key has no controller of its own. */
+  defaultController?: Controller<S>;
+  logger?: Logger;
+}
+
+/**
+ * Routes commands by key and runs the connection hooks of every controller.
+ *
+ * @example
+ * ```ts
+ * import { Application, deliver } from "../../mod.ts";
+ * const app = new Application({
+ *   storage: new Map<string, number>(),
+ *   defaultController: {
+ *     handleCommand(command, { index, storage }) {
+ *       storage.set(String(command.key), 1);
+ *       return deliver([index], { ...command, success: true });
+ *     },
+ *   },
+ * });
+ * const result = await app.handleCommands(1, [{ code: "set", key: "a" }]);
+ * // result is [[[1], [{ code: "set", key: "a", success: true }]]]
+ * ```
+ */
+export class Application<S> {
+  readonly storage: S;
+  readonly #controllers: Map<string, Controller<S>>;
+  readonly #defaultController: Controller<S> | undefined;
+  readonly #logger: Logger;
+
+  constructor(options: ApplicationOptions<S>) {
+    this.storage = options.storage;
+    const controllers = options.controllers ?? [];
+    this.#controllers = new Map(
+      Symbol.iterator in controllers
+        ? controllers as Iterable<readonly [string, Controller<S>]>
+        : Object.entries(controllers),
+    );
+    this.#defaultController = options.defaultController;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /** The controller for a key: its own, else the default. */
+  controllerFor(key: unknown): Controller<S> | undefined {
+    return (typeof key === "string" ? this.#controllers.get(key) : undefined) ??
+      this.#defaultController;
+  }
+
+  /**
+   * Handles a batch of commands from one connection, in order. A command that fails answers
+   * its sender with an error carrying the command's `code` and `key`; the rest still run.
+   */
+  async handleCommands(index: Index, commands: readonly Command[]): Promise<Result> {
+    const result: Result = [];
+    for (const command of commands) {
+      const controller = this.controllerFor(command.key);
+      try {
+        if (!controller) throw new CommandError("no controller for this key");
+        result.push(...await controller.handleCommand(command, this.#context(index)));
+      } catch (error) {
+        result.push(...this.#errorReply(index, command, error));
+      }
+    }
+    return result;
+  }
+
+  /** Runs every controller's `onConnect`. */
+  onConnect(index: Index): Promise<Result> {
+    return this.#runHook(index, "onConnect");
+  }
+
+  /** Runs every controller's `onDisconnect`; one that throws does not stop the others. */
+  onDisconnect(index: Index): Promise<Result> {
+    return this.#runHook(index, "onDisconnect");
+  }
+
+  async #runHook(index: Index, hook: "onConnect" | "onDisconnect"): Promise<Result> {
+    const result: Result = [];
+    for (const controller of this.#distinctControllers()) {
+      try {
+        result.push(...await controller[hook]?.(this.#context(index)) ?? []);
+      } catch (error) {
+        this.#logger.error(`${hook} failed`, { index, reason: describe(error) });
+      }
+    }
+    return result;
+  }
+
+  #distinctControllers(): Set<Controller<S>> {
+    const all = new Set<Controller<S>>();
+    if (this.#defaultController) all.add(this.#defaultController);
+    for (const controller of this.#controllers.values()) all.add(controller);
+    return all;
+  }
+
+  #context(index: Index): CommandContext<S> {
+    return { index, storage: this.storage };
+  }
+
+  #errorReply(index: Index, command: Command, error: unknown): Result {
+    const reply: Command = { error: "internal error" };
+    if (error instanceof CommandError) {
+      reply.error = error.message;
+    } else {
+      this.#logger.error("controller failed", { index, reason: describe(error) });
+    }
+    for (const field of ["code", "command", "key"]) {
+      if (Object.hasOwn(command, field)) reply[field] = command[field];
+    }
+    return deliver([index], reply);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

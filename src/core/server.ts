@@ -1,0 +1,205 @@
+/**
+ * The server core: accepts connections from any transport, decodes what they send, runs the
+ * application and sends its results. It does no IO itself: everything goes through the
+ * {@linkcode Connection} interface.
+ *
+ * @module
+ */
+import type { Application } from "./application.ts";
+import type { Connection, ConnectionEvents } from "./connection.ts";
+import { type Logger, silentLogger } from "./logger.ts";
+import { Registry, type Registered } from "./registry.ts";
+import { sendResult, type SendTarget } from "./send.ts";
+import type { Index, Result } from "./types.ts";
+import { JsonParser } from "../parser/json_parser.ts";
+import type { Parser } from "../parser/parser.ts";
+
+/** What legacy Flash clients expect in answer to `<policy-file-request/>`. */
+export const FLASH_POLICY =
+  '<cross-domain-policy><allow-access-from domain="*" to-ports="*"/></cross-domain-policy>';
+
+/** The send path's signature, replaceable for tests that plant faults in it. */
+export type SendPath = (result: Result, target: SendTarget) => Promise<void>;
+
+/** Options of {@linkcode Server}. */
+export interface ServerOptions<S> {
+  application: Application<S>;
+  /** Default: a {@linkcode JsonParser} with its default limits. */
+  parser?: Parser;
+  logger?: Logger;
+  /** The answer to a Flash policy request, or null to treat it as a bad message. */
+  flashPolicy?: string | null;
+  /** Default: {@linkcode sendResult}. */
+  send?: SendPath;
+}
+
+interface Live extends Registered {
+  /** This connection's events, handled one after another. */
+  inbound: Promise<void>;
+  /** Set once: the disconnect in progress or done. */
+  leaving?: Promise<void>;
+}
+
+/**
+ * Runs an {@linkcode Application} for connections of any transport.
+ *
+ * Every state change happens in one turn at a time (a hook, or one message's commands), and
+ * each turn's result is written before the next turn starts, so what clients see follows the
+ * order of the state. Drains are awaited outside the turn.
+ *
+ * @example
+ * ```ts
+ * import { Application, deliver, Server } from "../../mod.ts";
+ * const application = new Application({
+ *   storage: null,
+ *   defaultController: { handleCommand: (c, { index }) => deliver([index], c) },
+ * });
+ * const server = new Server({ application });
+ * const out: Uint8Array[] = [];
+ * const events = server.accept({
+ *   write: (bytes) => void out.push(bytes),
+ *   drain: async () => {},
+ *   close: async () => {},
+ * });
+ * await events.data(new TextEncoder().encode('{"code":"ping"}\0'));
+ * // out holds the bytes of '[{"code":"ping"}]\0'
+ * ```
+ */
+export class Server<S> {
+  readonly application: Application<S>;
+  readonly parser: Parser;
+  readonly registry: Registry = new Registry();
+  readonly #logger: Logger;
+  readonly #flashPolicy: Uint8Array | null;
+  readonly #send: SendPath;
+  readonly #target: SendTarget;
+  #turn: Promise<unknown> = Promise.resolve();
+  #accepting = true;
+
+  constructor(options: ServerOptions<S>) {
+    this.application = options.application;
+    this.parser = options.parser ?? new JsonParser();
+    this.#logger = options.logger ?? silentLogger;
+    const policy = options.flashPolicy === undefined ? FLASH_POLICY : options.flashPolicy;
+    this.#flashPolicy = policy === null ? null : new TextEncoder().encode(policy + "\0");
+    this.#send = options.send ?? sendResult;
+    this.#target = {
+      connectionOf: (index) => this.registry.get(index)?.connection,
+      serialize: (commands) => this.parser.serialize(commands),
+      fail: (index, error) => this.#fail(index, error),
+    };
+  }
+
+  /** Whether new connections are still taken. */
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  /**
+   * Registers a new connection, runs the application's onConnect for it, and returns the
+   * events its transport must report. Throws once the server is shutting down.
+   */
+  accept(connection: Connection): ConnectionEvents {
+    if (!this.#accepting) throw new Error("server is shutting down");
+    const entry: Live = {
+      ...this.registry.add(connection, this.parser.createDecoder()),
+      inbound: Promise.resolve(),
+    };
+    const { index } = entry;
+    this.#logger.info("connect", { index });
+    entry.inbound = this.#handle(() => this.application.onConnect(index));
+    const then = (step: () => Promise<void>) => (entry.inbound = entry.inbound.then(step));
+    return {
+      index,
+      data: (bytes) => then(() => this.#receive(entry, bytes)),
+      end: () => then(() => this.#disconnect(entry, "end")),
+      error: (error) => this.#disconnect(entry, "error", error),
+    };
+  }
+
+  /**
+   * Sends a result produced outside of a command (a timer, an admin action), in a turn of
+   * its own. Resolves when the recipients have drained.
+   */
+  send(produce: () => Result | Promise<Result>): Promise<void> {
+    return this.#handle(produce);
+  }
+
+  /** Closes one connection from the server's side; its onDisconnect runs once. */
+  disconnect(index: Index, reason = "closed by server"): Promise<void> {
+    const entry = this.registry.get(index) as Live | undefined;
+    return entry ? this.#disconnect(entry, reason) : Promise.resolve();
+  }
+
+  /**
+   * Stops taking connections, disconnects every connection (running its onDisconnect and
+   * flushing what it was sent) and resolves when all are closed.
+   */
+  async shutdown(): Promise<void> {
+    this.#accepting = false;
+    const indexes = this.registry.indexes();
+    await Promise.all(indexes.map((index) => this.disconnect(index, "shutdown")));
+    await this.#turn;
+  }
+
+  async #receive(entry: Live, bytes: Uint8Array): Promise<void> {
+    for (const message of entry.decoder.decode(bytes)) {
+      if (entry.leaving) return;
+      if (message.kind === "commands") {
+        await this.#handle(() => this.application.handleCommands(entry.index, message.commands));
+      } else if (message.kind === "policy-request" && this.#flashPolicy) {
+        await this.#answerPolicy(entry, this.#flashPolicy);
+      } else {
+        const reason = message.kind === "error" ? message.message : "message is not valid JSON";
+        this.#logger.warn("bad message", { index: entry.index, reason });
+        await this.#handle(() => [[[entry.index], [{ error: reason }]]]);
+        if (message.kind === "error" && message.fatal) {
+          await this.#disconnect(entry, "message too large");
+        }
+      }
+    }
+  }
+
+  async #answerPolicy(entry: Live, policy: Uint8Array): Promise<void> {
+    try {
+      entry.connection.write(policy);
+      await entry.connection.drain();
+    } catch (error) {
+      this.#logger.warn("policy answer failed", { index: entry.index, reason: String(error) });
+    }
+    await this.#disconnect(entry, "policy answered");
+  }
+
+  /**
+   * Runs `produce` in its own turn and writes its result there; then awaits the drains
+   * outside the turn, so a slow reader holds back no other turn. Never rejects.
+   */
+  #handle(produce: () => Result | Promise<Result>): Promise<void> {
+    const turn = this.#turn.then(async () => ({
+      drained: this.#send(await produce(), this.#target),
+    }));
+    this.#turn = turn.catch(() => {});
+    return turn.then(({ drained }) => drained, (error) => {
+      this.#logger.error("turn failed", { reason: String(error) });
+    });
+  }
+
+  #fail(index: Index, error: unknown): void {
+    const entry = this.registry.get(index) as Live | undefined;
+    if (entry) void this.#disconnect(entry, "write failed", error);
+  }
+
+  #disconnect(entry: Live, reason: string, error?: unknown): Promise<void> {
+    if (entry.leaving) return entry.leaving;
+    const { index } = entry;
+    this.registry.delete(index);
+    const fields = { index, reason, error: error === undefined ? undefined : String(error) };
+    if (error === undefined) this.#logger.info("disconnect", fields);
+    else this.#logger.warn("disconnect", fields);
+    const closed = entry.connection.close();
+    const hooked = this.#handle(() => this.application.onDisconnect(index));
+    entry.leaving = Promise.all([closed, hooked]).then(() => {});
+    return entry.leaving;
+  }
+}
+

@@ -1,0 +1,88 @@
+/**
+ * In-memory clients for unit tests of the core and of controllers: each client is a
+ * Connection whose written bytes are decoded with the real parser.
+ */
+import {
+  type Application,
+  type Command,
+  type ConnectionEvents,
+  JsonParser,
+  Server,
+  type ServerOptions,
+} from "../../mod.ts";
+
+const encoder = new TextEncoder();
+
+/** One in-memory client: what it sent goes through the real server core. */
+export class TestClient {
+  /** Every message received, decoded, in order. */
+  readonly messages: Command[][] = [];
+  /** Every chunk written to this client, raw. */
+  readonly chunks: Uint8Array[] = [];
+  closed = false;
+  events!: ConnectionEvents;
+  readonly #decoder = new JsonParser().createDecoder();
+
+  /** The connection side the server writes to. */
+  readonly connection = {
+    write: (bytes: Uint8Array) => {
+      if (this.closed) throw new Error("write after close");
+      this.chunks.push(bytes);
+      for (const message of this.#decoder.decode(bytes)) {
+        if (message.kind !== "commands") throw new Error(`client got ${message.kind}`);
+        this.messages.push(message.commands);
+      }
+    },
+    drain: () => Promise.resolve(),
+    close: () => {
+      this.closed = true;
+      return Promise.resolve();
+    },
+  };
+
+  get index(): number {
+    return this.events.index;
+  }
+
+  /** Sends raw text (add the zero bytes yourself). */
+  sendText(text: string): Promise<void> {
+    return this.events.data(encoder.encode(text));
+  }
+
+  /** Sends one message: a command or an array of commands. */
+  send(message: Command | Command[]): Promise<void> {
+    return this.sendText(JSON.stringify(message) + "\0");
+  }
+
+  /** Messages received since the last call. */
+  take(): Command[][] {
+    return this.messages.splice(0);
+  }
+
+  /** All commands received since the last call, flattened. */
+  takeCommands(): Command[] {
+    return this.take().flat();
+  }
+}
+
+/** A server core over in-memory clients. */
+export class Harness<S> {
+  readonly server: Server<S>;
+
+  constructor(application: Application<S>, options: Partial<ServerOptions<S>> = {}) {
+    this.server = new Server({ application, ...options });
+  }
+
+  /** Connects a new client and waits for its onConnect result to be sent. */
+  async connect(): Promise<TestClient> {
+    const client = new TestClient();
+    client.events = this.server.accept(client.connection);
+    await this.settle();
+    return client;
+  }
+
+  /** Waits until every queued turn has run. */
+  async settle(): Promise<void> {
+    await this.server.send(() => []);
+  }
+}
