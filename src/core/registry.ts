@@ -14,6 +14,7 @@ export interface Registered {
   readonly decoder: Decoder;
 }
 
+
 /**
  * Gives each connection the next index (1, 2, 3, ...; never reused) and finds it again.
  *
@@ -22,23 +23,25 @@ export interface Registered {
  * import { JsonParser, Registry } from "../../mod.ts";
  * const registry = new Registry();
  * const connection = { write() {}, drain: async () => {}, close: async () => {} };
- * const entry = registry.add(connection, new JsonParser().createDecoder());
+ * const decoder = new JsonParser().createDecoder();
+ * const entry = registry.add((index) => ({ index, connection, decoder }));
  * registry.get(entry.index) === entry; // true
  * ```
  */
-export class Registry {
-  readonly #byIndex = new Map<Index, Registered>();
+export class Registry<E extends Registered = Registered> {
+  readonly #byIndex = new Map<Index, E>();
   #lastIndex = 0;
 
-  /** Registers a connection under the next index. */
-  add(connection: Connection, decoder: Decoder): Registered {
-    const entry = { index: ++this.#lastIndex, connection, decoder };
+  /** Registers the entry that `create` makes for the next index. */
+  add(create: (index: Index) => E): E {
+    const entry = create(++this.#lastIndex);
+    if (entry.index !== this.#lastIndex) throw new Error("entry must keep the index it was given");
     this.#byIndex.set(entry.index, entry);
     return entry;
   }
 
   /** The live entry for an index, if any. */
-  get(index: Index): Registered | undefined {
+  get(index: Index): E | undefined {
     return this.#byIndex.get(index);
   }
 

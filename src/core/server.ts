@@ -33,7 +33,8 @@ export interface ServerOptions<S> {
   send?: SendPath;
 }
 
-interface Live extends Registered {
+/** A connection as the server tracks it. */
+export interface Live extends Registered {
   /** This connection's events, handled one after another. */
   inbound: Promise<void>;
   /** Set once: the disconnect in progress or done. */
@@ -68,7 +69,7 @@ interface Live extends Registered {
 export class Server<S> {
   readonly application: Application<S>;
   readonly parser: Parser;
-  readonly registry: Registry = new Registry();
+  readonly registry: Registry<Live> = new Registry();
   readonly #logger: Logger;
   readonly #flashPolicy: Uint8Array | null;
   readonly #send: SendPath;
@@ -101,10 +102,13 @@ export class Server<S> {
    */
   accept(connection: Connection): ConnectionEvents {
     if (!this.#accepting) throw new Error("server is shutting down");
-    const entry: Live = {
-      ...this.registry.add(connection, this.parser.createDecoder()),
+    const decoder = this.parser.createDecoder();
+    const entry = this.registry.add((index) => ({
+      index,
+      connection,
+      decoder,
       inbound: Promise.resolve(),
-    };
+    }));
     const { index } = entry;
     this.#logger.info("connect", { index });
     entry.inbound = this.#handle(() => this.application.onConnect(index));
@@ -127,7 +131,7 @@ export class Server<S> {
 
   /** Closes one connection from the server's side; its onDisconnect runs once. */
   disconnect(index: Index, reason = "closed by server"): Promise<void> {
-    const entry = this.registry.get(index) as Live | undefined;
+    const entry = this.registry.get(index);
     return entry ? this.#disconnect(entry, reason) : Promise.resolve();
   }
 
@@ -185,7 +189,7 @@ export class Server<S> {
   }
 
   #fail(index: Index, error: unknown): void {
-    const entry = this.registry.get(index) as Live | undefined;
+    const entry = this.registry.get(index);
     if (entry) void this.#disconnect(entry, "write failed", error);
   }
 

@@ -6,6 +6,7 @@ import {
   type Application,
   type Command,
   type ConnectionEvents,
+  type Decoded,
   JsonParser,
   Server,
   type ServerOptions,
@@ -17,25 +18,41 @@ const encoder = new TextEncoder();
 export class TestClient {
   /** Every message received, decoded, in order. */
   readonly messages: Command[][] = [];
+  /** What the client could not decode as commands (there should be none). */
+  readonly malformed: Decoded[] = [];
   /** Every chunk written to this client, raw. */
   readonly chunks: Uint8Array[] = [];
   closed = false;
+  /** How many times the server closed this connection. */
+  closeCount = 0;
+  /** Log of the server's calls on this connection, for order checks: "write" | "drain". */
+  readonly calls: string[] = [];
+  /** Fault injection: when set, the next writes throw it. */
+  writeError: Error | undefined;
+  /** Fault injection: what drain() returns. */
+  drain: () => Promise<void> = () => Promise.resolve();
   events!: ConnectionEvents;
   readonly #decoder = new JsonParser().createDecoder();
 
   /** The connection side the server writes to. */
   readonly connection = {
     write: (bytes: Uint8Array) => {
+      this.calls.push("write");
+      if (this.writeError) throw this.writeError;
       if (this.closed) throw new Error("write after close");
       this.chunks.push(bytes);
       for (const message of this.#decoder.decode(bytes)) {
-        if (message.kind !== "commands") throw new Error(`client got ${message.kind}`);
-        this.messages.push(message.commands);
+        if (message.kind === "commands") this.messages.push(message.commands);
+        else this.malformed.push(message);
       }
     },
-    drain: () => Promise.resolve(),
+    drain: () => {
+      this.calls.push("drain");
+      return this.drain();
+    },
     close: () => {
       this.closed = true;
+      this.closeCount++;
       return Promise.resolve();
     },
   };

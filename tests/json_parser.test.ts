@@ -1,0 +1,151 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { type Decoded, JsonParser } from "../mod.ts";
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+/** Feeds the chunks to one decoder and returns everything it produced. */
+function decodeAll(chunks: Uint8Array[], parser = new JsonParser()): Decoded[] {
+  const decoder = parser.createDecoder();
+  return chunks.flatMap((chunk) => decoder.decode(chunk));
+}
+
+function commands(...messages: unknown[]): Decoded[] {
+  return messages.map((message) => ({
+    kind: "commands",
+    commands: Array.isArray(message) ? message : [message],
+  } as Decoded));
+}
+
+const notJson: Decoded = { kind: "error", message: "message is not valid JSON", fatal: false };
+
+// Several messages, arrays, and characters of 2, 3 and 4 bytes in UTF-8.
+const stream = encode(
+  '{"code":"get","key":"é"}\0' +
+    '[{"code":"save","key":"日本","state":[1,2]},{"code":"load","key":"b"}]\0' +
+    '{"code":"set","key":"🎲","state":{"x":"ü"}}\0',
+);
+const expected = commands(
+  { code: "get", key: "é" },
+  [{ code: "save", key: "日本", state: [1, 2] }, { code: "load", key: "b" }],
+  { code: "set", key: "🎲", state: { x: "ü" } },
+);
+
+test("a stream split at any one byte decodes to the same messages", () => {
+  for (let at = 0; at <= stream.length; at++) {
+    const result = decodeAll([stream.subarray(0, at), stream.subarray(at)]);
+    assert.deepEqual(result, expected, `split at byte ${at}`);
+  }
+});
+
+test("a stream split at any two bytes decodes to the same messages", () => {
+  for (let first = 0; first <= stream.length; first++) {
+    for (let second = first; second <= stream.length; second++) {
+      const chunks = [
+        stream.subarray(0, first),
+        stream.subarray(first, second),
+        stream.subarray(second),
+      ];
+      assert.deepEqual(decodeAll(chunks), expected, `split at ${first} and ${second}`);
+    }
+  }
+});
+
+test("a stream fed one byte at a time decodes to the same messages", () => {
+  const bytes = [...stream].map((byte) => Uint8Array.of(byte));
+  assert.deepEqual(decodeAll(bytes), expected);
+});
+
+test("the unfinished tail survives the caller reusing its read buffer", () => {
+  const decoder = new JsonParser().createDecoder();
+  const buffer = encode('{"code":"get"');
+  assert.deepEqual(decoder.decode(buffer), []);
+  assert.equal(decoder.bufferedBytes, buffer.length);
+  buffer.fill(0x20);
+  assert.deepEqual(decoder.decode(encode(',"key":"a"}\0')), commands({ code: "get", key: "a" }));
+  assert.equal(decoder.bufferedBytes, 0);
+});
+
+test("a bad message yields one error and the messages around it still decode", () => {
+  const result = decodeAll([encode('{"code":"a"}\0{"code":\0[{"code":"b"}]\0')]);
+  assert.deepEqual(result, [...commands({ code: "a" }), notJson, ...commands([{ code: "b" }])]);
+});
+
+test("messages that are not objects or arrays of objects are errors", () => {
+  const shape = {
+    kind: "error",
+    message: "a message must be a command object or an array of command objects",
+    fatal: false,
+  };
+  for (const text of ["42", '"get"', "null", "true", "[1]", '[{"a":1},2]', "[null]", "[[]]"]) {
+    assert.deepEqual(decodeAll([encode(text + "\0")]), [shape], text);
+  }
+  assert.deepEqual(decodeAll([encode("[]\0")]), commands([]), "an empty batch is no commands");
+});
+
+test("empty and blank frames are errors, not crashes", () => {
+  assert.deepEqual(decodeAll([encode("\0 \0")]), [notJson, notJson]);
+});
+
+test("invalid UTF-8 is an error for that message alone", () => {
+  const bad = Uint8Array.of(0x7b, 0xff, 0xfe, 0x7d, 0);
+  const result = decodeAll([bad, encode('{"ok":1}\0')]);
+  assert.deepEqual(result, [
+    { kind: "error", message: "message is not valid UTF-8", fatal: false },
+    ...commands({ ok: 1 }),
+  ]);
+});
+
+test("a message of exactly the size limit decodes; one byte more is fatal", () => {
+  const parser = new JsonParser({ maxMessageBytes: 32 });
+  const fits = `{"pad":"${"x".repeat(32 - 10)}"}`;
+  assert.equal(encode(fits).length, 32);
+  assert.deepEqual(decodeAll([encode(fits + "\0")], parser), commands({ pad: "x".repeat(22) }));
+
+  const over = `{"pad":"${"x".repeat(23)}"}`;
+  const result = decodeAll([encode('{"a":1}\0' + over + '\0{"b":2}\0')], parser);
+  assert.deepEqual(result, [
+    ...commands({ a: 1 }),
+    { kind: "error", message: "message is larger than 32 bytes", fatal: true },
+  ], "nothing after the fatal error");
+});
+
+test("the unparsed tail never grows past the limit, however the bytes arrive", () => {
+  const parser = new JsonParser({ maxMessageBytes: 100 });
+  const decoder = parser.createDecoder();
+  let errors = 0;
+  for (let read = 0; read < 50; read++) {
+    for (const message of decoder.decode(encode("x".repeat(7)))) {
+      assert.equal(message.kind, "error");
+      errors++;
+    }
+    assert.ok(decoder.bufferedBytes <= 100, `tail ${decoder.bufferedBytes} after read ${read}`);
+  }
+  assert.equal(errors, 1, "one fatal error, then silence");
+  assert.equal(decoder.bufferedBytes, 0, "the tail is dropped at the fatal error");
+  assert.deepEqual(decoder.decode(encode('{"a":1}\0')), [], "a failed decoder decodes nothing");
+});
+
+test("the default size limit is 64 KiB", () => {
+  const parser = new JsonParser();
+  assert.equal(parser.maxMessageBytes, 65536);
+  const big = `{"s":"${"y".repeat(65536 - 8)}"}`;
+  assert.equal(decodeAll([encode(big + "\0")], parser)[0].kind, "commands");
+  const bigger = `{"s":"${"y".repeat(65536 - 7)}"}`;
+  assert.equal(decodeAll([encode(bigger + "\0")], parser)[0].kind, "error");
+});
+
+test("the Flash policy request is recognised as such", () => {
+  assert.deepEqual(decodeAll([encode("<policy-file-request/>\0")]), [{ kind: "policy-request" }]);
+});
+
+test("serialize writes one JSON array of commands and a zero byte, in UTF-8", () => {
+  const bytes = new JsonParser().serialize([{ code: "get", key: "é", success: true }]);
+  assert.deepEqual(bytes, encode('[{"code":"get","key":"é","success":true}]\0'));
+  const decoded = decodeAll([bytes]);
+  assert.deepEqual(decoded, commands([{ code: "get", key: "é", success: true }]));
+});
+
+test("a size limit that is not positive is refused", () => {
+  assert.throws(() => new JsonParser({ maxMessageBytes: 0 }), RangeError);
+});
