@@ -6,6 +6,8 @@
  * @module
  */
 import type { Application } from "./application.ts";
+import type { Clock } from "./clock.ts";
+import { InternalCommands } from "./internal_commands.ts";
 import type { Connection, ConnectionEvents } from "./connection.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { Registry, type Registered } from "./registry.ts";
@@ -31,6 +33,10 @@ export interface ServerOptions<S> {
   flashPolicy?: string | null;
   /** Default: {@linkcode sendResult}. */
   send?: SendPath;
+  /** The time source for timed commands; without one, timed commands are refused. */
+  clock?: Clock;
+  /** How deep internal commands may nest (an internal command producing another). Default 8. */
+  maxInternalDepth?: number;
 }
 
 /** A connection as the server tracks it. */
@@ -74,6 +80,7 @@ export class Server<S> {
   readonly #flashPolicy: Uint8Array | null;
   readonly #send: SendPath;
   readonly #target: SendTarget;
+  readonly #internal: InternalCommands<S>;
   #turn: Promise<unknown> = Promise.resolve();
   #accepting = true;
 
@@ -84,6 +91,13 @@ export class Server<S> {
     const policy = options.flashPolicy === undefined ? FLASH_POLICY : options.flashPolicy;
     this.#flashPolicy = policy === null ? null : new TextEncoder().encode(policy + "\0");
     this.#send = options.send ?? sendResult;
+    this.#internal = new InternalCommands({
+      application: this.application,
+      logger: this.#logger,
+      clock: options.clock,
+      maxDepth: options.maxInternalDepth ?? 8,
+      runLater: (produce) => void this.#handle(produce),
+    });
     this.#target = {
       connectionOf: (index) => this.registry.get(index)?.connection,
       serialize: (commands) => this.parser.serialize(commands),
@@ -141,6 +155,7 @@ export class Server<S> {
    */
   async shutdown(): Promise<void> {
     this.#accepting = false;
+    this.#internal.clear();
     const indexes = this.registry.indexes();
     await Promise.all(indexes.map((index) => this.disconnect(index, "shutdown")));
     await this.#turn;
@@ -180,7 +195,7 @@ export class Server<S> {
    */
   #handle(produce: () => Result | Promise<Result>): Promise<void> {
     const turn = this.#turn.then(async () => ({
-      drained: this.#send(await produce(), this.#target),
+      drained: this.#send(await this.#internal.resolve(await produce()), this.#target),
     }));
     this.#turn = turn.catch(() => {});
     return turn.then(({ drained }) => drained, (error) => {

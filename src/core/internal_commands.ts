@@ -1,0 +1,137 @@
+/**
+ * How the server handles deliveries addressed to nobody: internal commands run at once (their
+ * results take their place), timed ones wait in a {@linkcode Scheduler}.
+ *
+ * @module
+ */
+import type { Application } from "./application.ts";
+import type { Clock } from "./clock.ts";
+import { SERVER_INDEX, timerRequestOf } from "./internal.ts";
+import type { Logger } from "./logger.ts";
+import { Scheduler } from "./scheduler.ts";
+import type { Command, Result } from "./types.ts";
+
+/** Options of {@linkcode InternalCommands}. */
+export interface InternalCommandsOptions<S> {
+  application: Application<S>;
+  logger: Logger;
+  /** Without a clock, timed commands are refused (and logged). */
+  clock?: Clock;
+  /** How deep internal commands may nest. */
+  maxDepth: number;
+  /** Runs a timed command's handling in a turn of the server's own. */
+  runLater: (produce: () => Promise<Result>) => void;
+}
+
+/**
+ * Resolves the internal commands of a result, each exactly once, within a depth bound.
+ *
+ * @example
+ * ```ts
+ * import { Application, deliver, internal, InternalCommands, silentLogger } from "../../mod.ts";
+ * const application = new Application({
+ *   storage: null,
+ *   defaultController: { handleCommand: (command) => deliver([1], { ...command, done: true }) },
+ * });
+ * const internals = new InternalCommands({
+ *   application, logger: silentLogger, maxDepth: 8, runLater: () => {},
+ * });
+ * await internals.resolve([internal({ code: "deal" })]);
+ * // [[[1], [{ code: "deal", done: true }]]]
+ * ```
+ */
+export class InternalCommands<S> {
+  readonly #options: InternalCommandsOptions<S>;
+  readonly #scheduler: Scheduler | undefined;
+
+  constructor(options: InternalCommandsOptions<S>) {
+    this.#options = options;
+    this.#scheduler = options.clock && new Scheduler(options.clock);
+  }
+
+  /** How many timed commands are waiting. */
+  get pending(): number {
+    return this.#scheduler?.size ?? 0;
+  }
+
+  /** The result with every internal command replaced by what handling it produced. */
+  resolve(result: Result): Promise<Result> {
+    return this.#resolve(result, 0);
+  }
+
+  /** Cancels every timed command (at shutdown). */
+  clear(): void {
+    this.#scheduler?.clear();
+  }
+
+  async #resolve(result: Result, depth: number): Promise<Result> {
+    if (result.every(([indexes]) => indexes.length > 0)) return result;
+    const outgoing: Result = [];
+    for (const delivery of result) {
+      const [indexes, commands] = delivery;
+      if (indexes.length > 0) {
+        outgoing.push(delivery);
+        continue;
+      }
+      for (const command of commands) {
+        if (depth >= this.#options.maxDepth) {
+          this.#options.logger.error("internal command nested too deep", {
+            depth,
+            code: text(command.code),
+          });
+        } else if (!this.#scheduled(command)) {
+          outgoing.push(...await this.#resolve(await this.#handle([command]), depth + 1));
+        }
+      }
+    }
+    return outgoing;
+  }
+
+  /** Handles commands as the server; replies to the server itself are logged, not sent. */
+  async #handle(commands: Command[]): Promise<Result> {
+    const result = await this.#options.application.handleCommands(SERVER_INDEX, commands);
+    for (const [indexes, replies] of result) {
+      if (!indexes.includes(SERVER_INDEX)) continue;
+      for (const { error, code } of replies) {
+        if (error === undefined) continue;
+        this.#options.logger.warn("internal command failed", {
+          reason: text(error),
+          code: text(code),
+        });
+      }
+    }
+    return result;
+  }
+
+  /** Queues a timed command (or cancels a timer); false for a command to run now. */
+  #scheduled(command: Command): boolean {
+    try {
+      const request = timerRequestOf(command);
+      if (!request) return false;
+      const scheduler = this.#scheduler;
+      if (!scheduler) throw new RangeError("timed commands need a clock");
+      if (request.kind === "cancel") {
+        scheduler.cancel(request.id);
+        return true;
+      }
+      const { when, periodMs, id } = request;
+      const commands = [request.command];
+      scheduler.add({
+        id,
+        periodMs,
+        at: "at" in when ? when.at : scheduler.now() + when.afterMs,
+        run: () => this.#options.runLater(() => this.#handle(commands)),
+      });
+    } catch (error) {
+      this.#options.logger.error("timed command refused", {
+        reason: String(error),
+        code: text(command.code),
+      });
+    }
+    return true;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
