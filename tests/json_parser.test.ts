@@ -149,3 +149,43 @@ test("serialize writes one JSON array of commands and a zero byte, in UTF-8", ()
 test("a size limit that is not positive is refused", () => {
   assert.throws(() => new JsonParser({ maxMessageBytes: 0 }), RangeError);
 });
+
+test("nesting is bounded: a command at the depth limit decodes, one level more is an error", () => {
+  const parser = new JsonParser({ maxDepth: 4 });
+  const nested = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
+  // The command is level 1, so its state may hold 3 more levels.
+  const fits = `{"code":"save","state":${nested(3)}}`;
+  assert.equal(decodeAll([encode(fits + "\0")], parser)[0].kind, "commands");
+  const deep = `{"code":"save","state":${nested(4)}}`;
+  assert.deepEqual(decodeAll([encode(deep + '\0{"ok":1}\0')], parser), [
+    { kind: "error", message: "a command is nested deeper than 4 levels", fatal: false },
+    ...commands({ ok: 1 }),
+  ]);
+});
+
+test("a deeply nested message within the size limit is an error, not a stack overflow", () => {
+  const deep = `{"s":${"[".repeat(30_000)}${"]".repeat(30_000)}}`;
+  const [result] = decodeAll([encode(deep + "\0")]);
+  assert.equal(result.kind, "error");
+});
+
+test("numbers JSON.parse turns into Infinity are refused", () => {
+  for (const text of ['{"v":1e400}', '{"v":-1e999}', '[{"v":[1,2,1e309]}]']) {
+    assert.deepEqual(decodeAll([encode(text + "\0")]), [
+      { kind: "error", message: "a number is out of range", fatal: false },
+    ], text);
+  }
+  assert.deepEqual(decodeAll([encode('{"v":1e300}\0')]), commands({ v: 1e300 }));
+});
+
+test("a __proto__ key is refused at any depth; constructor and prototype are plain data", () => {
+  for (const text of ['{"__proto__":{"polluted":1}}', '{"state":{"a":[{"__proto__":1}]}}']) {
+    assert.deepEqual(decodeAll([encode(text + "\0")]), [
+      { kind: "error", message: 'the key "__proto__" is not allowed', fatal: false },
+    ], text);
+  }
+  const [result] = decodeAll([encode('{"constructor":{"prototype":{"polluted":1}}}\0')]);
+  assert.equal(result.kind, "commands");
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, "polluted"), false);
+});

@@ -10,10 +10,15 @@ import type { Decoded, Decoder, Parser } from "./parser.ts";
 export interface JsonParserOptions {
   /** Largest message, in bytes, without its zero byte. Larger is a fatal error. Default 64 KiB. */
   maxMessageBytes?: number;
+  /** Deepest nesting of objects and arrays in a command, the command itself being 1. Default 32. */
+  maxDepth?: number;
 }
 
 /** The default message size limit: 64 KiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** The default nesting limit of a command. */
+export const DEFAULT_MAX_DEPTH = 32;
 
 const POLICY_REQUEST = "<policy-file-request/>";
 const textEncoder = new TextEncoder();
@@ -33,14 +38,17 @@ const textEncoder = new TextEncoder();
  */
 export class JsonParser implements Parser {
   readonly maxMessageBytes: number;
+  readonly maxDepth: number;
 
   constructor(options: JsonParserOptions = {}) {
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     if (!(this.maxMessageBytes > 0)) throw new RangeError("maxMessageBytes must be positive");
+    if (!(this.maxDepth >= 1)) throw new RangeError("maxDepth must be at least 1");
   }
 
   createDecoder(): Decoder {
-    return new JsonDecoder(this.maxMessageBytes);
+    return new JsonDecoder(this.maxMessageBytes, this.maxDepth);
   }
 
   serialize(commands: readonly Command[]): Uint8Array {
@@ -55,7 +63,7 @@ class JsonDecoder implements Decoder {
   // One per decoder: a fatal TextDecoder keeps no state between whole-frame calls.
   readonly #text = new TextDecoder("utf-8", { fatal: true });
 
-  constructor(readonly maxMessageBytes: number) {}
+  constructor(readonly maxMessageBytes: number, readonly maxDepth: number) {}
 
   get bufferedBytes(): number {
     return this.#pendingBytes;
@@ -122,10 +130,42 @@ class JsonDecoder implements Decoder {
     } catch {
       return badMessage("message is not valid JSON");
     }
-    if (isCommand(value)) return { kind: "commands", commands: [value] };
-    if (Array.isArray(value) && value.every(isCommand)) return { kind: "commands", commands: value };
-    return badMessage("a message must be a command object or an array of command objects");
+    const commands = isCommand(value) ? [value] : value;
+    if (!Array.isArray(commands) || !commands.every(isCommand)) {
+      return badMessage("a message must be a command object or an array of command objects");
+    }
+    for (const command of commands) {
+      const problem = problemIn(command, 1, this.maxDepth);
+      if (problem) return badMessage(problem);
+    }
+    return { kind: "commands", commands };
   }
+}
+
+/**
+ * What makes a parsed value unfit to be handled, if anything: nesting past the limit (so no
+ * handler recurses without bound), a number JSON.parse turned into Infinity (it would come
+ * back as null), or a `__proto__` key (a trap for any code that merges objects).
+ */
+function problemIn(value: unknown, depth: number, maxDepth: number): string | undefined {
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? undefined : "a number is out of range";
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  if (depth > maxDepth) return `a command is nested deeper than ${maxDepth} levels`;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const problem = problemIn(item, depth + 1, maxDepth);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    if (key === "__proto__") return 'the key "__proto__" is not allowed';
+    const problem = problemIn((value as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function badMessage(message: string): Decoded {
