@@ -71,8 +71,9 @@ export class TestClient {
     return this.sendText(JSON.stringify(message) + "\0");
   }
 
-  /** Messages received since the last call. */
+  /** Messages received since the last call (the raw chunks are cleared with them). */
   take(): Command[][] {
+    this.chunks.length = 0;
     return this.messages.splice(0);
   }
 

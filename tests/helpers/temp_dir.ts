@@ -1,0 +1,16 @@
+/**
+ * A scratch directory under the OS temp folder for tests that touch the file system.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Runs `body` with a fresh empty directory, and removes the directory afterwards. */
+export async function withTempDir<T>(body: (directory: string) => Promise<T>): Promise<T> {
+  const directory = await mkdtemp(join(tmpdir(), "zerobyte-test-"));
+  try {
+    return await body(directory);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
