@@ -31,3 +31,4 @@ export * from "./src/core/scheduler.ts";
 export * from "./src/core/internal.ts";
 export * from "./src/core/manual_clock.ts";
 export * from "./src/core/internal_commands.ts";
+export * from "./src/core/fields.ts";

@@ -11,11 +11,13 @@ import {
   type Controller,
   deliver,
   type JsonValue,
+  keyOf,
   type Logger,
   type Result,
   silentLogger,
   StateKeyError,
   type StateStore,
+  verbOf,
 } from "../../mod.ts";
 import type { RoomModel } from "./room_model.ts";
 
@@ -124,21 +126,6 @@ export function createRoomsController(
       return [];
     },
   };
-}
-
-/** The verb: `code` if the command has one, else `command`. */
-function verbOf(command: Command): string {
-  const field = Object.hasOwn(command, "code") ? "code" : "command";
-  if (!Object.hasOwn(command, field)) throw new CommandError("missing code");
-  const verb = command[field];
-  if (typeof verb !== "string") throw new CommandError("code must be a string");
-  return verb;
-}
-
-function keyOf(command: Command): string {
-  const key = Object.hasOwn(command, "key") ? command.key : undefined;
-  if (typeof key !== "string") throw new CommandError("key must be a string");
-  return key;
 }
 
 function required(command: Command, field: string): JsonValue {

@@ -1,0 +1,38 @@
+/**
+ * The real clock for the adapters: wall time and `setTimeout`.
+ *
+ * @module
+ */
+import type { Cancel, Clock } from "../core/clock.ts";
+
+// setTimeout takes at most 2^31 - 1 ms; longer waits are taken in steps.
+const LONGEST_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The time as milliseconds since the epoch (`Date.now()`), so an absolute `at` in a timed
+ * command is a wall-clock time, and timers on `setTimeout`. Works on Node and Deno.
+ *
+ * @example
+ * ```ts
+ * import { Application, Server } from "../../mod.ts";
+ * import { systemClock } from "./system_clock.ts";
+ * declare const application: Application<unknown>;
+ * const server = new Server({ application, clock: systemClock });
+ * ```
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  schedule(at: number, callback: () => void): Cancel {
+    let timer: ReturnType<typeof setTimeout>;
+    const wait = () => {
+      const left = at - Date.now();
+      timer = setTimeout(left > LONGEST_TIMEOUT_MS ? wait : callback, clamp(left));
+    };
+    wait();
+    return () => clearTimeout(timer);
+  },
+};
+
+function clamp(ms: number): number {
+  return Math.min(Math.max(0, ms), LONGEST_TIMEOUT_MS);
+}

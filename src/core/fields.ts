@@ -1,0 +1,44 @@
+/**
+ * Reading the two fields every protocol shares: the verb and the key.
+ *
+ * @module
+ */
+import { CommandError } from "./application.ts";
+import type { Command } from "./types.ts";
+
+/**
+ * The verb of a command: `code`, else `command` (the original Haxe clients' spelling).
+ * Throws a {@linkcode CommandError} when there is none or it is not a string.
+ *
+ * @example
+ * ```ts
+ * import { verbOf } from "../../mod.ts";
+ * verbOf({ code: "goto", key: "a" }); // "goto"
+ * verbOf({ command: "save", key: "a" }); // "save"
+ * ```
+ */
+export function verbOf(command: Command): string {
+  const field = Object.hasOwn(command, "code") ? "code" : "command";
+  if (!Object.hasOwn(command, field)) throw new CommandError("missing code");
+  const verb = command[field];
+  if (typeof verb !== "string") throw new CommandError("code must be a string");
+  return verb;
+}
+
+/**
+ * The `key` of a command, which must be a string; throws a {@linkcode CommandError}
+ * (saying what the key names, if `names` is given) otherwise.
+ *
+ * @example
+ * ```ts
+ * import { keyOf } from "../../mod.ts";
+ * keyOf({ code: "get", key: "dresser" }); // "dresser"
+ * ```
+ */
+export function keyOf(command: Command, names?: string): string {
+  const key = Object.hasOwn(command, "key") ? command.key : undefined;
+  if (typeof key !== "string") {
+    throw new CommandError(`key must be a string${names ? ` (${names})` : ""}`);
+  }
+  return key;
+}
