@@ -1,0 +1,101 @@
+/**
+ * The example server's program, whichever runtime runs it: read the options, build the
+ * logger, the store, the rooms application and the server, serve it, and shut down cleanly
+ * on SIGINT or SIGTERM. The entry points (`node.ts`, `deno.ts`) only hand it their runtime.
+ *
+ * @module
+ */
+import { createLogger, type Logger, MemoryStore, Server, type StateStore } from "../../mod.ts";
+import type { Listener, ServeOptions } from "../../src/adapter/listener.ts";
+import { systemClock } from "../../src/adapter/system_clock.ts";
+import { FileStore } from "../../src/store/file_store.ts";
+import { createRoomsApplication } from "../rooms/mod.ts";
+import { CliError, type CliOptions, parseCliOptions, USAGE } from "./options.ts";
+
+/** The signals that stop the server gracefully. */
+export type StopSignal = "SIGINT" | "SIGTERM";
+
+/** What a runtime gives the program. */
+export interface Runtime {
+  /** The arguments after the script's name. */
+  args: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** The adapter's `serve`. */
+  serve<S>(server: Server<S>, options: ServeOptions): Promise<Listener>;
+  onSignal(signal: StopSignal, handler: () => void): void;
+  /** Prints one line to standard output. */
+  out(line: string): void;
+  /** Prints one line to standard error. */
+  err(line: string): void;
+  exit(code: number): never;
+}
+
+/**
+ * Runs the example server until a stop signal; exits with 0 after a clean shutdown, 2 for a
+ * bad command line, 1 when it cannot start.
+ */
+export async function main(runtime: Runtime): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseCliOptions(runtime.args, runtime.env);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    runtime.err(`error: ${error.message}\n\n${USAGE}`);
+    return runtime.exit(2);
+  }
+  if (options.help) {
+    runtime.out(USAGE);
+    return runtime.exit(0);
+  }
+  const logger = createLogger({
+    level: options.quiet ? "warn" : "info",
+    write: (line, level) => {
+      const stamped = `${new Date().toISOString()} ${line}`;
+      if (level === "warn" || level === "error") runtime.err(stamped);
+      else runtime.out(stamped);
+    },
+  });
+  let listener: Listener;
+  try {
+    listener = await start(runtime, options, logger);
+  } catch (error) {
+    logger.error("cannot start", { reason: String(error) });
+    return runtime.exit(1);
+  }
+  logger.info("listening", { hostname: listener.hostname, port: listener.port });
+  stopOnSignals(runtime, listener, logger);
+}
+
+async function start(runtime: Runtime, options: CliOptions, logger: Logger): Promise<Listener> {
+  const store: StateStore = options.dataDirectory === undefined
+    ? new MemoryStore()
+    : await FileStore.open(options.dataDirectory);
+  const server = new Server({
+    application: createRoomsApplication({ store, logger }),
+    logger,
+    clock: systemClock, // for timed commands (after_ms, period_ms)
+    flashPolicy: options.flashPolicy ? undefined : null,
+  });
+  return runtime.serve(server, { hostname: options.hostname, port: options.port, logger });
+}
+
+/** The first signal shuts down cleanly; a second one, while that runs, exits at once. */
+function stopOnSignals(runtime: Runtime, listener: Listener, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: StopSignal) => {
+    if (stopping) {
+      logger.warn("stopped without finishing the shutdown", { signal });
+      return runtime.exit(1);
+    }
+    stopping = true;
+    logger.info("shutting down", { signal });
+    listener.close().then(() => {
+      logger.info("stopped");
+      runtime.exit(0);
+    }, (error) => {
+      logger.error("shutdown failed", { reason: String(error) });
+      runtime.exit(1);
+    });
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) runtime.onSignal(signal, () => stop(signal));
+}

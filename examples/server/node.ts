@@ -1,0 +1,18 @@
+/**
+ * The example server on Node: `npm start` (through tsx), e.g. `npm start -- --port 6000`.
+ *
+ * @module
+ */
+import process from "node:process";
+import { serve } from "../../src/adapter/node/mod.ts";
+import { main } from "./main.ts";
+
+await main({
+  args: process.argv.slice(2),
+  env: process.env,
+  serve,
+  onSignal: (signal, handler) => void process.on(signal, handler),
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  exit: (code) => process.exit(code),
+});

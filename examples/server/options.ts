@@ -1,0 +1,109 @@
+/**
+ * The command line of the example server: pure parsing of arguments and environment, so the
+ * Node and Deno entry points read them the same way.
+ *
+ * @module
+ */
+import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "../../src/adapter/listener.ts";
+
+/** What the server was asked to do. */
+export interface CliOptions {
+  /** Print the usage and stop. */
+  help: boolean;
+  hostname: string;
+  port: number;
+  /** Keep states in this directory (a FileStore); undefined keeps them in memory. */
+  dataDirectory?: string;
+  /** Log warnings and errors only. */
+  quiet: boolean;
+  /** Answer legacy Flash policy requests. */
+  flashPolicy: boolean;
+}
+
+/** The usage text printed by `--help`. */
+export const USAGE = `Usage: server [options]
+
+Serves the rooms example game (goto, get/load, set/save, update) over TCP.
+
+Options:
+  --host HOST        address to listen on (env HOST; default ${DEFAULT_HOSTNAME})
+  --port PORT        port to listen on, 0 for any free one (env PORT; default ${DEFAULT_PORT})
+  --data DIR         keep states as JSON files in DIR (default: in memory)
+  --quiet            log warnings and errors only
+  --no-flash-policy  do not answer <policy-file-request/>
+  --help             print this and exit`;
+
+/** A command line that cannot be run; its message says what is wrong. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+const FLAGS = new Set(["--quiet", "--no-flash-policy", "--help", "-h"]);
+const VALUED = new Set(["--host", "--port", "--data"]);
+
+/**
+ * Reads the options from the arguments (after the script's name) and the environment;
+ * arguments win over HOST and PORT. Throws a {@linkcode CliError} for anything it cannot use.
+ *
+ * @example
+ * ```ts
+ * import { parseCliOptions } from "./options.ts";
+ * const options = parseCliOptions(["--port=6000", "--quiet"], { HOST: "0.0.0.0" });
+ * // { help: false, hostname: "0.0.0.0", port: 6000, quiet: true, flashPolicy: true, ... }
+ * ```
+ */
+export function parseCliOptions(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliOptions {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = splitOption(args[i]);
+    if (FLAGS.has(name) && inline === undefined) {
+      flags.add(name);
+    } else if (VALUED.has(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new CliError(`${name} needs a value`);
+      values.set(name, value);
+    } else {
+      throw new CliError(`unknown option: ${args[i]}`);
+    }
+  }
+  const dataDirectory = values.get("--data");
+  if (dataDirectory === "") throw new CliError("--data needs a directory");
+  return {
+    help: flags.has("--help") || flags.has("-h"),
+    // An empty variable (`PORT= npm start`) counts as unset.
+    hostname: parseHost(values.get("--host") ?? (env.HOST || undefined)),
+    port: parsePort(values.get("--port") ?? (env.PORT || undefined)),
+    dataDirectory,
+    quiet: flags.has("--quiet"),
+    flashPolicy: !flags.has("--no-flash-policy"),
+  };
+}
+
+function splitOption(arg: string): [name: string, inline: string | undefined] {
+  const equals = arg.indexOf("=");
+  return arg.startsWith("--") && equals > 0
+    ? [arg.slice(0, equals), arg.slice(equals + 1)]
+    : [arg, undefined];
+}
+
+function parseHost(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_HOSTNAME;
+  if (!/^[\w.:-]+$/.test(value)) throw new CliError(`bad host: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port <= 65535)) {
+    throw new CliError(`bad port: ${JSON.stringify(value)} (an integer from 0 to 65535)`);
+  }
+  return port;
+}
