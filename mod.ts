@@ -1,7 +1,9 @@
 /**
  * The pure core of the framework: commands and deliveries, the JSON parser of the wire
- * protocol, the Application and its controllers, and the IO-free server core. Transports
- * live in their own entry points (`./src/adapter/node/mod.ts`, `./src/adapter/deno/mod.ts`).
+ * protocol, the Application and its controllers, the IO-free server core with its limits,
+ * internal and timed commands, and the in-memory state store. Transports live in their own
+ * entry points (`./src/adapter/node/mod.ts`, `./src/adapter/deno/mod.ts`), as does the file
+ * store (`./src/store/file_store.ts`).
  *
  * @example
  * ```ts
@@ -15,20 +17,31 @@
  *
  * @module
  */
+// Commands, results, and the application that produces them.
 export * from "./src/core/types.ts";
-export * from "./src/core/logger.ts";
+export * from "./src/core/fields.ts";
 export * from "./src/core/application.ts";
+export * from "./src/core/logger.ts";
+// Bytes <-> commands.
+export * from "./src/parser/parser.ts";
+export * from "./src/parser/json_parser.ts";
+// The server core and its seams.
 export * from "./src/core/connection.ts";
 export * from "./src/core/registry.ts";
 export * from "./src/core/send.ts";
 export * from "./src/core/server.ts";
-export * from "./src/parser/parser.ts";
-export * from "./src/parser/json_parser.ts";
-export * from "./src/store/state_store.ts";
-export * from "./src/store/memory_store.ts";
+export * from "./src/core/server_options.ts";
+// Limits.
+export * from "./src/core/limits.ts";
+export * from "./src/core/connection_policy.ts";
+export * from "./src/core/outbound_guard.ts";
+export * from "./src/core/token_bucket.ts";
+// Time: internal and timed commands.
 export * from "./src/core/clock.ts";
+export * from "./src/core/manual_clock.ts";
 export * from "./src/core/scheduler.ts";
 export * from "./src/core/internal.ts";
-export * from "./src/core/manual_clock.ts";
 export * from "./src/core/internal_commands.ts";
-export * from "./src/core/fields.ts";
+// State.
+export * from "./src/store/state_store.ts";
+export * from "./src/store/memory_store.ts";

@@ -2,36 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Application, type Controller, deliver, FLASH_POLICY, type Result } from "../mod.ts";
 import { Harness } from "./helpers/harness.ts";
-
-interface Lobby {
-  connected: Set<number>;
-  hooks: string[];
-}
-
-/** say -> everyone, whisper -> `to`, anything else -> echo to the sender. */
-const lobby: Controller<Lobby> = {
-  handleCommand(command, { index, storage }) {
-    if (command.code === "say") return deliver([...storage.connected], { ...command, from: index });
-    if (command.code === "whisper") return deliver([Number(command.to)], command);
-    return deliver([index], command);
-  },
-  onConnect({ index, storage }) {
-    storage.hooks.push(`connect ${index}`);
-    storage.connected.add(index);
-    return deliver([index], { welcome: index });
-  },
-  onDisconnect({ index, storage }) {
-    storage.hooks.push(`disconnect ${index}`);
-    storage.connected.delete(index);
-    return deliver([...storage.connected], { left: index });
-  },
-};
-
-function lobbyHarness(options: ConstructorParameters<typeof Harness<Lobby>>[1] = {}) {
-  const storage: Lobby = { connected: new Set(), hooks: [] };
-  const harness = new Harness(new Application({ storage, defaultController: lobby }), options);
-  return { harness, storage };
-}
+import { lobbyHarness } from "./helpers/lobby.ts";
 
 test("indexes count up from 1 and are never reused", async () => {
   const { harness } = lobbyHarness();
@@ -64,6 +35,7 @@ test("every write of a broadcast happens before any drain is awaited", async () 
       log.push(`write ${client.index}`);
       write(bytes);
     })(client.connection.write);
+    client.connection.bufferedBytes = 1; // something unsent, so the server asks for a drain
     client.drain = () => {
       log.push(`drain ${client.index}`);
       return Promise.resolve();
@@ -78,6 +50,7 @@ test("a stalled reader does not hold back the others' writes or other turns", as
   const [a, b, c] = [await harness.connect(), await harness.connect(), await harness.connect()];
   [a, b, c].forEach((client) => client.take());
   let release = () => {};
+  b.connection.bufferedBytes = 1;
   b.drain = () => new Promise((resolve) => (release = resolve));
   const saying = a.send({ code: "say", n: 1 });
   await c.send({ code: "echo", n: 2 });
@@ -113,6 +86,7 @@ test("a failed drain disconnects that recipient only, after the others got the d
   const { harness, storage } = lobbyHarness();
   const [a, b, c] = [await harness.connect(), await harness.connect(), await harness.connect()];
   [a, b, c].forEach((client) => client.take());
+  c.connection.bufferedBytes = 1;
   c.drain = () => Promise.reject(new Error("broken pipe"));
   await a.send({ code: "say" });
   await harness.settle();
@@ -215,7 +189,12 @@ test("shutdown runs every onDisconnect, closes every connection, refuses new one
   ]);
   assert.ok(clients.every((client) => client.closeCount === 1));
   assert.equal(harness.server.registry.size, 0);
-  await assert.rejects(harness.connect(), /shutting down/);
+  const late = await harness.connect();
+  assert.equal(late.index, 0, "refused: no index");
+  assert.deepEqual(late.take(), [[{ error: "server is shutting down" }]]);
+  assert.equal(late.closed, true);
+  await late.send({ code: "say" });
+  assert.equal(harness.server.registry.size, 0);
 });
 
 test("server.send runs a result from outside any command, in a turn of its own", async () => {

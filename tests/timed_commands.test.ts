@@ -55,7 +55,8 @@ function setUp() {
   const storage: Table = { handled: [], clock };
   const application = new Application({ storage, defaultController: table });
   const logger = createLogger({ level: "warn", write: (line) => lines.push(line) });
-  const harness = new Harness(application, { clock, logger });
+  // No idle timer: the clock's pending timers are then exactly the timed commands.
+  const harness = new Harness(application, { clock, logger, limits: { idleTimeoutMs: 0 } });
   return { clock, lines, storage, harness };
 }
 

@@ -37,15 +37,6 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/**
- * The core's {@linkcode Connection} as the adapters provide it, with what a slow-consumer
- * policy needs to see.
- */
-export type SocketConnection = Connection & {
-  /** Bytes written and not yet handed to the kernel. */
-  readonly bufferedBytes: number;
-};
-
 /** The address the adapters listen on by default. */
 export const DEFAULT_HOSTNAME = "127.0.0.1";
 /** The port the adapters listen on by default. */

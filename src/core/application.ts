@@ -157,17 +157,29 @@ export class Application<S> {
   }
 
   #errorReply(index: Index, command: Command, error: unknown): Result {
-    const reply: Command = { error: "internal error" };
-    if (error instanceof CommandError) {
-      reply.error = error.message;
-    } else {
-      this.#logger.error("controller failed", { index, reason: describe(error) });
-    }
-    for (const field of ["code", "command", "key"]) {
-      if (Object.hasOwn(command, field)) reply[field] = command[field];
-    }
-    return deliver([index], reply);
+    if (error instanceof CommandError) return deliver([index], errorFor(command, error.message));
+    this.#logger.error("controller failed", { index, reason: describe(error) });
+    return deliver([index], errorFor(command, "internal error"));
   }
+}
+
+/**
+ * The error answer to a command: `{"error": message}` with the command's `code` (or
+ * `command`) and `key`, so the client can tell which of its commands failed.
+ *
+ * @example
+ * ```ts
+ * import { errorFor } from "../../mod.ts";
+ * errorFor({ code: "save", key: "a", state: 1 }, "too fast");
+ * // { error: "too fast", code: "save", key: "a" }
+ * ```
+ */
+export function errorFor(command: Command, message: string): Command {
+  const reply: Command = { error: message };
+  for (const field of ["code", "command", "key"]) {
+    if (Object.hasOwn(command, field)) reply[field] = command[field];
+  }
+  return reply;
 }
 
 function describe(error: unknown): string {

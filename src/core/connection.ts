@@ -15,6 +15,7 @@ import type { Index } from "./types.ts";
  * import type { Connection } from "../../mod.ts";
  * const sent: Uint8Array[] = [];
  * const inMemory: Connection = {
+ *   bufferedBytes: 0,
  *   write: (bytes) => void sent.push(bytes),
  *   drain: () => Promise.resolve(),
  *   close: () => Promise.resolve(),
@@ -22,6 +23,11 @@ import type { Index } from "./types.ts";
  * ```
  */
 export interface Connection {
+  /**
+   * Bytes written and not yet taken by the transport (the kernel, or the simulated peer):
+   * what the slow-consumer limits measure.
+   */
+  readonly bufferedBytes: number;
   /**
    * Queues bytes for sending. Throws if the connection can no longer be written (closed,
    * reset); never blocks.
@@ -40,12 +46,14 @@ export interface Connection {
 }
 
 /**
- * What a transport reports about one connection, as returned by `Server.accept`. Each
+ * What a transport reports about one connection, as returned by `Server.accept`. A refused
+ * connection (server full or shutting down) has been answered and closed already: its
+ * `index` is 0 and its events are ignored. Each
  * returned promise resolves when the server is done with the event; a transport that
  * awaits `data` before reading on gets backpressure on input for free.
  */
 export interface ConnectionEvents {
-  /** The index the server gave this connection. */
+  /** The index the server gave this connection; 0 when it was refused. */
   readonly index: Index;
   /** Bytes arrived (any split: half a message, several messages, half a character). */
   data(bytes: Uint8Array): Promise<void>;

@@ -22,7 +22,7 @@ export interface Registered {
  * ```ts
  * import { JsonParser, Registry } from "../../mod.ts";
  * const registry = new Registry();
- * const connection = { write() {}, drain: async () => {}, close: async () => {} };
+ * const connection = { bufferedBytes: 0, write() {}, drain: async () => {}, close: async () => {} };
  * const decoder = new JsonParser().createDecoder();
  * const entry = registry.add((index) => ({ index, connection, decoder }));
  * registry.get(entry.index) === entry; // true

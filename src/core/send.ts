@@ -28,6 +28,7 @@ export interface SendTarget {
  * const parser = new JsonParser();
  * const written: string[] = [];
  * const connection = {
+ *   bufferedBytes: 0,
  *   write: (bytes: Uint8Array) => void written.push(new TextDecoder().decode(bytes)),
  *   drain: async () => {},
  *   close: async () => {},

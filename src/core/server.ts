@@ -5,47 +5,19 @@
  *
  * @module
  */
-import type { Application } from "./application.ts";
+import { type Application, errorFor } from "./application.ts";
 import type { Clock } from "./clock.ts";
 import { InternalCommands } from "./internal_commands.ts";
+import { ConnectionPolicy, type GiveUp } from "./connection_policy.ts";
+import { type Limits, limitsWith } from "./limits.ts";
+import { FLASH_POLICY, type Live, type SendPath, type ServerOptions } from "./server_options.ts";
 import type { Connection, ConnectionEvents } from "./connection.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import { Registry, type Registered } from "./registry.ts";
+import { Registry } from "./registry.ts";
 import { sendResult, type SendTarget } from "./send.ts";
-import type { Index, Result } from "./types.ts";
+import type { Command, Delivery, Index, Result } from "./types.ts";
 import { JsonParser } from "../parser/json_parser.ts";
 import type { Parser } from "../parser/parser.ts";
-
-/** What legacy Flash clients expect in answer to `<policy-file-request/>`. */
-export const FLASH_POLICY =
-  '<cross-domain-policy><allow-access-from domain="*" to-ports="*"/></cross-domain-policy>';
-
-/** The send path's signature, replaceable for tests that plant faults in it. */
-export type SendPath = (result: Result, target: SendTarget) => Promise<void>;
-
-/** Options of {@linkcode Server}. */
-export interface ServerOptions<S> {
-  application: Application<S>;
-  /** Default: a {@linkcode JsonParser} with its default limits. */
-  parser?: Parser;
-  logger?: Logger;
-  /** The answer to a Flash policy request, or null to treat it as a bad message. */
-  flashPolicy?: string | null;
-  /** Default: {@linkcode sendResult}. */
-  send?: SendPath;
-  /** The time source for timed commands; without one, timed commands are refused. */
-  clock?: Clock;
-  /** How deep internal commands may nest (an internal command producing another). Default 8. */
-  maxInternalDepth?: number;
-}
-
-/** A connection as the server tracks it. */
-export interface Live extends Registered {
-  /** This connection's events, handled one after another. */
-  inbound: Promise<void>;
-  /** Set once: the disconnect in progress or done. */
-  leaving?: Promise<void>;
-}
 
 /**
  * Runs an {@linkcode Application} for connections of any transport.
@@ -64,6 +36,7 @@ export interface Live extends Registered {
  * const server = new Server({ application });
  * const out: Uint8Array[] = [];
  * const events = server.accept({
+ *   bufferedBytes: 0,
  *   write: (bytes) => void out.push(bytes),
  *   drain: async () => {},
  *   close: async () => {},
@@ -81,6 +54,8 @@ export class Server<S> {
   readonly #send: SendPath;
   readonly #target: SendTarget;
   readonly #internal: InternalCommands<S>;
+  readonly #limits: Limits;
+  readonly #clock: Clock | undefined;
   #turn: Promise<unknown> = Promise.resolve();
   #accepting = true;
 
@@ -91,6 +66,8 @@ export class Server<S> {
     const policy = options.flashPolicy === undefined ? FLASH_POLICY : options.flashPolicy;
     this.#flashPolicy = policy === null ? null : new TextEncoder().encode(policy + "\0");
     this.#send = options.send ?? sendResult;
+    this.#limits = limitsWith(options.limits);
+    this.#clock = options.clock;
     this.#internal = new InternalCommands({
       application: this.application,
       logger: this.#logger,
@@ -112,21 +89,32 @@ export class Server<S> {
 
   /**
    * Registers a new connection, runs the application's onConnect for it, and returns the
-   * events its transport must report. Throws once the server is shutting down.
+   * events its transport must report. Over `maxConnections`, or while shutting down, the
+   * connection is answered with an error and closed instead (its events have index 0).
    */
   accept(connection: Connection): ConnectionEvents {
-    if (!this.#accepting) throw new Error("server is shutting down");
+    const refusal = !this.#accepting
+      ? "server is shutting down"
+      : this.registry.size >= this.#limits.maxConnections
+      ? "server is full"
+      : undefined;
+    if (refusal) return this.#refuse(connection, refusal);
     const decoder = this.parser.createDecoder();
-    const entry = this.registry.add((index) => ({
-      index,
-      connection,
-      decoder,
-      inbound: Promise.resolve(),
-    }));
+    const entry = this.registry.add((index) => {
+      const policy = new ConnectionPolicy(connection, this.#limits, this.#clock, (why) => {
+        this.#giveUp(entry, why);
+      });
+      return { index, connection: policy.outbound, decoder, policy, inbound: Promise.resolve() };
+    });
     const { index } = entry;
     this.#logger.info("connect", { index });
     entry.inbound = this.#handle(() => this.application.onConnect(index));
-    const then = (step: () => Promise<void>) => (entry.inbound = entry.inbound.then(step));
+    const then = (step: () => Promise<void>) => {
+      entry.inbound = entry.inbound.then(step).catch((error) => {
+        this.#logger.error("connection event failed", { index, reason: String(error) });
+      });
+      return entry.inbound;
+    };
     return {
       index,
       data: (bytes) => then(() => this.#receive(entry, bytes)),
@@ -162,10 +150,12 @@ export class Server<S> {
   }
 
   async #receive(entry: Live, bytes: Uint8Array): Promise<void> {
+    if (entry.leaving) return;
+    entry.policy.heard();
     for (const message of entry.decoder.decode(bytes)) {
       if (entry.leaving) return;
       if (message.kind === "commands") {
-        await this.#handle(() => this.application.handleCommands(entry.index, message.commands));
+        await this.#handleCommands(entry, message.commands);
       } else if (message.kind === "policy-request" && this.#flashPolicy) {
         await this.#answerPolicy(entry, this.#flashPolicy);
       } else {
@@ -177,6 +167,46 @@ export class Server<S> {
         }
       }
     }
+  }
+
+  /** Runs the commands the rate allows; each one over it is answered with an error. */
+  #handleCommands(entry: Live, commands: Command[]): Promise<void> {
+    const allowed = entry.policy.admit(commands.length);
+    if (allowed === commands.length) {
+      return this.#handle(() => this.application.handleCommands(entry.index, commands));
+    }
+    this.#logger.warn("rate limit exceeded", { index: entry.index, refused: commands.length - allowed });
+    return this.#handle(async () => [
+      ...await this.application.handleCommands(entry.index, commands.slice(0, allowed)),
+      ...commands.slice(allowed).map((command): Delivery => [
+        [entry.index],
+        [errorFor(command, "rate limit exceeded")],
+      ]),
+    ]);
+  }
+
+  #refuse(connection: Connection, reason: string): ConnectionEvents {
+    this.#logger.warn("connection refused", { reason });
+    try {
+      connection.write(this.parser.serialize([{ error: reason }]));
+    } catch {
+      // Gone already: closing is all that is left to do.
+    }
+    void connection.close();
+    const ignored = () => Promise.resolve();
+    return { index: 0, data: ignored, end: ignored, error: ignored };
+  }
+
+  /** A limit gave up on a connection: tell the client why if it can still hear, then close. */
+  #giveUp(entry: Live, why: GiveUp): void {
+    if (why.tell) {
+      try {
+        entry.connection.write(this.parser.serialize([{ error: why.reason }]));
+      } catch {
+        // The connection is failing anyway.
+      }
+    }
+    void this.#disconnect(entry, why.reason);
   }
 
   async #answerPolicy(entry: Live, policy: Uint8Array): Promise<void> {
@@ -212,6 +242,7 @@ export class Server<S> {
     if (entry.leaving) return entry.leaving;
     const { index } = entry;
     this.registry.delete(index);
+    entry.policy.stop();
     const fields = { index, reason, error: error === undefined ? undefined : String(error) };
     if (error === undefined) this.#logger.info("disconnect", fields);
     else this.#logger.warn("disconnect", fields);
@@ -221,4 +252,5 @@ export class Server<S> {
     return entry.leaving;
   }
 }
+
 

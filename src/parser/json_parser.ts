@@ -80,8 +80,8 @@ class JsonDecoder implements Decoder {
         break;
       }
       if (zero === -1) {
-        // Copied: the caller may reuse its read buffer.
-        this.#pending.push(bytes.slice(start));
+        // Copied (not Buffer#slice, which would share memory): the caller may reuse its buffer.
+        this.#pending.push(Uint8Array.prototype.slice.call(bytes, start));
         this.#pendingBytes += bytes.length - start;
         break;
       }

@@ -45,7 +45,8 @@ export async function cardTable(setup: CardTableSetup = {}) {
     random: seededRandom(seed),
     ...options,
   });
-  const harness = new Harness(application, { clock });
+  // No idle timer: the clock's pending timers are then exactly the table's.
+  const harness = new Harness(application, { clock, limits: { idleTimeoutMs: 0 } });
   const players: TestClient[] = [];
   const spectators: TestClient[] = [];
   for (let n = 0; n < playerCount + spectatorCount; n++) {

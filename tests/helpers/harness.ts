@@ -33,21 +33,30 @@ export class TestClient {
   drain: () => Promise<void> = () => Promise.resolve();
   events!: ConnectionEvents;
   readonly #decoder = new JsonParser().createDecoder();
+  /** While stalled: bytes written but not "read" yet, and drains waiting for them. */
+  #stalled: { unread: Uint8Array[]; drained: (() => void)[] } | undefined;
 
   /** The connection side the server writes to. */
   readonly connection = {
+    /** What a test says is still queued for this client (the slow-consumer limits read it). */
+    bufferedBytes: 0,
     write: (bytes: Uint8Array) => {
       this.calls.push("write");
       if (this.writeError) throw this.writeError;
       if (this.closed) throw new Error("write after close");
-      this.chunks.push(bytes);
-      for (const message of this.#decoder.decode(bytes)) {
-        if (message.kind === "commands") this.messages.push(message.commands);
-        else this.malformed.push(message);
+      if (this.#stalled) {
+        this.#stalled.unread.push(bytes);
+        this.connection.bufferedBytes += bytes.length;
+      } else {
+        this.#receive(bytes);
       }
     },
     drain: () => {
       this.calls.push("drain");
+      const stalled = this.#stalled;
+      if (stalled && this.connection.bufferedBytes > 0) {
+        return new Promise<void>((resolve) => stalled.drained.push(resolve));
+      }
       return this.drain();
     },
     close: () => {
@@ -56,6 +65,29 @@ export class TestClient {
       return Promise.resolve();
     },
   };
+
+  /** Stops reading: what the server writes stays unsent and its drains wait. */
+  stall(): void {
+    this.#stalled ??= { unread: [], drained: [] };
+  }
+
+  /** Reads everything held back by {@linkcode TestClient.stall} and reads on from now on. */
+  release(): void {
+    const stalled = this.#stalled;
+    if (!stalled) return;
+    this.#stalled = undefined;
+    this.connection.bufferedBytes = 0;
+    stalled.unread.forEach((bytes) => this.#receive(bytes));
+    stalled.drained.forEach((resolve) => resolve());
+  }
+
+  #receive(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    for (const message of this.#decoder.decode(bytes)) {
+      if (message.kind === "commands") this.messages.push(message.commands);
+      else this.malformed.push(message);
+    }
+  }
 
   get index(): number {
     return this.events.index;

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { Connection } from "../../core/connection.ts";
 import type { Server } from "../../core/server.ts";
 import {
   acceptSocket,
@@ -26,7 +27,6 @@ import {
   serveDefaults,
   type ServeOptions,
   settleWithin,
-  type SocketConnection,
   type SocketEvents,
 } from "../listener.ts";
 
@@ -109,7 +109,7 @@ function connSocket(conn: Deno.Conn, closeTimeoutMs: number) {
   let failed: ((error: unknown) => void) | undefined;
   let closing: Promise<void> | undefined;
   let buffered = 0;
-  const connection: SocketConnection = {
+  const connection: Connection = {
     get bufferedBytes() {
       return buffered;
     },

@@ -19,6 +19,7 @@
  * @module
  */
 import { createServer, type Socket } from "node:net";
+import type { Connection } from "../../core/connection.ts";
 import type { Server } from "../../core/server.ts";
 import {
   acceptSocket,
@@ -27,7 +28,6 @@ import {
   serveDefaults,
   type ServeOptions,
   settleWithin,
-  type SocketConnection,
 } from "../listener.ts";
 
 export type { Listener, ServeOptions } from "../listener.ts";
@@ -81,7 +81,7 @@ function socketConnection(
   socket: Socket,
   closed: Promise<void>,
   closeTimeoutMs: number,
-): SocketConnection {
+): Connection {
   let closing: Promise<void> | undefined;
   return {
     get bufferedBytes() {

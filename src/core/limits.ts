@@ -1,0 +1,71 @@
+/**
+ * The limits a server puts on each connection, with their defaults. Message size and nesting
+ * are the parser's (see `JsonParserOptions`).
+ *
+ * @module
+ */
+
+/** Per-server and per-connection limits. Timed limits need the server to have a clock. */
+export interface Limits {
+  /** Connections over this are answered `{"error":"server is full"}` and closed. */
+  maxConnections: number;
+  /** Unsent bytes over this make a connection lagging: nobody waits for its drain. */
+  highWaterMarkBytes: number;
+  /**
+   * How long sending waits for one connection to drain before it goes on without it; the
+   * connection is then lagging too, until it drains.
+   */
+  drainWaitMs: number;
+  /** A connection that has not drained for this long is disconnected as a slow consumer. */
+  slowConsumerTimeoutMs: number;
+  /** Unsent bytes over this disconnect a connection at once. */
+  maxBufferedBytes: number;
+  /** A connection that sends nothing for this long is disconnected; 0 switches it off. */
+  idleTimeoutMs: number;
+  /** Commands a connection may send per second, on average; 0 switches the limit off. */
+  commandsPerSecond: number;
+  /** Commands a connection may send at once after a quiet spell. */
+  commandBurst: number;
+}
+
+/** The defaults: generous for a game client, tight enough that no client can hurt the rest. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxConnections: 10_000,
+  highWaterMarkBytes: 256 * 1024,
+  drainWaitMs: 100,
+  slowConsumerTimeoutMs: 10_000,
+  maxBufferedBytes: 2 * 1024 * 1024,
+  idleTimeoutMs: 10 * 60_000,
+  commandsPerSecond: 200,
+  commandBurst: 400,
+});
+
+/**
+ * The defaults with some limits replaced; throws a RangeError for a limit that is not a
+ * non-negative number or that contradicts another.
+ *
+ * @example
+ * ```ts
+ * import { limitsWith } from "../../mod.ts";
+ * const limits = limitsWith({ maxConnections: 100, idleTimeoutMs: 0 });
+ * limits.commandsPerSecond; // 200, the default
+ * ```
+ */
+export function limitsWith(overrides: Partial<Limits> = {}): Limits {
+  const limits = { ...DEFAULT_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || !(value >= 0)) {
+      throw new RangeError(`limit ${name} must be a number >= 0`);
+    }
+  }
+  if (limits.slowConsumerTimeoutMs < limits.drainWaitMs) {
+    throw new RangeError("slowConsumerTimeoutMs must be at least drainWaitMs");
+  }
+  if (limits.maxBufferedBytes < limits.highWaterMarkBytes) {
+    throw new RangeError("maxBufferedBytes must be at least highWaterMarkBytes");
+  }
+  if (limits.commandsPerSecond > 0 && limits.commandBurst < 1) {
+    throw new RangeError("commandBurst must be at least 1 when commands are rate limited");
+  }
+  return limits;
+}

@@ -1,0 +1,147 @@
+/**
+ * The slow-consumer policy, applied where the server writes to a connection.
+ *
+ * @module
+ */
+import type { Cancel, Clock } from "./clock.ts";
+import type { Connection } from "./connection.ts";
+import type { Limits } from "./limits.ts";
+
+/** Why a guard gave up on its connection. */
+export type SlowReason = "buffer over hard cap" | "slow consumer";
+
+/** One wait for a connection to drain. */
+interface Wait {
+  /** When it began, on the clock. */
+  readonly since: number;
+  /** Settles when the transport has drained (or failed). */
+  readonly drained: Promise<void>;
+  /** Resolves when sending stops waiting for it (`drainWaitMs` after `since`). */
+  readonly patience: Promise<void>;
+}
+
+/**
+ * Wraps a connection so that a reader that stops reading can neither stall the others nor
+ * make the server buffer without bound. A *wait* starts when the server needs the connection
+ * to drain and it has unsent bytes; it ends when the transport drains.
+ * - Sending waits for the drain at most `drainWaitMs`; past that, or with more than
+ *   `highWaterMarkBytes` unsent, the connection is *lagging*: its drain resolves at once, so
+ *   nobody waits for it, until it has drained.
+ * - A wait longer than `slowConsumerTimeoutMs`, or more than `maxBufferedBytes` unsent, and
+ *   the guard gives up: it calls `onSlow` once, and the server disconnects the connection.
+ * The timed parts need a clock; without one, only the byte limits apply. Timers are armed
+ * once per wait, never per write.
+ *
+ * @example
+ * ```ts
+ * import { type Connection, limitsWith, OutboundGuard } from "../../mod.ts";
+ * declare const socket: Connection;
+ * const guarded = new OutboundGuard(socket, limitsWith(), undefined, (reason) => {
+ *   console.log("disconnect:", reason);
+ * });
+ * ```
+ */
+export class OutboundGuard implements Connection {
+  readonly #inner: Connection;
+  readonly #limits: Limits;
+  readonly #clock: Clock | undefined;
+  readonly #onSlow: (reason: SlowReason) => void;
+  /** The wait in progress, if any. */
+  #wait: Wait | undefined;
+  #lagging = false;
+  #given = false;
+  #cancelTimer: Cancel | undefined;
+
+  constructor(
+    inner: Connection,
+    limits: Limits,
+    clock: Clock | undefined,
+    onSlow: (reason: SlowReason) => void,
+  ) {
+    this.#inner = inner;
+    this.#limits = limits;
+    this.#clock = clock;
+    this.#onSlow = onSlow;
+  }
+
+  get bufferedBytes(): number {
+    return this.#inner.bufferedBytes;
+  }
+
+  /** Whether sending currently goes on without waiting for this connection. */
+  get lagging(): boolean {
+    return this.#lagging;
+  }
+
+  write(bytes: Uint8Array): void {
+    this.#inner.write(bytes);
+    const buffered = this.#inner.bufferedBytes;
+    if (buffered > this.#limits.maxBufferedBytes) {
+      this.#giveUp("buffer over hard cap");
+    } else if (buffered > this.#limits.highWaterMarkBytes) {
+      this.#lagging = true;
+      this.#startWait();
+    }
+  }
+
+  drain(): Promise<void> {
+    if (this.#given || this.#inner.bufferedBytes === 0) return Promise.resolve();
+    const wait = this.#startWait();
+    return this.#lagging ? Promise.resolve() : Promise.race([wait.drained, wait.patience]);
+  }
+
+  close(): Promise<void> {
+    this.#stopTimer();
+    return this.#inner.close();
+  }
+
+  #startWait(): Wait {
+    if (this.#wait) return this.#wait;
+    let patienceOver = () => {};
+    const wait = {
+      since: this.#clock?.now() ?? 0,
+      patience: new Promise<void>((resolve) => (patienceOver = resolve)),
+      // A failed drain still ends the wait; its rejection reaches whoever awaits `drain()`.
+      drained: this.#inner.drain().finally(() => {
+        if (this.#wait === wait) this.#endWait();
+      }),
+    };
+    wait.drained.catch(() => {}); // a wait nobody awaits must not be an unhandled rejection
+    this.#wait = wait;
+    if (this.#clock) {
+      this.#arm(wait.since + this.#limits.drainWaitMs, () => {
+        this.#lagging = true;
+        patienceOver();
+        this.#arm(wait.since + this.#limits.slowConsumerTimeoutMs, () => {
+          this.#giveUp("slow consumer");
+        });
+      });
+    }
+    return wait;
+  }
+
+  #endWait(): void {
+    this.#wait = undefined;
+    this.#lagging = false;
+    this.#stopTimer();
+  }
+
+  #arm(at: number, fire: () => void): void {
+    this.#cancelTimer = this.#clock!.schedule(at, () => {
+      this.#cancelTimer = undefined;
+      fire();
+    });
+  }
+
+  #giveUp(reason: SlowReason): void {
+    this.#stopTimer();
+    if (this.#given) return;
+    this.#given = true;
+    this.#onSlow(reason);
+  }
+
+  #stopTimer(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+  }
+}
