@@ -18,6 +18,7 @@ test("options: defaults, environment, arguments over environment", () => {
     dataDirectory: undefined,
     quiet: false,
     flashPolicy: true,
+    game: "rooms",
   });
   assert.equal(DEFAULT_HOSTNAME, "127.0.0.1");
   assert.equal(DEFAULT_PORT, 5554);
@@ -39,6 +40,7 @@ test("options: flags and --data", () => {
   assert.equal(parseCliOptions(["--data=d"], {}).dataDirectory, "d");
   assert.equal(parseCliOptions(["--help"], {}).help, true);
   assert.equal(parseCliOptions(["-h"], {}).help, true);
+  assert.equal(parseCliOptions(["--game", "cards"], {}).game, "cards");
 });
 
 test("options: a bad value is a clear error", () => {
@@ -52,6 +54,8 @@ test("options: a bad value is a clear error", () => {
     [["--host", "a b"], {}, /bad host/],
     [["--data="], {}, /--data needs a directory/],
     [["--verbose"], {}, /unknown option: --verbose/],
+    [["--game", "chess"], {}, /bad game: "chess" \(rooms or cards\)/],
+    [["--game=cards", "--data", "d"], {}, /--data is for the rooms game/],
     [["--quiet=yes"], {}, /unknown option: --quiet=yes/],
     [["serve"], {}, /unknown option: serve/],
   ];
@@ -139,6 +143,27 @@ const scenarios: Record<string, (runtime: CliRuntime) => Promise<void>> = {
           state: { n: 1 },
         }]);
       });
+    });
+  },
+
+  async "--game cards serves the card table"(runtime) {
+    await withCli(runtime, ["--port", "0", "--game", "cards"], async (cli) => {
+      const [a, b] = await TcpClient.connectMany(await cli.port(), 2);
+      for (const client of [a, b]) {
+        for (const code of ["join", "sit", "ready"]) await client.send({ code, key: "t1" });
+      }
+      // Both ready: a hand is dealt, and each player's view carries two cards of its own.
+      const dealt = async (client: TcpClient) => {
+        for (;;) {
+          const [view] = await client.next();
+          const hand = view.hand as { players: { cards?: string[] }[] } | null;
+          const mine = hand?.players.filter((player) => player.cards?.length === 2) ?? [];
+          if (mine.length > 0) return mine.length;
+        }
+      };
+      assert.deepEqual([await dealt(a), await dealt(b)], [1, 1], "own cards only");
+      cli.signal("SIGTERM");
+      assert.equal(await cli.exit(), 0);
     });
   },
 

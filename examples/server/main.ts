@@ -5,10 +5,18 @@
  *
  * @module
  */
-import { createLogger, type Logger, MemoryStore, Server, type StateStore } from "../../mod.ts";
+import {
+  type Application,
+  createLogger,
+  type Logger,
+  MemoryStore,
+  Server,
+  type StateStore,
+} from "../../mod.ts";
 import type { Listener, ServeOptions } from "../../src/adapter/listener.ts";
 import { systemClock } from "../../src/adapter/system_clock.ts";
 import { FileStore } from "../../src/store/file_store.ts";
+import { createCardTableApplication } from "../cards/mod.ts";
 import { createRoomsApplication } from "../rooms/mod.ts";
 import { CliError, type CliOptions, parseCliOptions, USAGE } from "./options.ts";
 
@@ -67,16 +75,24 @@ export async function main(runtime: Runtime): Promise<void> {
 }
 
 async function start(runtime: Runtime, options: CliOptions, logger: Logger): Promise<Listener> {
-  const store: StateStore = options.dataDirectory === undefined
-    ? new MemoryStore()
-    : await FileStore.open(options.dataDirectory);
-  const server = new Server({
-    application: createRoomsApplication({ store, logger }),
+  const server = new Server<unknown>({
+    application: await createGame(options, logger),
     logger,
     clock: systemClock, // for timed commands (after_ms, period_ms)
     flashPolicy: options.flashPolicy ? undefined : null,
   });
   return runtime.serve(server, { hostname: options.hostname, port: options.port, logger });
+}
+
+/** The application of the chosen game; the rooms game keeps its states in the chosen store. */
+async function createGame(options: CliOptions, logger: Logger): Promise<Application<unknown>> {
+  if (options.game === "cards") {
+    return createCardTableApplication({ logger }) as Application<unknown>;
+  }
+  const store: StateStore = options.dataDirectory === undefined
+    ? new MemoryStore()
+    : await FileStore.open(options.dataDirectory);
+  return createRoomsApplication({ store, logger }) as Application<unknown>;
 }
 
 /** The first signal shuts down cleanly; a second one, while that runs, exits at once. */

@@ -18,14 +18,23 @@ export interface CliOptions {
   quiet: boolean;
   /** Answer legacy Flash policy requests. */
   flashPolicy: boolean;
+  /** Which example game to serve. */
+  game: Game;
 }
+
+/** The example games the server can run. */
+export const GAMES = ["rooms", "cards"] as const;
+/** One of {@linkcode GAMES}. */
+export type Game = typeof GAMES[number];
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: server [options]
 
-Serves the rooms example game (goto, get/load, set/save, update) over TCP.
+Serves an example game over TCP: the rooms game of the original dress-up and coloring
+clients (goto, get/load, set/save, update), or a Texas hold'em card table.
 
 Options:
+  --game GAME        rooms (default) or cards
   --host HOST        address to listen on (env HOST; default ${DEFAULT_HOSTNAME})
   --port PORT        port to listen on, 0 for any free one (env PORT; default ${DEFAULT_PORT})
   --data DIR         keep states as JSON files in DIR (default: in memory)
@@ -42,7 +51,7 @@ export class CliError extends Error {
 }
 
 const FLAGS = new Set(["--quiet", "--no-flash-policy", "--help", "-h"]);
-const VALUED = new Set(["--host", "--port", "--data"]);
+const VALUED = new Set(["--host", "--port", "--data", "--game"]);
 
 /**
  * Reads the options from the arguments (after the script's name) and the environment;
@@ -75,6 +84,10 @@ export function parseCliOptions(
   }
   const dataDirectory = values.get("--data");
   if (dataDirectory === "") throw new CliError("--data needs a directory");
+  const game = parseGame(values.get("--game"));
+  if (game === "cards" && dataDirectory !== undefined) {
+    throw new CliError("--data is for the rooms game");
+  }
   return {
     help: flags.has("--help") || flags.has("-h"),
     // An empty variable (`PORT= npm start`) counts as unset.
@@ -83,7 +96,15 @@ export function parseCliOptions(
     dataDirectory,
     quiet: flags.has("--quiet"),
     flashPolicy: !flags.has("--no-flash-policy"),
+    game,
   };
+}
+
+function parseGame(value: string | undefined): Game {
+  if (value === undefined) return "rooms";
+  const game = GAMES.find((name) => name === value);
+  if (!game) throw new CliError(`bad game: ${JSON.stringify(value)} (${GAMES.join(" or ")})`);
+  return game;
 }
 
 function splitOption(arg: string): [name: string, inline: string | undefined] {
