@@ -30,6 +30,6 @@ export type Cancel = () => void;
 export interface Clock {
   /** The current time. */
   now(): number;
-  /** Calls `callback` once, when the time reaches `at` (at once if it already has). */
+  /** Calls `callback` once, when `now()` has reached `at` (soon, if it already has). */
   schedule(at: number, callback: () => void): Cancel;
 }

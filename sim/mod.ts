@@ -1,0 +1,55 @@
+/**
+ * The deterministic network simulator: the real server core, many simulated clients, seeded
+ * faults on every link, virtual time, and a library of invariants to check after a run.
+ *
+ * @example
+ * ```ts
+ * import { Application, deliver } from "../mod.ts";
+ * import { defaultInvariants, Simulation } from "./mod.ts";
+ * const sim = new Simulation({
+ *   seed: 42,
+ *   application: new Application({
+ *     storage: null,
+ *     defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
+ *   }),
+ *   link: { fragmentRate: 0.5, jitterMs: 3 },
+ *   invariants: defaultInvariants(),
+ * });
+ * sim.client().send(1, { code: "hello", text: "héllo" }).end(10);
+ * const report = await sim.run();
+ * // report.ok is true
+ * ```
+ *
+ * @module
+ */
+export {
+  type ClientOptions,
+  type RunOptions,
+  Simulation,
+  type SimulationOptions,
+} from "./simulation.ts";
+export { type ClientLogEntry, type Outgoing, Received, SimClient } from "./client.ts";
+export { Link, type LinkState, type LinkTriggers } from "./link.ts";
+export {
+  CLEAN_LINK,
+  describeFaultMix,
+  describeLink,
+  drawLinkFaults,
+  type FaultMix,
+  isPrompt,
+  type LinkFaults,
+  NO_FAULTS,
+  randomFaultMix,
+} from "./faults.ts";
+export * from "./invariants.ts";
+export type { Invariant, SimObserver, SimulationView, Violation } from "./invariant.ts";
+export type { Addressed, HookCounts, Incident, Records } from "./records.ts";
+export {
+  failingClients,
+  formatClientLog,
+  formatViolation,
+  type SimulationReport,
+} from "./report.ts";
+export { Random } from "./random.ts";
+export { fnv1a, hex32 } from "./hash.ts";
+export { formatTime, showBytes, Trace, type TraceMode } from "./trace.ts";

@@ -1,0 +1,163 @@
+/**
+ * One direction of a link: a send queue cut into segments that arrive, in order, after a
+ * delay, within the receiver's window.
+ *
+ * @module
+ */
+import { ByteQueue } from "./byte_queue.ts";
+import type { LinkFaults } from "./faults.ts";
+import type { Random } from "./random.ts";
+import type { World } from "./world.ts";
+
+/** Options of {@linkcode Pipe}. */
+export interface PipeOptions {
+  world: World;
+  random: Random;
+  faults: LinkFaults;
+  /** The base one-way delay, in microseconds. */
+  delayUs: number;
+  /** How many more bytes the receiver's window takes now. */
+  room: () => number;
+  /** A segment reached the receiver. */
+  arrive: (segment: Uint8Array) => void;
+  /** Called after each flush: the queue may have shrunk. */
+  flushed: () => void;
+}
+
+/**
+ * Bytes written go into a queue; a flush, run as an event of its own, cuts the queue into
+ * segments as the faults say (at write boundaries; all queued writes as one segment when
+ * coalescing; at a random byte when fragmenting) and sends as many as the window takes. Each
+ * segment arrives at `max(previous arrival, now + delay + jitter)`, so order is kept; markers
+ * (a connect, an end, a reset) travel in the same order.
+ *
+ * @example
+ * ```ts
+ * import { Pipe } from "./pipe.ts";
+ * declare const options: import("./pipe.ts").PipeOptions;
+ * const pipe = new Pipe(options);
+ * pipe.send(new TextEncoder().encode("hello"));
+ * pipe.queue.bytes; // 5, until the flush event runs
+ * ```
+ */
+export class Pipe {
+  /** Bytes written and not yet sent. */
+  readonly queue: ByteQueue = new ByteQueue();
+  /** Bytes sent and not yet arrived. */
+  inFlight = 0;
+  /** Segments cut short at a random byte, and segments that carried more than one write. */
+  fragments = 0;
+  coalesced = 0;
+  readonly #options: PipeOptions;
+  /** What is on the wire, in order: segments and markers. */
+  #wire: (Uint8Array | (() => void))[] = [];
+  #wireHead = 0;
+  /** Arrival events still due for what {@linkcode Pipe.cut} dropped. */
+  #dropped = 0;
+  #lastArrival = 0;
+  #flushPending = false;
+  #end: (() => void) | undefined;
+  // Bound once: scheduling allocates no closure per event.
+  readonly #flushNow = () => {
+    this.#flushPending = false;
+    this.#flush();
+  };
+  readonly #arriveNext = () => this.#arrive();
+
+  constructor(options: PipeOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Queues bytes and makes sure a flush follows. Without coalescing there is nothing to
+   * gather, so the bytes go out at once (as a socket writes to an empty kernel buffer).
+   */
+  send(bytes: Uint8Array): void {
+    this.queue.push(bytes);
+    if (this.#options.faults.coalesceRate === 0 && !this.#flushPending) this.#flush();
+    else this.scheduleFlush();
+  }
+
+  /** Schedules a flush, unless one is already due. */
+  scheduleFlush(): void {
+    if (this.#flushPending) return;
+    this.#flushPending = true;
+    this.#options.world.soon(this.#flushNow);
+  }
+
+  /** Sends a marker (a connect, a reset) that arrives after every segment already sent. */
+  mark(run: () => void): void {
+    this.#put(run);
+  }
+
+  /** Sends `run` as an end-of-stream marker once every queued byte has been sent. */
+  end(run: () => void): void {
+    this.#end = run;
+    if (this.queue.bytes === 0) this.#sendEnd();
+  }
+
+  /** Drops what is queued and not yet sent; returns how many bytes were dropped. */
+  dropQueue(): number {
+    this.#end = undefined;
+    return this.queue.clear();
+  }
+
+  /** Drops what is queued and what is on the wire; returns how many bytes were dropped. */
+  cut(): number {
+    const dropped = this.dropQueue() + this.inFlight;
+    this.#dropped += this.#wire.length - this.#wireHead;
+    this.#wire = [];
+    this.#wireHead = 0;
+    this.inFlight = 0;
+    return dropped;
+  }
+
+  #flush(): void {
+    const { random, faults, room } = this.#options;
+    while (this.queue.bytes > 0) {
+      const space = room();
+      if (space <= 0) break;
+      let size = random.chance(faults.coalesceRate) ? this.queue.bytes : this.queue.headBytes;
+      size = Math.min(size, space);
+      if (size > 1 && random.chance(faults.fragmentRate)) {
+        size = random.int(1, size - 1);
+        this.fragments++;
+      }
+      if (size > this.queue.headBytes) this.coalesced++;
+      this.inFlight += size;
+      this.#put(this.queue.take(size));
+    }
+    if (this.queue.bytes === 0 && this.#end) this.#sendEnd();
+    this.#options.flushed();
+  }
+
+  #sendEnd(): void {
+    const end = this.#end;
+    this.#end = undefined;
+    if (end) this.mark(end);
+  }
+
+  #put(item: Uint8Array | (() => void)): void {
+    const { world, random, faults, delayUs } = this.#options;
+    const jitter = faults.jitterMs > 0 ? random.int(0, faults.jitterMs * 1000) : 0;
+    const at = Math.max(this.#lastArrival, world.now + delayUs + jitter);
+    this.#lastArrival = at;
+    this.#wire.push(item);
+    world.schedule(at - world.now, this.#arriveNext);
+  }
+
+  #arrive(): void {
+    if (this.#dropped > 0) return void this.#dropped--;
+    const item = this.#wire[this.#wireHead];
+    this.#wire[this.#wireHead++] = EMPTY;
+    if (this.#wireHead > 64 && this.#wireHead * 2 > this.#wire.length) {
+      this.#wire = this.#wire.slice(this.#wireHead);
+      this.#wireHead = 0;
+    }
+    if (typeof item === "function") return item();
+    this.inFlight -= item.length;
+    this.#options.arrive(item);
+  }
+}
+
+const EMPTY = new Uint8Array(0);

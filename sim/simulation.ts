@@ -1,0 +1,300 @@
+/**
+ * The simulation: a seeded, virtual-time network of clients around the real server core.
+ *
+ * @module
+ */
+import {
+  type Application,
+  createLogger,
+  type Index,
+  type Logger,
+  type Parser,
+  type SendPath,
+  sendResult,
+  Server,
+  type ServerOptions,
+} from "../mod.ts";
+import { SimClient } from "./client.ts";
+import { EventQueue } from "./event_queue.ts";
+import { CLEAN_LINK, drawLinkFaults, type FaultMix, type LinkFaults } from "./faults.ts";
+import type { Invariant, SimObserver, SimulationView } from "./invariant.ts";
+import { defaultInvariants } from "./invariants.ts";
+import { observeApplication, observeSend } from "./observe.ts";
+import { CoreTap } from "./core_tap.ts";
+import { Random } from "./random.ts";
+import { Records } from "./records.ts";
+import { watchUnhandledRejections } from "./rejections.ts";
+import { Settler } from "./settle.ts";
+import { Trace, type TraceMode } from "./trace.ts";
+import { virtualClock } from "./virtual_clock.ts";
+import type { World } from "./world.ts";
+import { checkAll, type SimulationReport } from "./report.ts";
+
+/** Options of {@linkcode Simulation}. */
+export interface SimulationOptions<S> {
+  /** Decides every draw of the run. */
+  seed: number;
+  /** The application, or a factory given the logger the simulation watches. */
+  application: Application<S> | ((logger: Logger) => Application<S>);
+  /** The send path under test. Default: the core's `sendResult`. */
+  send?: SendPath;
+  parser?: Parser;
+  /** Further server options (limits, flash policy, internal depth). */
+  server?: Omit<ServerOptions<S>, "application" | "parser" | "logger" | "clock" | "send">;
+  /** Every client's link is drawn from this mix (default: clean links)... */
+  mix?: FaultMix;
+  /** ...then these properties override it. */
+  link?: Partial<LinkFaults>;
+  /**
+   * Checked after the run. Default: {@linkcode defaultInvariants}. A function is called once
+   * the application exists (for invariants that look inside the one a factory made).
+   */
+  invariants?: Invariant[] | (() => Invariant[]);
+  /** Default `hash`: lines are hashed, not kept. */
+  trace?: TraceMode;
+  /** Quiet microtask turns that count as "the core is done". Default 32 (`QUIET_TURNS`). */
+  quietTurns?: number;
+}
+
+/** Options of {@linkcode Simulation.run}. All times in virtual milliseconds. */
+export interface RunOptions {
+  /** Calls `server.shutdown()` at this time. */
+  shutdownAtMs?: number;
+  /** Stops at this time even if events are left (periodic timers). Default 1 hour. */
+  untilMs?: number;
+  /** A run that takes more events than this fails. Default 5 million. */
+  maxEvents?: number;
+}
+
+/** Options of {@linkcode Simulation.client}. */
+export interface ClientOptions {
+  /** When it connects, in virtual ms. Default 0. */
+  at?: number;
+  /** Its name in traces and logs. Default `c1`, `c2`, ... */
+  name?: string;
+  /** Link properties for this client only. */
+  link?: Partial<LinkFaults>;
+}
+
+/**
+ * Runs the real {@linkcode Server} with simulated clients. One seed decides everything;
+ * time is virtual; events run in order of (time, sequence). After each event that reached
+ * the core, the simulation lets the core's promise chains settle before it takes the next.
+ *
+ * @example
+ * ```ts
+ * import { Application, deliver } from "../mod.ts";
+ * import { Simulation } from "./mod.ts";
+ * const sim = new Simulation({
+ *   seed: 1,
+ *   application: new Application({
+ *     storage: null,
+ *     defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
+ *   }),
+ * });
+ * sim.client().send(1, { code: "ping" });
+ * const report = await sim.run({ shutdownAtMs: 100 });
+ * // report.violations is []
+ * ```
+ */
+export class Simulation<S = unknown> implements SimulationView, World {
+  /** The seed, as an unsigned 32-bit integer. */
+  readonly seed: number;
+  /** The run's generator: links fork theirs from it, scenarios may draw from it. */
+  readonly random: Random;
+  /** The real server core, running the application. */
+  readonly server: Server<S>;
+  /** What happened, line by line (hashed, or kept in mode `full`). */
+  readonly trace: Trace;
+  /** What the core did, for the invariants. */
+  readonly records: Records = new Records();
+  /** Every client, in the order they were added. */
+  readonly clients: SimClient[] = [];
+  /** What {@linkcode Simulation.run} checks. */
+  readonly invariants: readonly Invariant[];
+  readonly #queue = new EventQueue();
+  readonly #byIndex = new Map<Index, SimClient>();
+  readonly #options: SimulationOptions<S>;
+  readonly #settler: Settler;
+  readonly #tap: CoreTap;
+  #now = 0;
+  #touched = false;
+  #events = 0;
+
+  constructor(options: SimulationOptions<S>) {
+    this.#options = options;
+    this.seed = options.seed >>> 0;
+    this.random = new Random(this.seed);
+    this.trace = new Trace(options.trace ?? "hash");
+    this.#settler = new Settler((message) => this.#escape(message), options.quietTurns);
+    this.#tap = new CoreTap({
+      time: () => this.#now,
+      trace: this.trace,
+      records: this.records,
+      isRegistered: (index) => this.server.registry.has(index),
+      clientOf: (index) => this.clientOf(index),
+      escape: (message) => this.#escape(message),
+    }, this.#settler);
+    const logger = createLogger({
+      level: "error",
+      write: (line) => this.records.loggedErrors.push({ time: this.#now, message: line }),
+    });
+    const application = typeof options.application === "function"
+      ? options.application(logger)
+      : options.application;
+    this.server = new Server({
+      ...options.server,
+      application: observeApplication(application, this.#tap),
+      parser: options.parser,
+      logger,
+      clock: virtualClock(this.#queue, () => this.#now, () => this.touch()),
+      send: observeSend(
+        options.send ?? sendResult,
+        (result, target) => this.#tap.addressed(result, target),
+        (error) => this.#tap.drained(error),
+      ),
+    });
+    const invariants = options.invariants ?? defaultInvariants;
+    this.invariants = typeof invariants === "function" ? invariants() : invariants;
+    for (const invariant of this.invariants) invariant.attach?.(this as SimulationView);
+  }
+
+  /** Virtual time, in microseconds. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** Adds a client; it connects at `options.at` (virtual ms). */
+  client(options: ClientOptions = {}): SimClient {
+    const name = options.name ?? `c${this.clients.length + 1}`;
+    const random = this.random.fork();
+    const drawn = this.#options.mix ? drawLinkFaults(this.#options.mix, random) : CLEAN_LINK;
+    const client = new SimClient({
+      world: this,
+      random,
+      name,
+      faults: { ...drawn, ...this.#options.link, ...options.link },
+      parser: this.server.parser,
+      expected: (index) => this.records.expected(index),
+      isAddressed: (bytes) => {
+        const addressed = this.records.addressedBytes.has(bytes);
+        if (!addressed) this.records.directWrites++;
+        return addressed;
+      },
+      connectAtUs: Math.round((options.at ?? 0) * 1000),
+      accept: (client, connection) => this.#accept(client, connection),
+    });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Runs `action` at `atMs` (e.g. a server-side send); the core settles after it. */
+  at(atMs: number, action: () => unknown): void {
+    this.schedule(Math.max(0, Math.round(atMs * 1000) - this.#now), () => {
+      void this.callCore("scenario step", async () => void await action());
+    });
+  }
+
+  /** The client the server knows by `index`. */
+  clientOf(index: Index): SimClient | undefined {
+    return this.#byIndex.get(index);
+  }
+
+  /** Adds an observer of the run. */
+  observe(observer: SimObserver): void {
+    this.#tap.observe(observer);
+  }
+
+  /** Runs to the end (no events left, or `untilMs`), then checks the invariants. */
+  async run(options: RunOptions = {}): Promise<SimulationReport> {
+    const untilUs = (options.untilMs ?? 3_600_000) * 1000;
+    const maxEvents = options.maxEvents ?? 5_000_000;
+    if (options.shutdownAtMs !== undefined) {
+      this.at(options.shutdownAtMs, () => this.server.shutdown());
+    }
+    const stopWatching = watchUnhandledRejections();
+    while (this.#queue.nextTime <= untilUs) {
+      const run = this.#queue.pop()!;
+      this.#now = this.#queue.poppedTime;
+      if (++this.#events > maxEvents) {
+        this.#escape(`the run took more than ${maxEvents} events`);
+        break;
+      }
+      this.#touched = false;
+      run();
+      if (this.#touched) await this.#settler.settle();
+    }
+    for (const reason of await stopWatching()) this.#escape(`unhandled rejection: ${reason}`);
+    return checkAll(this, this.invariants, {
+      events: this.#events,
+      longestQuietGap: this.#settler.longestGap,
+    });
+  }
+
+  /** @internal World: schedules an event `delayUs` from now. */
+  schedule(delayUs: number, run: () => void): void {
+    this.#queue.push(this.#now + delayUs, run);
+  }
+
+  /** @internal World: schedules an event now, before the queue's. */
+  soon(run: () => void): void {
+    this.#queue.pushFirst(run);
+  }
+
+  /** @internal World: calls into the core, catching what escapes it. */
+  callCore(what: string, call: () => Promise<void>): Promise<void> {
+    this.touch();
+    let promise: Promise<void>;
+    try {
+      promise = call();
+    } catch (error) {
+      this.#escape(`${what} threw: ${String(error)}`);
+      return Promise.resolve();
+    }
+    return promise.then(
+      () => this.activity(),
+      (error) => this.#escape(`${what} rejected: ${String(error)}`),
+    );
+  }
+
+  /** @internal World: the core must settle after this event. */
+  touch(): void {
+    this.#touched = true;
+    this.#settler.activity();
+  }
+
+  /** @internal World: the core did something observable. */
+  activity(): void {
+    this.#settler.activity();
+  }
+
+  #accept(client: SimClient, connection: Parameters<Server<S>["accept"]>[0]) {
+    this.touch();
+    try {
+      const events = this.server.accept(connection);
+      // A refused connection has index 0: the core answered and closed it already.
+      if (events.index === 0) throw new Error("refused");
+      this.#byIndex.set(events.index, client);
+      if (this.trace.on) this.trace.add(this.#now, client.name, `accepted index=${events.index}`);
+      const data = events.data;
+      return {
+        ...events,
+        data: (bytes: Uint8Array) =>
+          data(bytes).finally(() => {
+            const tail = this.server.registry.get(events.index)?.decoder.bufferedBytes ?? 0;
+            const max = this.records.maxTailBytes.get(events.index) ?? 0;
+            if (tail > max) this.records.maxTailBytes.set(events.index, tail);
+          }),
+      };
+    } catch (error) {
+      const refused = !this.server.accepting || String(error) === "Error: refused";
+      if (!refused) this.#escape(`accept threw: ${String(error)}`);
+      if (this.trace.on) this.trace.add(this.#now, client.name, "refused");
+      return undefined;
+    }
+  }
+
+  #escape(message: string): void {
+    this.records.escaped.push({ time: this.#now, message });
+  }
+}

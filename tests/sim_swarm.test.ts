@@ -1,0 +1,113 @@
+/**
+ * The swarm: hundreds of seeds, each a random scenario over the rooms example with a random
+ * fault mix, against the real core; and the determinism that makes a seed worth reporting.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { describeFailure, runSpec } from "../sim/replay.ts";
+import { runSwarm } from "../sim/swarm.ts";
+import { QUIET_TURNS } from "../sim/settle.ts";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { traceHashes } from "./helpers/sim_apps.ts";
+import { ROOT } from "./helpers/cli_process.ts";
+
+/** Seeds the suite runs on each runtime. */
+const SWARM_SEEDS = 200;
+
+test(`swarm: ${SWARM_SEEDS} seeds of random scenarios and fault mixes keep every invariant`, async () => {
+  const failures: string[] = [];
+  const seen = {
+    fragments: 0,
+    coalesced: 0,
+    drainWaits: 0,
+    drainFailures: 0,
+    writeFailures: 0,
+    vanished: 0,
+    halfClosed: 0,
+    unflushedCloses: 0,
+    pausedReaders: 0,
+    refused: 0,
+    directWrites: 0,
+    storms: 0,
+  };
+  const started = performance.now();
+  for (let seed = 1; seed <= SWARM_SEEDS; seed++) {
+    const run = await runSpec({ seed, scenario: "swarm" });
+    if (!run.report.ok) failures.push(describeFailure({ seed, scenario: "swarm" }, run, true));
+    seen.directWrites += run.sim.records.directWrites;
+    const atOnce = new Map<number, number>();
+    for (const { link, refused } of run.sim.clients) {
+      seen.fragments += link.segmentCounts.fragments;
+      seen.coalesced += link.segmentCounts.coalesced;
+      seen.drainWaits += link.counts.drainWaits;
+      seen.drainFailures += link.counts.drainFailures;
+      seen.writeFailures += link.counts.writeFailures;
+      seen.vanished += Number(link.clientGone);
+      seen.halfClosed += Number(link.clientEnded);
+      seen.unflushedCloses += Number(link.discardedBytes > 0 && !link.clientGone);
+      seen.pausedReaders += Number(link.reader.pausedEver);
+      seen.refused += Number(refused);
+    }
+    for (const { connectAt } of run.sim.clients) {
+      atOnce.set(connectAt, (atOnce.get(connectAt) ?? 0) + 1);
+    }
+    seen.storms += Number([...atOnce.values()].some((count) => count >= 5));
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  assert.deepEqual(
+    failures,
+    [],
+    `${failures.length} of ${SWARM_SEEDS} seeds failed:\n\n${failures.join("\n\n")}`,
+  );
+  // Every fault family must actually have struck, or the swarm proves less than it claims.
+  for (const [family, count] of Object.entries(seen)) {
+    assert.ok(count > 0, `no seed exercised ${family} (${JSON.stringify(seen)}, ${seconds} s)`);
+  }
+});
+
+test("determinism: the same seed gives the same trace, byte for byte, on Node and on Deno", async () => {
+  // Both runtimes check these values: a difference means a run depends on its runtime. If the
+  // core's behaviour changes on purpose, the traces change too: update the values (they must
+  // still agree between `node --test` and `deno test`).
+  const swarm = await runSwarm(105);
+  assert.equal(swarm.report.traceHash, "9b85b616");
+  assert.ok(swarm.report.events > 1000, "a seed rich in events and faults");
+  const targeted = await runSpec({ seed: 2024, scenario: "targeted" });
+  assert.equal(targeted.report.traceHash, "b0d748bf");
+  assert.equal((await runSwarm(105)).report.traceHash, swarm.report.traceHash);
+  assert.notEqual((await runSwarm(106)).report.traceHash, swarm.report.traceHash);
+});
+
+test("determinism: the other runtime, run as a process, traces the same seeds identically", async () => {
+  const onDeno = typeof Deno !== "undefined";
+  // The other runtime: Node from the PATH when these tests run on Deno, and Deno from npm's
+  // install when they run on Node.
+  const [command, ...args] = onDeno ? ["node", "--import", "tsx", "tests/helpers/sim_hashes.ts"] : [
+    "node_modules/.bin/deno",
+    "run",
+    "--allow-env",
+    "--allow-read",
+    "tests/helpers/sim_hashes.ts",
+  ];
+  const child = spawnSync(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, SIM_HASH_SEEDS: "15" },
+    encoding: "utf8",
+  });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(child.stdout.trim().split("\n"), await traceHashes(15));
+});
+
+test("settling is complete: a far larger quiet bound changes no trace, a tiny one does", async () => {
+  let changedByTiny = 0;
+  for (let seed = 1; seed <= 20; seed++) {
+    const usual = await runSwarm(seed);
+    const patient = await runSwarm(seed, { quietTurns: 256 });
+    assert.equal(patient.report.traceHash, usual.report.traceHash, `seed ${seed}`);
+    assert.ok(usual.report.longestQuietGap < QUIET_TURNS, `seed ${seed}`);
+    const hasty = await runSwarm(seed, { quietTurns: 1 });
+    changedByTiny += Number(hasty.report.traceHash !== usual.report.traceHash);
+  }
+  assert.ok(changedByTiny > 10, `a bound of one turn changed only ${changedByTiny} of 20 traces`);
+});
