@@ -8,11 +8,12 @@
  * @example
  * ```ts
  * import { Application, deliver, Server } from "./mod.ts";
+ * import { systemClock } from "./src/adapter/system_clock.ts";
  * const application = new Application({
  *   storage: null,
  *   defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
  * });
- * const server = new Server({ application });
+ * const server = new Server({ application, clock: systemClock });
  * ```
  *
  * @module

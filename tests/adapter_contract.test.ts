@@ -7,6 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Application, type Command, deliver, type Index, JsonParser, Server } from "../mod.ts";
+import { systemClock } from "../src/adapter/system_clock.ts";
+import { PATIENT_LIMITS } from "./helpers/patient_limits.ts";
 import { TcpClient } from "./helpers/tcp_client.ts";
 import { type Adapter, ADAPTERS, CLOSE_WAIT_MS, withServed } from "./helpers/served.ts";
 import { within } from "./helpers/timeout.ts";
@@ -38,10 +40,8 @@ function recordingServer(options: { maxMessageBytes?: number } = {}) {
     },
   });
   const parser = new JsonParser({ maxMessageBytes: options.maxMessageBytes });
-  // These tests are about the adapters' own buffering: the slow-consumer limits stay out.
-  const limits = { highWaterMarkBytes: 1 << 30, maxBufferedBytes: 1 << 30 };
   return {
-    server: new Server({ application, parser, limits }),
+    server: new Server({ application, parser, limits: PATIENT_LIMITS, clock: systemClock }),
     disconnects,
     /** Resolves once the reply to the next "big" has been written (but not drained). */
     bigReplied: () => new Promise<void>((resolve) => (bigReplied = resolve)),

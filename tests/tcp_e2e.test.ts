@@ -4,17 +4,19 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Command, FLASH_POLICY, Server } from "../mod.ts";
+import { type Command, FLASH_POLICY, type Limits, Server } from "../mod.ts";
+import { systemClock } from "../src/adapter/system_clock.ts";
 import { FileStore } from "../src/store/file_store.ts";
 import { createRoomsApplication, type RoomsApplicationOptions } from "../examples/rooms/mod.ts";
 import { frame, type TcpClient } from "./helpers/tcp_client.ts";
 import { type Adapter, ADAPTERS, withServed } from "./helpers/served.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";
+import { PATIENT_LIMITS } from "./helpers/patient_limits.ts";
 
 const encoder = new TextEncoder();
 
-function roomsServer(options: RoomsApplicationOptions = {}) {
-  return new Server({ application: createRoomsApplication(options) });
+function roomsServer(options: RoomsApplicationOptions = {}, limits?: Partial<Limits>) {
+  return new Server({ application: createRoomsApplication(options), clock: systemClock, limits });
 }
 
 /** The one reply to `command` from the sender's point of view. */
@@ -183,7 +185,8 @@ const scenarios: Record<string, (adapter: Adapter) => Promise<void>> = {
   },
 
   async "a client that does not read holds back no one else, and then gets all in order"(adapter) {
-    await withServed(adapter, roomsServer(), async ({ connect }) => {
+    // A patient server: the sleeper is waited for, never cut off (the limits have tests of their own).
+    await withServed(adapter, roomsServer({}, PATIENT_LIMITS), async ({ connect }) => {
       const [saver, sleeper, other] = await connect(3);
       await enterRoom([saver, sleeper], "flood");
       await enterRoom([other], "calm");

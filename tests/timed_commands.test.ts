@@ -188,17 +188,6 @@ test("bad timing is refused and logged; the rest of the result still goes out", 
   assert.equal(clock.pending, 0);
 });
 
-test("without a clock, timed commands are refused", async () => {
-  const lines: string[] = [];
-  const storage: Table = { handled: [], clock: new ManualClock() };
-  const harness = new Harness(new Application({ storage, defaultController: table }), {
-    logger: createLogger({ level: "warn", write: (line) => lines.push(line) }),
-  });
-  const player = await harness.connect();
-  await player.send({ code: "start" });
-  assert.match(lines.join("\n"), /timed commands need a clock/);
-});
-
 test("shutdown cancels every waiting timed command", async () => {
   const { harness, clock, storage } = setUp();
   const player = await harness.connect();

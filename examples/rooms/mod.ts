@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
- * import { Server } from "../../mod.ts";
+ * import { ManualClock, Server } from "../../mod.ts";
  * import { createRoomsApplication } from "./mod.ts";
- * const server = new Server({ application: createRoomsApplication({ maxListLength: 1000 }) });
+ * const server = new Server({
+ *   application: createRoomsApplication({ maxListLength: 1000 }),
+ *   clock: new ManualClock(),
+ * });
  * ```
  *
  * @module

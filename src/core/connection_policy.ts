@@ -16,8 +16,7 @@ export type GiveUp =
   | { readonly reason: "idle timeout"; readonly tell: true };
 
 /**
- * One connection's limits. Without a clock only the byte limits apply: idle time and command
- * rate need the time.
+ * One connection's limits: its outbound guard, its idle timer and its command rate.
  *
  * @example
  * ```ts
@@ -32,7 +31,7 @@ export class ConnectionPolicy {
   /** The connection to write to: the transport's, behind the slow-consumer guard. */
   readonly outbound: OutboundGuard;
   readonly #limits: Limits;
-  readonly #clock: Clock | undefined;
+  readonly #clock: Clock;
   readonly #bucket: TokenBucket | undefined;
   readonly #giveUp: (why: GiveUp) => void;
   #lastHeard = 0;
@@ -41,7 +40,7 @@ export class ConnectionPolicy {
   constructor(
     connection: Connection,
     limits: Limits,
-    clock: Clock | undefined,
+    clock: Clock,
     giveUp: (why: GiveUp) => void,
   ) {
     this.#limits = limits;
@@ -51,7 +50,6 @@ export class ConnectionPolicy {
       this.stop();
       giveUp({ reason, tell: false });
     });
-    if (!clock) return;
     this.#lastHeard = clock.now();
     if (limits.commandsPerSecond > 0) {
       this.#bucket = new TokenBucket(limits.commandsPerSecond, limits.commandBurst, clock.now());
@@ -61,12 +59,12 @@ export class ConnectionPolicy {
 
   /** Notes that the client sent something: its idle time starts again. */
   heard(): void {
-    if (this.#clock) this.#lastHeard = this.#clock.now();
+    this.#lastHeard = this.#clock.now();
   }
 
   /** How many of `count` commands may run now; the rest are over the rate. */
   admit(count: number): number {
-    return this.#bucket && this.#clock ? this.#bucket.take(count, this.#clock.now()) : count;
+    return this.#bucket ? this.#bucket.take(count, this.#clock.now()) : count;
   }
 
   /** Cancels the policy's timers (the connection is leaving). */
@@ -77,9 +75,9 @@ export class ConnectionPolicy {
 
   // One timer per connection, moved on lazily: hearing from the client costs no timer work.
   #armIdle(at: number): void {
-    this.#cancelIdle = this.#clock!.schedule(at, () => {
+    this.#cancelIdle = this.#clock.schedule(at, () => {
       const due = this.#lastHeard + this.#limits.idleTimeoutMs;
-      if (due > this.#clock!.now()) return this.#armIdle(due);
+      if (due > this.#clock.now()) return this.#armIdle(due);
       this.#cancelIdle = undefined;
       this.#giveUp({ reason: "idle timeout", tell: true });
     });

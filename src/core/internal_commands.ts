@@ -15,8 +15,8 @@ import type { Command, Result } from "./types.ts";
 export interface InternalCommandsOptions<S> {
   application: Application<S>;
   logger: Logger;
-  /** Without a clock, timed commands are refused (and logged). */
-  clock?: Clock;
+  /** The time timed commands run on. */
+  clock: Clock;
   /** How deep internal commands may nest. */
   maxDepth: number;
   /** Runs a timed command's handling in a turn of the server's own. */
@@ -28,13 +28,15 @@ export interface InternalCommandsOptions<S> {
  *
  * @example
  * ```ts
- * import { Application, deliver, internal, InternalCommands, silentLogger } from "../../mod.ts";
+ * import {
+ *   Application, deliver, internal, InternalCommands, ManualClock, silentLogger,
+ * } from "../../mod.ts";
  * const application = new Application({
  *   storage: null,
  *   defaultController: { handleCommand: (command) => deliver([1], { ...command, done: true }) },
  * });
  * const internals = new InternalCommands({
- *   application, logger: silentLogger, maxDepth: 8, runLater: () => {},
+ *   application, logger: silentLogger, clock: new ManualClock(), maxDepth: 8, runLater: () => {},
  * });
  * await internals.resolve([internal({ code: "deal" })]);
  * // [[[1], [{ code: "deal", done: true }]]]
@@ -42,16 +44,16 @@ export interface InternalCommandsOptions<S> {
  */
 export class InternalCommands<S> {
   readonly #options: InternalCommandsOptions<S>;
-  readonly #scheduler: Scheduler | undefined;
+  readonly #scheduler: Scheduler;
 
   constructor(options: InternalCommandsOptions<S>) {
     this.#options = options;
-    this.#scheduler = options.clock && new Scheduler(options.clock);
+    this.#scheduler = new Scheduler(options.clock);
   }
 
   /** How many timed commands are waiting. */
   get pending(): number {
-    return this.#scheduler?.size ?? 0;
+    return this.#scheduler.size;
   }
 
   /** The result with every internal command replaced by what handling it produced. */
@@ -61,7 +63,7 @@ export class InternalCommands<S> {
 
   /** Cancels every timed command (at shutdown). */
   clear(): void {
-    this.#scheduler?.clear();
+    this.#scheduler.clear();
   }
 
   async #resolve(result: Result, depth: number): Promise<Result> {
@@ -109,7 +111,6 @@ export class InternalCommands<S> {
       const request = timerRequestOf(command);
       if (!request) return false;
       const scheduler = this.#scheduler;
-      if (!scheduler) throw new RangeError("timed commands need a clock");
       if (request.kind === "cancel") {
         scheduler.cancel(request.id);
         return true;

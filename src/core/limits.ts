@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Per-server and per-connection limits. Timed limits need the server to have a clock. */
+/** Per-server and per-connection limits. */
 export interface Limits {
   /** Connections over this are answered `{"error":"server is full"}` and closed. */
   maxConnections: number;

@@ -29,14 +29,13 @@ interface Wait {
  *   nobody waits for it, until it has drained.
  * - A wait longer than `slowConsumerTimeoutMs`, or more than `maxBufferedBytes` unsent, and
  *   the guard gives up: it calls `onSlow` once, and the server disconnects the connection.
- * The timed parts need a clock; without one, only the byte limits apply. Timers are armed
- * once per wait, never per write.
+ * Timers are armed once per wait, never per write.
  *
  * @example
  * ```ts
- * import { type Connection, limitsWith, OutboundGuard } from "../../mod.ts";
+ * import { type Connection, limitsWith, ManualClock, OutboundGuard } from "../../mod.ts";
  * declare const socket: Connection;
- * const guarded = new OutboundGuard(socket, limitsWith(), undefined, (reason) => {
+ * const guarded = new OutboundGuard(socket, limitsWith(), new ManualClock(), (reason) => {
  *   console.log("disconnect:", reason);
  * });
  * ```
@@ -44,7 +43,7 @@ interface Wait {
 export class OutboundGuard implements Connection {
   readonly #inner: Connection;
   readonly #limits: Limits;
-  readonly #clock: Clock | undefined;
+  readonly #clock: Clock;
   readonly #onSlow: (reason: SlowReason) => void;
   /** The wait in progress, if any. */
   #wait: Wait | undefined;
@@ -55,7 +54,7 @@ export class OutboundGuard implements Connection {
   constructor(
     inner: Connection,
     limits: Limits,
-    clock: Clock | undefined,
+    clock: Clock,
     onSlow: (reason: SlowReason) => void,
   ) {
     this.#inner = inner;
@@ -99,7 +98,7 @@ export class OutboundGuard implements Connection {
     if (this.#wait) return this.#wait;
     let patienceOver = () => {};
     const wait = {
-      since: this.#clock?.now() ?? 0,
+      since: this.#clock.now(),
       patience: new Promise<void>((resolve) => (patienceOver = resolve)),
       // A failed drain still ends the wait; its rejection reaches whoever awaits `drain()`.
       drained: this.#inner.drain().finally(() => {
@@ -108,15 +107,13 @@ export class OutboundGuard implements Connection {
     };
     wait.drained.catch(() => {}); // a wait nobody awaits must not be an unhandled rejection
     this.#wait = wait;
-    if (this.#clock) {
-      this.#arm(wait.since + this.#limits.drainWaitMs, () => {
-        this.#lagging = true;
-        patienceOver();
-        this.#arm(wait.since + this.#limits.slowConsumerTimeoutMs, () => {
-          this.#giveUp("slow consumer");
-        });
+    this.#arm(wait.since + this.#limits.drainWaitMs, () => {
+      this.#lagging = true;
+      patienceOver();
+      this.#arm(wait.since + this.#limits.slowConsumerTimeoutMs, () => {
+        this.#giveUp("slow consumer");
       });
-    }
+    });
     return wait;
   }
 
@@ -127,7 +124,7 @@ export class OutboundGuard implements Connection {
   }
 
   #arm(at: number, fire: () => void): void {
-    this.#cancelTimer = this.#clock!.schedule(at, () => {
+    this.#cancelTimer = this.#clock.schedule(at, () => {
       this.#cancelTimer = undefined;
       fire();
     });

@@ -28,12 +28,12 @@ import type { Parser } from "../parser/parser.ts";
  *
  * @example
  * ```ts
- * import { Application, deliver, Server } from "../../mod.ts";
+ * import { Application, deliver, ManualClock, Server } from "../../mod.ts";
  * const application = new Application({
  *   storage: null,
  *   defaultController: { handleCommand: (c, { index }) => deliver([index], c) },
  * });
- * const server = new Server({ application });
+ * const server = new Server({ application, clock: new ManualClock() });
  * const out: Uint8Array[] = [];
  * const events = server.accept({
  *   bufferedBytes: 0,
@@ -55,7 +55,7 @@ export class Server<S> {
   readonly #target: SendTarget;
   readonly #internal: InternalCommands<S>;
   readonly #limits: Limits;
-  readonly #clock: Clock | undefined;
+  readonly #clock: Clock;
   #turn: Promise<unknown> = Promise.resolve();
   #accepting = true;
 

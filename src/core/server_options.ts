@@ -30,11 +30,14 @@ export interface ServerOptions<S> {
   flashPolicy?: string | null;
   /** Default: {@linkcode sendResult}. */
   send?: SendPath;
-  /** The time source for timed commands; without one, timed commands are refused. */
-  clock?: Clock;
+  /**
+   * The time: timed commands and the timed limits run on it. The adapters' `systemClock`
+   * in production, the simulator's virtual clock, or a `ManualClock` in tests.
+   */
+  clock: Clock;
   /** How deep internal commands may nest (an internal command producing another). Default 8. */
   maxInternalDepth?: number;
-  /** Limits to change from {@linkcode DEFAULT_LIMITS}; the timed ones need a `clock`. */
+  /** Limits to change from {@linkcode DEFAULT_LIMITS}. */
   limits?: Partial<Limits>;
 }
 

@@ -32,7 +32,8 @@ export const CLI_RUNTIMES: readonly CliRuntime[] = [
   },
   {
     name: "deno",
-    command: "node_modules/.bin/deno",
+    // The Deno running the tests: signals reach it directly, not through an npm wrapper.
+    command: onDeno ? Deno.execPath() : "node_modules/.bin/deno",
     args: [
       "run",
       "--allow-net",

@@ -8,6 +8,7 @@ import {
   type ConnectionEvents,
   type Decoded,
   JsonParser,
+  ManualClock,
   Server,
   type ServerOptions,
 } from "../../mod.ts";
@@ -119,8 +120,9 @@ export class TestClient {
 export class Harness<S> {
   readonly server: Server<S>;
 
+  /** Without a clock of its own, the server gets a ManualClock that never moves. */
   constructor(application: Application<S>, options: Partial<ServerOptions<S>> = {}) {
-    this.server = new Server({ application, ...options });
+    this.server = new Server({ application, clock: new ManualClock(), ...options });
   }
 
   /** Connects a new client and waits for its onConnect result to be sent. */

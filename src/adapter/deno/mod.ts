@@ -4,12 +4,14 @@
  * @example
  * ```ts
  * import { Application, deliver, Server } from "../../../mod.ts";
+ * import { systemClock } from "../system_clock.ts";
  * import { serve } from "./mod.ts";
  * const server = new Server({
  *   application: new Application({
  *     storage: null,
  *     defaultController: { handleCommand: (c, { index }) => deliver([index], c) },
  *   }),
+ *   clock: systemClock,
  * });
  * const listener = await serve(server, { port: 0 });
  * listener.port; // the port the system picked
