@@ -4,47 +4,16 @@
  *
  * @module
  */
-import type { Command, Connection, ConnectionEvents, Index, Parser } from "../mod.ts";
+import type { Connection, ConnectionEvents, Decoder, Index, Parser } from "../mod.ts";
 import type { LinkFaults } from "./faults.ts";
 import { Inbox } from "./inbox.ts";
 import { Addressed } from "./records.ts";
 import { Link, type LinkPeer } from "./link.ts";
+import { type ClientLogEntry, type MessageListener, type Outgoing, Received } from "./received.ts";
 import type { Random } from "./random.ts";
 import type { World } from "./world.ts";
 
-/**
- * One message the client decoded: `text` is its commands as JSON, or `<what went wrong>`
- * when the parser found no commands in it.
- */
-export class Received {
-  /** Virtual time of the read that completed it, in microseconds. */
-  readonly time: number;
-  readonly text: string;
-
-  constructor(time: number, text: string) {
-    this.time = time;
-    this.text = text;
-  }
-
-  /** The commands, or undefined for a message that was not commands. */
-  get commands(): Command[] | undefined {
-    return this.text.startsWith("[") ? JSON.parse(this.text) : undefined;
-  }
-}
-
-/** One line of a client's log: what it sent, read (raw and decoded), or lived through. */
-export interface ClientLogEntry {
-  /** Virtual time, in microseconds. */
-  readonly time: number;
-  readonly kind: "sent" | "read" | "event";
-  readonly bytes?: Uint8Array;
-  /** For reads: the messages this read completed. */
-  readonly decoded?: readonly string[];
-  readonly note?: string;
-}
-
-/** What a message to send can be: commands (framed for you), or raw text or bytes. */
-export type Outgoing = Command | readonly Command[] | string | Uint8Array;
+export { type ClientLogEntry, type MessageListener, type Outgoing, Received } from "./received.ts";
 
 /** Options of {@linkcode SimClient}. */
 export interface SimClientOptions {
@@ -100,6 +69,8 @@ export class SimClient {
   #expected: Addressed[] = [];
   #sequence = 0;
   #decoded: { length: number; messages: Received[]; perRead: string[][] } | undefined;
+  readonly #listeners: MessageListener[] = [];
+  #liveDecoder: Decoder | undefined;
 
   constructor(options: SimClientOptions) {
     this.#options = options;
@@ -110,6 +81,7 @@ export class SimClient {
       read: (bytes) => {
         this.inbox.append(this.#world.now, this.#sequence++, bytes);
         if (this.#world.trace.on) this.#trace(`read ${bytes.length}B`);
+        if (this.#listeners.length > 0) this.#hear(bytes);
       },
       ended: () => this.#ended(),
       accept: (connection) => this.#accept(connection),
@@ -122,6 +94,11 @@ export class SimClient {
     this.inbox.expect(this.#expected);
     this.link = new Link(options.world, options.random, options.name, options.faults, peer);
     this.#at(0, () => this.link.connect());
+  }
+
+  /** The virtual time, in milliseconds: when to send an answer from a listener. */
+  get time(): number {
+    return this.#world.now / 1000;
   }
 
   /**
@@ -207,6 +184,30 @@ export class SimClient {
     return this;
   }
 
+  /** Vanishes right after the server's `n`-th write to it, in the middle of the core's send. */
+  abortAfterWrite(n: number): this {
+    this.link.triggers.abortAfterWrite = n;
+    return this;
+  }
+
+  /**
+   * Calls `listener` with the commands of each message it reads, at the virtual time of the
+   * read that completes it: a client that answers what it receives (a bot) sends from there.
+   *
+   * @example
+   * ```ts
+   * import type { SimClient } from "./client.ts";
+   * declare const client: SimClient;
+   * client.onMessage((commands, self) => {
+   *   if (commands.some((command) => command.code === "ping")) self.send(self.time + 5, { code: "pong" });
+   * });
+   * ```
+   */
+  onMessage(listener: MessageListener): this {
+    this.#listeners.push(listener);
+    return this;
+  }
+
   /** Vanishes as soon as the server has to wait for its drain. */
   abortWhileDraining(): this {
     this.link.triggers.abortWhileDraining = true;
@@ -236,6 +237,14 @@ export class SimClient {
     );
     this.#decoded = { length, messages, perRead };
     return this.#decoded;
+  }
+
+  #hear(bytes: Uint8Array): void {
+    this.#liveDecoder ??= this.#options.parser.createDecoder();
+    for (const message of this.#liveDecoder.decode(bytes)) {
+      if (message.kind !== "commands") continue;
+      for (const listener of this.#listeners) listener(message.commands, this);
+    }
   }
 
   #accept(connection: Connection): ConnectionEvents | undefined {

@@ -108,6 +108,7 @@ export class CoreTap implements ApplicationSpy {
     records.results++;
     const sender = this.#turnOwner;
     this.#turnOwner = undefined;
+    for (const observer of this.#observers) observer.sent?.();
     for (const [audience, commands] of result) {
       if (audience.length === 0 || commands.length === 0) continue;
       const entry = new Addressed(now, commands, target.serialize(commands), audience, sender);

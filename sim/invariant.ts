@@ -25,6 +25,8 @@ export interface SimObserver {
   addressed?(index: Index, entry: Addressed): void;
   /** An index's onDisconnect finished. */
   departed?(index: Index): void;
+  /** A turn's result went to the send path (every turn, even one that addressed nobody). */
+  sent?(): void;
 }
 
 /** What an invariant may look at. */

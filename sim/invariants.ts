@@ -12,6 +12,19 @@ export { concurrentDrain, perIndexDelivery } from "./delivery_invariants.ts";
 export { bufferBounds, type BufferBoundsOptions, noEscapedErrors } from "./health_invariants.ts";
 export { hookPairs, type HookPairsOptions } from "./hook_invariants.ts";
 export {
+  type EndToEndLatency,
+  endToEndLatency,
+  type EndToEndLatencyOptions,
+  type Origin,
+} from "./latency_invariants.ts";
+export {
+  type Departure,
+  departureOf,
+  departures,
+  type ExpectedDeparture,
+} from "./limit_invariants.ts";
+export { hiddenAsAddressed, type HiddenAsAddressedOptions } from "./secret_invariants.ts";
+export {
   hiddenInformation,
   type HiddenInformationOptions,
   roomIsolation,

@@ -6,36 +6,14 @@
  */
 import type { Connection, ConnectionEvents } from "../mod.ts";
 import { Feed } from "./feed.ts";
+import type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 import type { LinkFaults } from "./faults.ts";
 import { Pipe } from "./pipe.ts";
 import { Reader } from "./reader.ts";
 import type { Random } from "./random.ts";
 import type { World } from "./world.ts";
 
-/** The server side's state: `closing` takes no writes but still flushes. */
-export type LinkState = "connecting" | "open" | "closing" | "closed" | "broken";
-
-/** Faults that strike at a moment of the core rather than at a time. */
-export interface LinkTriggers {
-  /** Vanish right after onConnect returns, before its result is sent. */
-  abortAfterConnect: boolean;
-  /** Reset just before the server's n-th write (1-based), which then throws; 0: never. */
-  resetBeforeWrite: number;
-  /** Vanish as soon as a drain has to wait. */
-  abortWhileDraining: boolean;
-}
-
-/** What a link reports to its client. */
-export interface LinkPeer {
-  /** The client read these bytes. */
-  read(bytes: Uint8Array): void;
-  /** The server closed (or refused) the connection and the client has read everything. */
-  ended(): void;
-  /** Opens the server side: returns its events, or undefined if the server refused. */
-  accept(connection: Connection): ConnectionEvents | undefined;
-  /** The server wrote these bytes (they are on their way). */
-  written(bytes: Uint8Array): void;
-}
+export type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 
 /**
  * The simulated connection. The server writes into the down pipe; the client reads from its
@@ -54,6 +32,7 @@ export class Link {
     abortAfterConnect: false,
     resetBeforeWrite: 0,
     abortWhileDraining: false,
+    abortAfterWrite: 0,
   };
   /** The server's side of the connection, as the core sees it. */
   readonly connection: Connection & { readonly bufferedBytes: number };
@@ -73,6 +52,8 @@ export class Link {
   readonly reader: Reader;
   /** Drains that had to wait, drains that failed, writes that threw. */
   readonly counts = { drainWaits: 0, drainFailures: 0, writeFailures: 0 };
+  /** When a drain first had to wait (virtual microseconds), if one ever did. */
+  firstDrainWaitAt: number | undefined;
   readonly #world: World;
   readonly #peer: LinkPeer;
   readonly #up: Pipe;
@@ -141,6 +122,11 @@ export class Link {
       this.#down.inFlight === 0 && this.reader.unreadBytes === 0;
   }
 
+  /** How many times the server wrote to it (or tried to). */
+  get writes(): number {
+    return this.#writes;
+  }
+
   /** The client connects now; the server accepts when the connect arrives. */
   connect(): void {
     this.#trace("connect");
@@ -198,6 +184,9 @@ export class Link {
     this.#peer.written(bytes);
     this.maxQueuedBytes = Math.max(this.maxQueuedBytes, this.#down.queue.bytes);
     if (this.#world.trace.on) this.#trace(`write ${bytes.length}B`);
+    if (this.#writes === this.triggers.abortAfterWrite && this.#leaveClient("abort after write")) {
+      this.#break("connection reset after write", 1);
+    }
   }
 
   #drain(): Promise<void> {
@@ -211,6 +200,7 @@ export class Link {
     }
     if (this.#down.queue.bytes <= this.faults.highWaterMark) return RESOLVED;
     this.counts.drainWaits++;
+    this.firstDrainWaitAt ??= this.#world.now;
     if (this.#world.trace.on) this.#trace(`drain waits queued=${this.#down.queue.bytes}B`);
     if (this.triggers.abortWhileDraining) {
       this.#world.soon(() => this.abortNow("abort while the server drains"));

@@ -2,6 +2,11 @@
  * The deterministic network simulator: the real server core, many simulated clients, seeded
  * faults on every link, virtual time, and a library of invariants to check after a run.
  *
+ * Ready-made scenarios live beside it: the random swarm (`./swarm.ts`), and, by name in
+ * `./scenarios.ts`, hostile clients (`never-reader`, `slow-reader`, `flood`, `steady-reader`,
+ * `broadcast-break`, `connect-storm`) and the card table (`cards`). Any seed of any of them
+ * replays with `SIM_SEED=<seed> SIM_SCENARIO=<name> npm run sim`.
+ *
  * @example
  * ```ts
  * import { Application, deliver } from "../mod.ts";
@@ -28,7 +33,13 @@ export {
   Simulation,
   type SimulationOptions,
 } from "./simulation.ts";
-export { type ClientLogEntry, type Outgoing, Received, SimClient } from "./client.ts";
+export {
+  type ClientLogEntry,
+  type MessageListener,
+  type Outgoing,
+  Received,
+  SimClient,
+} from "./client.ts";
 export { Link, type LinkState, type LinkTriggers } from "./link.ts";
 export {
   CLEAN_LINK,

@@ -18,8 +18,9 @@ export interface ReaderOutput {
 
 /**
  * A client's receive buffer and reading pace: on arrival (`Infinity`), so many bytes per
- * virtual millisecond, or never (0); and it can pause. Unread bytes count against the
- * link's window, so a slow reader holds the sender back.
+ * virtual millisecond, or never (0); a rate below 1 reads one byte every `1 / rate` ms
+ * (0.001: one byte a second). It can pause. Unread bytes count against the link's window, so
+ * a slow reader holds the sender back.
  *
  * @example
  * ```ts
@@ -37,6 +38,9 @@ export class Reader {
   pausedEver = false;
   readonly #world: World;
   readonly #rate: number;
+  /** Bytes read at each tick, and the time between ticks: 1 ms, or longer below 1 B/ms. */
+  readonly #perTick: number;
+  readonly #tickUs: number;
   readonly #output: ReaderOutput;
   readonly #unread = new ByteQueue();
   #paused = false;
@@ -46,13 +50,15 @@ export class Reader {
   readonly #tick = () => {
     this.#pending = false;
     if (this.#paused || this.#stopped) return;
-    this.#consume(this.#rate);
+    this.#consume(this.#perTick);
     this.#read();
   };
 
   constructor(world: World, bytesPerMs: number, output: ReaderOutput) {
     this.#world = world;
     this.#rate = bytesPerMs;
+    this.#perTick = Math.max(1, Math.floor(bytesPerMs));
+    this.#tickUs = bytesPerMs >= 1 ? 1000 : Math.round(1000 / bytesPerMs);
     this.#output = output;
   }
 
@@ -105,7 +111,7 @@ export class Reader {
     if (this.#rate === Infinity) return this.#consume(this.#unread.bytes);
     if (this.#pending) return;
     this.#pending = true;
-    this.#world.schedule(1000, this.#tick);
+    this.#world.schedule(this.#tickUs, this.#tick);
   }
 
   #consume(count: number): void {

@@ -89,6 +89,8 @@ export class Records {
   readonly escaped: Incident[] = [];
   /** Error lines the core logged (a failed turn, a failing controller). */
   readonly loggedErrors: Incident[] = [];
+  /** Every line logged at the simulation's `logLevel` or above, errors included. */
+  readonly logged: Incident[] = [];
   /** Deliveries addressed to an index after its onDisconnect had finished. */
   readonly lateAddresses: Incident[] = [];
   /** Indexes still registered once their onDisconnect had finished. */

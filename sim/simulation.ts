@@ -3,20 +3,10 @@
  *
  * @module
  */
-import {
-  type Application,
-  createLogger,
-  type Index,
-  type Logger,
-  type Parser,
-  type SendPath,
-  sendResult,
-  Server,
-  type ServerOptions,
-} from "../mod.ts";
+import { createLogger, type Index, sendResult, Server } from "../mod.ts";
 import { SimClient } from "./client.ts";
 import { EventQueue } from "./event_queue.ts";
-import { CLEAN_LINK, drawLinkFaults, type FaultMix, type LinkFaults } from "./faults.ts";
+import { CLEAN_LINK, drawLinkFaults } from "./faults.ts";
 import type { Invariant, SimObserver, SimulationView } from "./invariant.ts";
 import { defaultInvariants } from "./invariants.ts";
 import { observeApplication, observeSend } from "./observe.ts";
@@ -25,56 +15,13 @@ import { Random } from "./random.ts";
 import { Records } from "./records.ts";
 import { watchUnhandledRejections } from "./rejections.ts";
 import { Settler } from "./settle.ts";
-import { Trace, type TraceMode } from "./trace.ts";
+import type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_options.ts";
+import { Trace } from "./trace.ts";
 import { virtualClock } from "./virtual_clock.ts";
 import type { World } from "./world.ts";
 import { checkAll, type SimulationReport } from "./report.ts";
 
-/** Options of {@linkcode Simulation}. */
-export interface SimulationOptions<S> {
-  /** Decides every draw of the run. */
-  seed: number;
-  /** The application, or a factory given the logger the simulation watches. */
-  application: Application<S> | ((logger: Logger) => Application<S>);
-  /** The send path under test. Default: the core's `sendResult`. */
-  send?: SendPath;
-  parser?: Parser;
-  /** Further server options (limits, flash policy, internal depth). */
-  server?: Omit<ServerOptions<S>, "application" | "parser" | "logger" | "clock" | "send">;
-  /** Every client's link is drawn from this mix (default: clean links)... */
-  mix?: FaultMix;
-  /** ...then these properties override it. */
-  link?: Partial<LinkFaults>;
-  /**
-   * Checked after the run. Default: {@linkcode defaultInvariants}. A function is called once
-   * the application exists (for invariants that look inside the one a factory made).
-   */
-  invariants?: Invariant[] | (() => Invariant[]);
-  /** Default `hash`: lines are hashed, not kept. */
-  trace?: TraceMode;
-  /** Quiet microtask turns that count as "the core is done". Default 32 (`QUIET_TURNS`). */
-  quietTurns?: number;
-}
-
-/** Options of {@linkcode Simulation.run}. All times in virtual milliseconds. */
-export interface RunOptions {
-  /** Calls `server.shutdown()` at this time. */
-  shutdownAtMs?: number;
-  /** Stops at this time even if events are left (periodic timers). Default 1 hour. */
-  untilMs?: number;
-  /** A run that takes more events than this fails. Default 5 million. */
-  maxEvents?: number;
-}
-
-/** Options of {@linkcode Simulation.client}. */
-export interface ClientOptions {
-  /** When it connects, in virtual ms. Default 0. */
-  at?: number;
-  /** Its name in traces and logs. Default `c1`, `c2`, ... */
-  name?: string;
-  /** Link properties for this client only. */
-  link?: Partial<LinkFaults>;
-}
+export type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_options.ts";
 
 /**
  * Runs the real {@linkcode Server} with simulated clients. One seed decides everything;
@@ -136,8 +83,12 @@ export class Simulation<S = unknown> implements SimulationView, World {
       escape: (message) => this.#escape(message),
     }, this.#settler);
     const logger = createLogger({
-      level: "error",
-      write: (line) => this.records.loggedErrors.push({ time: this.#now, message: line }),
+      level: options.logLevel ?? "error",
+      write: (line, level) => {
+        const incident = { time: this.#now, message: line };
+        this.records.logged.push(incident);
+        if (level === "error") this.records.loggedErrors.push(incident);
+      },
     });
     const application = typeof options.application === "function"
       ? options.application(logger)

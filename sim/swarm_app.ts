@@ -122,7 +122,8 @@ export function simulateSwarmApp(
 
 /**
  * Every invariant of the library, with room isolation, hidden information and the hooks'
- * room check wired to a rooms model and a list of secrets.
+ * room check wired to a rooms model and a list of secrets; the server may queue at most
+ * `maxQueuedBytes` for one connection.
  *
  * @example
  * ```ts
@@ -134,6 +135,7 @@ export function simulateSwarmApp(
 export function roomsInvariants(
   rooms: RoomModel,
   secretOf: (index: Index) => string | undefined,
+  maxQueuedBytes = 256 * 1024,
 ): Invariant[] {
   return [
     perIndexDelivery(),
@@ -142,7 +144,7 @@ export function roomsInvariants(
       inRoom: (index) => rooms.roomOf(index) !== undefined || rooms.connected().includes(index),
     }),
     noEscapedErrors(),
-    bufferBounds({ maxQueuedBytes: 256 * 1024 }),
+    bufferBounds({ maxQueuedBytes }),
     roomIsolation({ roomOf: (index) => rooms.roomOf(index), tagOf: roomTag }),
     hiddenInformation({ secretOf }),
   ];

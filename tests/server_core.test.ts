@@ -204,3 +204,31 @@ test("server.send runs a result from outside any command, in a turn of its own",
   await harness.server.send(() => deliver([a.index], { tick: 1 }));
   assert.deepEqual(a.take(), [[{ tick: 1 }]]);
 });
+
+test("shutdown answers the commands already taken in, and takes no more", async () => {
+  let release = () => {};
+  let waiting = false;
+  const handled: number[] = [];
+  const slow: Controller<null> = {
+    async handleCommand(command, { index }): Promise<Result> {
+      if (command.wait) {
+        waiting = true;
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+      handled.push(Number(command.n));
+      return deliver([index], { done: command.n });
+    },
+  };
+  const harness = new Harness(new Application({ storage: null, defaultController: slow }));
+  const a = await harness.connect();
+  const first = a.send({ n: 1, wait: true });
+  for (let turn = 0; !waiting && turn < 100; turn++) await Promise.resolve();
+  assert.ok(waiting, "the handler is under way");
+  const stopping = harness.server.shutdown();
+  const late = a.send({ n: 2 }); // queued behind the first message, read after shutdown began
+  release();
+  await Promise.all([first, late, stopping]);
+  assert.deepEqual(handled, [1]);
+  assert.deepEqual(a.take(), [[{ done: 1 }]], "answered before the connection closed");
+  assert.equal(a.closed, true);
+});

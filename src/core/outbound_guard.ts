@@ -27,8 +27,8 @@ interface Wait {
  * - Sending waits for the drain at most `drainWaitMs`; past that, or with more than
  *   `highWaterMarkBytes` unsent, the connection is *lagging*: its drain resolves at once, so
  *   nobody waits for it, until it has drained.
- * - A wait longer than `slowConsumerTimeoutMs`, or more than `maxBufferedBytes` unsent, and
- *   the guard gives up: it calls `onSlow` once, and the server disconnects the connection.
+ * - A wait longer than `slowConsumerTimeoutMs`, or a write that would leave more than
+ *   `maxBufferedBytes` unsent (that write is not made), and the guard gives up: it calls `onSlow` once, and the server disconnects the connection.
  * Timers are armed once per wait, never per write.
  *
  * @example
@@ -73,11 +73,13 @@ export class OutboundGuard implements Connection {
   }
 
   write(bytes: Uint8Array): void {
-    this.#inner.write(bytes);
-    const buffered = this.#inner.bufferedBytes;
-    if (buffered > this.#limits.maxBufferedBytes) {
+    // Checked before writing, so the queue never holds more than the cap, not even briefly.
+    if (this.#given || this.#inner.bufferedBytes + bytes.length > this.#limits.maxBufferedBytes) {
       this.#giveUp("buffer over hard cap");
-    } else if (buffered > this.#limits.highWaterMarkBytes) {
+      throw new Error("connection given up as a slow consumer");
+    }
+    this.#inner.write(bytes);
+    if (this.#inner.bufferedBytes > this.#limits.highWaterMarkBytes) {
       this.#lagging = true;
       this.#startWait();
     }

@@ -138,22 +138,25 @@ export class Server<S> {
   }
 
   /**
-   * Stops taking connections, disconnects every connection (running its onDisconnect and
+   * Stops taking connections and messages, lets the turns already queued finish (their
+   * answers are written), then disconnects every connection (running its onDisconnect and
    * flushing what it was sent) and resolves when all are closed.
    */
   async shutdown(): Promise<void> {
     this.#accepting = false;
     this.#internal.clear();
+    // Commands already taken in are handled and answered; what arrives from now on is not.
+    await this.#turn;
     const indexes = this.registry.indexes();
     await Promise.all(indexes.map((index) => this.disconnect(index, "shutdown")));
     await this.#turn;
   }
 
   async #receive(entry: Live, bytes: Uint8Array): Promise<void> {
-    if (entry.leaving) return;
+    if (entry.leaving || !this.#accepting) return;
     entry.policy.heard();
     for (const message of entry.decoder.decode(bytes)) {
-      if (entry.leaving) return;
+      if (entry.leaving || !this.#accepting) return;
       if (message.kind === "commands") {
         await this.#handleCommands(entry, message.commands);
       } else if (message.kind === "policy-request" && this.#flashPolicy) {
