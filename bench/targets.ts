@@ -1,0 +1,65 @@
+/**
+ * The servers under test, each as the command that starts its process and the wire its
+ * clients speak.
+ *
+ * @module
+ */
+import process from "node:process";
+import type { Wire } from "./load_clients.ts";
+import { type Command, denoScript, nodeScript } from "./processes.ts";
+
+/** One server under test. */
+export interface Target {
+  /** Short name, as `--targets` takes it. */
+  readonly name: string;
+  /** What the tables call it. */
+  readonly label: string;
+  readonly server: Command;
+  readonly wire: Wire;
+  /** Whether clients join a room with `goto` (the raw baseline has no rooms). */
+  readonly join: boolean;
+}
+
+/** The raw baseline first: the others are compared to it. */
+export const TARGETS: readonly Target[] = [
+  {
+    name: "raw",
+    label: "raw node:net baseline",
+    server: nodeScript("bench/raw_server.ts"),
+    wire: "zerobyte",
+    join: false,
+  },
+  {
+    name: "node",
+    label: "framework, Node adapter",
+    server: nodeScript("bench/framework_server.ts"),
+    wire: "zerobyte",
+    join: true,
+  },
+  {
+    name: "deno",
+    label: "framework, Deno adapter",
+    server: denoScript("bench/framework_server.ts"),
+    wire: "zerobyte",
+    join: true,
+  },
+  {
+    name: "socketio",
+    label: "Socket.IO 4 (websocket)",
+    server: nodeScript("bench/socketio_server.ts"),
+    wire: "socketio",
+    join: true,
+  },
+];
+
+/** The value of `--name` on the command line, or `fallback`. */
+export function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : process.argv[at + 1];
+}
+
+/** The targets named by `--targets` (default: all). */
+export function selectedTargets(): Target[] {
+  const names = option("targets", TARGETS.map((target) => target.name).join(",")).split(",");
+  return TARGETS.filter((target) => names.includes(target.name));
+}
