@@ -71,13 +71,17 @@ class JsonDecoder implements Decoder {
 
   decode(bytes: Uint8Array): Decoded[] {
     const out: Decoded[] = [];
+    // Whole messages inside this read are decoded to text in one call, not one call each.
+    let runFrom = -1;
+    let runTo = -1;
     let start = 0;
     while (!this.#failed && start < bytes.length) {
       const zero = bytes.indexOf(0, start);
       const end = zero === -1 ? bytes.length : zero;
       if (this.#pendingBytes + end - start > this.maxMessageBytes) {
+        this.#decodeRun(bytes, runFrom, runTo, out);
         out.push(this.#fail());
-        break;
+        return out;
       }
       if (zero === -1) {
         // Copied (not Buffer#slice, which would share memory): the caller may reuse its buffer.
@@ -85,10 +89,37 @@ class JsonDecoder implements Decoder {
         this.#pendingBytes += bytes.length - start;
         break;
       }
-      out.push(this.#parse(this.#takeFrame(bytes.subarray(start, zero))));
+      if (this.#pendingBytes > 0) {
+        out.push(this.#parseBytes(this.#takeFrame(bytes.subarray(start, zero))));
+      } else {
+        if (runFrom < 0) runFrom = start;
+        runTo = zero;
+      }
       start = zero + 1;
     }
+    this.#decodeRun(bytes, runFrom, runTo, out);
     return out;
+  }
+
+  /** Parses the whole messages in `bytes[from, to)` (zero bytes between them). */
+  #decodeRun(bytes: Uint8Array, from: number, to: number, out: Decoded[]): void {
+    if (from < 0) return;
+    const run = bytes.subarray(from, to);
+    let text: string;
+    try {
+      text = this.#text.decode(run);
+    } catch {
+      // Some message in the run is not UTF-8: find out which, one by one.
+      for (let start = 0; start <= run.length;) {
+        const zero = run.indexOf(0, start);
+        const end = zero === -1 ? run.length : zero;
+        out.push(this.#parseBytes(run.subarray(start, end)));
+        start = end + 1;
+      }
+      return;
+    }
+    // A zero byte is U+0000 and nothing else in UTF-8, so the text splits where the bytes do.
+    for (const message of text.split("\0")) out.push(this.#parseText(message));
   }
 
   #fail(): Decoded {
@@ -116,13 +147,17 @@ class JsonDecoder implements Decoder {
     return frame;
   }
 
-  #parse(frame: Uint8Array): Decoded {
+  #parseBytes(frame: Uint8Array): Decoded {
     let text: string;
     try {
       text = this.#text.decode(frame);
     } catch {
       return badMessage("message is not valid UTF-8");
     }
+    return this.#parseText(text);
+  }
+
+  #parseText(text: string): Decoded {
     if (text === POLICY_REQUEST) return { kind: "policy-request" };
     let value: unknown;
     try {
