@@ -189,3 +189,14 @@ test("a __proto__ key is refused at any depth; constructor and prototype are pla
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, "polluted"), false);
 });
+
+test("invalid UTF-8 among whole messages of one read fails that message alone", () => {
+  const good = encode('{"a":1}\0');
+  const bad = Uint8Array.of(0x7b, 0xc3, 0x7d, 0); // a lead byte with no continuation
+  const read = new Uint8Array([...good, ...bad, ...encode('{"b":"é"}\0')]);
+  assert.deepEqual(decodeAll([read]), [
+    ...commands({ a: 1 }),
+    { kind: "error", message: "message is not valid UTF-8", fatal: false },
+    ...commands({ b: "é" }),
+  ]);
+});
