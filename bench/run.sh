@@ -30,7 +30,7 @@ step() {
 
 step 420 node --import tsx bench/fanout.ts
 step 120 node --import tsx bench/parser.ts
-step 120 "$deno" run --quiet bench/parser.ts
+step 120 "$deno" run --quiet --allow-run --allow-read --allow-env bench/parser.ts
 step 240 node --import tsx bench/memory.ts
 if [ -f bench/sim_throughput.ts ]; then
   step 120 node --import tsx bench/sim_throughput.ts

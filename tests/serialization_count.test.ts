@@ -37,7 +37,7 @@ async function hall(count: number) {
 }
 
 for (const count of [1, 10, 200]) {
-  test(`an update to a room of ${count} is serialized once and the same bytes reach all`, async () => {
+  test(`an update to a room of ${count} is serialized once; all get the same bytes`, async () => {
     const { parser, harness, clients } = await hall(count);
     await clients[0].send({ code: "update", key: "hall", index: 3, value: 7 });
     await harness.settle();
@@ -63,7 +63,7 @@ test("a stream of updates costs one serialization each, whatever the room size",
   for (const client of clients) assert.equal(client.chunks.length, 20);
 });
 
-test("sendResult serializes per delivery: two deliveries, 1 and 100 recipients, two encodings", async () => {
+test("sendResult serializes per delivery, not per recipient (1 and 100)", async () => {
   const clients = Array.from({ length: 100 }, () => new TestClient());
   const everyone = clients.map((_, i) => i + 1);
   let serialized = 0;
