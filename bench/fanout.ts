@@ -19,7 +19,7 @@ import { formatNumber, formatPercent, markdownTable, median } from "./stats.ts";
 import { option, selectedTargets, type Target } from "./targets.ts";
 
 /** Deliveries kept in flight in the throughput phase: enough to keep any server busy. */
-const IN_FLIGHT_DELIVERIES = 4096;
+const IN_FLIGHT_DELIVERIES = 16_384;
 /** The latency phase's offered load, the same for every server and client count. */
 const OFFERED_DELIVERIES_PER_SECOND = 20_000;
 const WARMUP_MS = 500;

@@ -1,19 +1,56 @@
 /**
  * The raw baseline of the fan-out benchmark: a bare `node:net` server that splits what it
- * reads on the zero byte and forwards each frame's bytes, as they are, to every connected
+ * reads on the zero byte and forwards the frames' bytes, as they are, to every connected
  * socket. No JSON, no rooms, no bookkeeping: the runtime's limit for this job.
  *
- * Run: `node --import tsx bench/raw_server.ts` (prints `{"port":…,"pid":…}`; stops when
- * stdin closes).
+ * To be a limit and not a straw man, it writes the way a careful hand-written server would:
+ * all the whole frames of one read go out as one slice, and every socket is corked until the
+ * end of the event-loop turn, so a turn's forwards to one socket leave in one system call.
+ * `--per-frame` gives the naive version instead (one `write` per frame per socket), the
+ * benchmark's `raw-per-frame` target.
+ *
+ * Run: `node --import tsx bench/raw_server.ts [--per-frame]` (prints `{"port":…,"pid":…}`;
+ * stops when stdin closes).
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { createServer, type Socket } from "node:net";
+import process from "node:process";
 import { type BenchListener, listenOnLoopback, runServerProcess } from "./server_process.ts";
 
+/** Sends `bytes` to every socket: how the two versions differ. */
+type Forward = (sockets: ReadonlySet<Socket>, bytes: Buffer) => void;
+
+/** One write per socket, as it comes. */
+const writeAtOnce: Forward = (sockets, bytes) => {
+  for (const peer of sockets) peer.write(bytes);
+};
+
+/** Corks every socket for the rest of the turn: one writev per socket per turn. */
+function corkedUntilTurnEnds(): Forward {
+  let corked: Socket[] = [];
+  const uncork = () => {
+    const sockets = corked;
+    corked = [];
+    for (const socket of sockets) socket.uncork();
+  };
+  return (sockets, bytes) => {
+    if (corked.length === 0) {
+      setImmediate(uncork);
+      for (const peer of sockets) {
+        peer.cork();
+        corked.push(peer);
+      }
+    }
+    for (const peer of sockets) peer.write(bytes);
+  };
+}
+
 /** Starts the raw forwarding server on 127.0.0.1, on a free port. */
-async function startRawServer(): Promise<BenchListener> {
+async function startRawServer(perFrame: boolean): Promise<BenchListener> {
   const sockets = new Set<Socket>();
+  const forward = perFrame ? writeAtOnce : corkedUntilTurnEnds();
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);
@@ -21,10 +58,15 @@ async function startRawServer(): Promise<BenchListener> {
     socket.on("data", (chunk: Buffer) => {
       const bytes = tail ? Buffer.concat([tail, chunk]) : chunk;
       let start = 0;
-      for (let zero = bytes.indexOf(0); zero !== -1; zero = bytes.indexOf(0, start)) {
-        const frame = bytes.subarray(start, zero + 1);
-        for (const peer of sockets) peer.write(frame);
-        start = zero + 1;
+      if (perFrame) {
+        for (let zero = bytes.indexOf(0); zero !== -1; zero = bytes.indexOf(0, start)) {
+          forward(sockets, bytes.subarray(start, zero + 1));
+          start = zero + 1;
+        }
+      } else {
+        const lastZero = bytes.lastIndexOf(0);
+        if (lastZero !== -1) forward(sockets, bytes.subarray(0, lastZero + 1));
+        start = lastZero + 1;
       }
       tail = start < bytes.length ? bytes.subarray(start) : undefined;
     });
@@ -40,4 +82,4 @@ async function startRawServer(): Promise<BenchListener> {
   };
 }
 
-await runServerProcess(startRawServer);
+await runServerProcess(() => startRawServer(process.argv.includes("--per-frame")));

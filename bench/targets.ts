@@ -18,6 +18,8 @@ export interface Target {
   readonly wire: Wire;
   /** Whether clients join a room with `goto` (the raw baseline has no rooms). */
   readonly join: boolean;
+  /** Run only when `--targets` names it. */
+  readonly onRequest?: boolean;
 }
 
 /** The raw baseline first: the others are compared to it. */
@@ -28,6 +30,14 @@ export const TARGETS: readonly Target[] = [
     server: nodeScript("bench/raw_server.ts"),
     wire: "zerobyte",
     join: false,
+  },
+  {
+    name: "raw-per-frame",
+    label: "raw node:net, one write per frame",
+    server: nodeScript("bench/raw_server.ts", "--per-frame"),
+    wire: "zerobyte",
+    join: false,
+    onRequest: true,
   },
   {
     name: "node",
@@ -58,8 +68,10 @@ export function option(name: string, fallback: string): string {
   return at === -1 ? fallback : process.argv[at + 1];
 }
 
-/** The targets named by `--targets` (default: all). */
+/** The targets named by `--targets` (default: all but those run on request). */
 export function selectedTargets(): Target[] {
-  const names = option("targets", TARGETS.map((target) => target.name).join(",")).split(",");
+  const named = option("targets", "");
+  if (named === "") return TARGETS.filter((target) => !target.onRequest);
+  const names = named.split(",");
   return TARGETS.filter((target) => names.includes(target.name));
 }

@@ -42,7 +42,9 @@ export interface SendTarget {
  * ```
  */
 export function sendResult(result: Result, target: SendTarget): Promise<void> {
-  const written = new Map<Index, Connection>();
+  // Only the recipients with something queued are waited for, each once: in a room that keeps
+  // up that is nobody, and a broadcast costs no bookkeeping per recipient.
+  let queued: Map<Index, Connection> | undefined;
   for (const [indexes, commands] of result) {
     if (indexes.length === 0 || commands.length === 0) continue;
     const bytes = target.serialize(commands);
@@ -51,15 +53,16 @@ export function sendResult(result: Result, target: SendTarget): Promise<void> {
       if (!connection) continue;
       try {
         connection.write(bytes);
-        written.set(index, connection);
       } catch (error) {
-        written.delete(index);
+        queued?.delete(index);
         target.fail(index, error);
+        continue;
       }
+      if (connection.bufferedBytes > 0) (queued ??= new Map()).set(index, connection);
     }
   }
-  if (written.size === 0) return Promise.resolve();
-  const drains = [...written].map(([index, connection]) =>
+  if (queued === undefined) return Promise.resolve();
+  const drains = [...queued].map(([index, connection]) =>
     connection.drain().catch((error) => target.fail(index, error))
   );
   return Promise.all(drains).then(() => {});

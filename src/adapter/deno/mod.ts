@@ -31,6 +31,7 @@ import {
   settleWithin,
   type SocketEvents,
 } from "../listener.ts";
+import { HeldWrites, TurnEnd } from "../held_writes.ts";
 
 export type { Listener, ServeOptions } from "../listener.ts";
 
@@ -38,7 +39,7 @@ export type { Listener, ServeOptions } from "../listener.ts";
 const ACCEPT_RETRY_MS = 100;
 
 /** The size of each connection's read buffer; the parser copies what it keeps of a read. */
-const READ_BUFFER_BYTES = 64 * 1024;
+const READ_BUFFER_BYTES = 16 * 1024;
 
 /**
  * Listens on `options.hostname:options.port` and serves every connection with `server`.
@@ -49,13 +50,14 @@ export async function serve<S>(server: Server<S>, options: ServeOptions = {}): P
   const { hostname, port, logger, closeTimeoutMs } = serveDefaults(options);
   const listener = Deno.listen({ hostname, port, transport: "tcp" });
   const connections = new Set<Promise<void>>();
+  const turnEnd = new TurnEnd();
   const serveOne = (conn: Deno.TcpConn) => {
     try {
       conn.setNoDelay(true);
     } catch {
       // A peer already gone: the first read or write will tell the core.
     }
-    const socket = connSocket(conn, closeTimeoutMs);
+    const socket = connSocket(conn, closeTimeoutMs, turnEnd);
     const events = acceptSocket(server, socket.connection, () => socket.connection.close(), logger);
     if (!events) return;
     socket.report(events);
@@ -106,29 +108,37 @@ async function pump(
 }
 
 /** The core's view of one connection, and where it reports a failed write. */
-function connSocket(conn: Deno.Conn, closeTimeoutMs: number) {
+function connSocket(conn: Deno.Conn, closeTimeoutMs: number, turnEnd: TurnEnd) {
   const writer = conn.writable.getWriter();
   let failed: ((error: unknown) => void) | undefined;
   let closing: Promise<void> | undefined;
   let buffered = 0;
+  const held = new HeldWrites(turnEnd, (bytes) => {
+    buffered += bytes.length;
+    writer.write(bytes).then(
+      () => void (buffered -= bytes.length),
+      (error) => {
+        buffered -= bytes.length;
+        failed?.(error);
+      },
+    );
+  });
   const connection: Connection = {
     get bufferedBytes() {
-      return buffered;
+      // As in the Node adapter: held bytes count once the peer lags, not before.
+      return buffered === 0 ? 0 : buffered + held.bytes;
     },
     write(bytes) {
       if (closing) throw new Error("connection is closed");
-      buffered += bytes.length;
-      writer.write(bytes).then(
-        () => void (buffered -= bytes.length),
-        (error) => {
-          buffered -= bytes.length;
-          failed?.(error);
-        },
-      );
+      held.add(bytes);
     },
-    drain: () => writer.ready,
+    drain: () => {
+      held.flush();
+      return writer.ready;
+    },
     close: () =>
       closing ??= (async () => {
+        held.flush();
         // Closing the writer flushes what is queued, then closes the connection itself.
         await settleWithin(writer.close(), closeTimeoutMs, () => {});
         try {

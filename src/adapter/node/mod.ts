@@ -23,6 +23,7 @@
 import { createServer, type Socket } from "node:net";
 import type { Connection } from "../../core/connection.ts";
 import type { Server } from "../../core/server.ts";
+import { HeldWrites, TurnEnd } from "../held_writes.ts";
 import {
   acceptSocket,
   createListener,
@@ -41,13 +42,14 @@ export type { Listener, ServeOptions } from "../listener.ts";
 export async function serve<S>(server: Server<S>, options: ServeOptions = {}): Promise<Listener> {
   const { hostname, port, logger, closeTimeoutMs } = serveDefaults(options);
   const sockets = new Set<Promise<void>>();
+  const turnEnd = new TurnEnd();
   // Half-open: a client may send its last message and end at once; the reply still goes out.
   const net = createServer({ allowHalfOpen: true }, (socket) => {
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
     sockets.add(closed);
     void closed.then(() => sockets.delete(closed));
     socket.setNoDelay(true);
-    const connection = socketConnection(socket, closed, closeTimeoutMs);
+    const connection = socketConnection(socket, closed, closeTimeoutMs, turnEnd);
     const events = acceptSocket(server, connection, () => socket.destroy(), logger);
     if (!events) return;
     socket.on("data", (chunk: Uint8Array) => {
@@ -83,17 +85,26 @@ function socketConnection(
   socket: Socket,
   closed: Promise<void>,
   closeTimeoutMs: number,
+  turnEnd: TurnEnd,
 ): Connection {
   let closing: Promise<void> | undefined;
+  const held = new HeldWrites(turnEnd, (bytes) => {
+    // Closed or reset since the bytes were taken: the core hears of it from the socket.
+    if (!socket.destroyed && socket.writable) socket.write(bytes);
+  });
   return {
     get bufferedBytes() {
-      return socket.writableLength;
+      // What is held for the end of the turn is no backlog while the peer keeps up: counted,
+      // every recipient of every turn would be one to wait for. Once the peer lags, it is.
+      const unsent = socket.writableLength;
+      return unsent === 0 ? 0 : unsent + held.bytes;
     },
     write(bytes) {
       if (socket.destroyed || !socket.writable) throw new Error("socket is not writable");
-      socket.write(bytes);
+      held.add(bytes);
     },
     drain() {
+      held.flush();
       if (!socket.writableNeedDrain) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const drained = () => settle(undefined);
@@ -108,6 +119,7 @@ function socketConnection(
     },
     close() {
       if (closing) return closing;
+      held.flush();
       // end() flushes then sends FIN; once flushed there is nothing left to wait for.
       socket.once("finish", () => socket.destroy());
       socket.end();
