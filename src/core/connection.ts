@@ -30,7 +30,7 @@ export interface Connection {
   readonly bufferedBytes: number;
   /**
    * Queues bytes for sending. Throws if the connection can no longer be written (closed,
-   * reset); never blocks.
+   * reset); never blocks. Adds at most `bytes.length` to `bufferedBytes`.
    */
   write(bytes: Uint8Array): void;
   /**

@@ -74,12 +74,17 @@ export class OutboundGuard implements Connection {
 
   write(bytes: Uint8Array): void {
     // Checked before writing, so the queue never holds more than the cap, not even briefly.
-    if (this.#given || this.#inner.bufferedBytes + bytes.length > this.#limits.maxBufferedBytes) {
+    const most = this.#inner.bufferedBytes + bytes.length;
+    if (this.#given || most > this.#limits.maxBufferedBytes) {
       this.#giveUp("buffer over hard cap");
       throw new Error("connection given up as a slow consumer");
     }
     this.#inner.write(bytes);
-    if (this.#inner.bufferedBytes > this.#limits.highWaterMarkBytes) {
+    // A write adds at most its own length: below the mark even then, it cannot be over it.
+    if (
+      most > this.#limits.highWaterMarkBytes &&
+      this.#inner.bufferedBytes > this.#limits.highWaterMarkBytes
+    ) {
       this.#lagging = true;
       this.#startWait();
     }
