@@ -185,6 +185,22 @@ const contract: Record<string, (adapter: Adapter) => Promise<void>> = {
     }, { closeTimeoutMs: 60_000 });
   },
 
+  async "a turn's many writes, past the flush threshold, arrive whole and in order"(adapter) {
+    const { server } = recordingServer({ maxMessageBytes: 1024 * 1024 });
+    await withServed(adapter, server, async ({ connect }) => {
+      const [client] = await connect(1);
+      await indexOf(client);
+      // One message, one turn: 150 replies of ~900 bytes, more than FLUSH_BYTES in all, and
+      // within the default command rate's burst.
+      const pad = "é".repeat(450);
+      await client.send(Array.from({ length: 150 }, (_, seq) => ({ code: "ping", seq, pad })));
+      for (let seq = 0; seq < 150; seq++) {
+        assert.deepEqual(await client.next(), [{ code: "ping", seq, pad, success: true }]);
+      }
+      assert.deepEqual(client.malformed, []);
+    });
+  },
+
   async "serve() rejects when the port is taken"(adapter) {
     await withServed(adapter, recordingServer().server, async ({ listener }) => {
       const second = recordingServer().server;

@@ -45,7 +45,9 @@ export class TurnEnd {
    */
   join(chunks: readonly Uint8Array[], length: number): Uint8Array {
     const last = this.#lastChunks;
-    if (this.#lastJoined && last.length === chunks.length && chunks.every((c, i) => c === last[i])) {
+    if (
+      this.#lastJoined && last.length === chunks.length && chunks.every((c, i) => c === last[i])
+    ) {
       return this.#lastJoined;
     }
     this.#lastChunks = chunks;
