@@ -18,7 +18,11 @@ export interface Limits {
   drainWaitMs: number;
   /** A connection that has not drained for this long is disconnected as a slow consumer. */
   slowConsumerTimeoutMs: number;
-  /** Unsent bytes over this disconnect a connection at once. */
+  /**
+   * Unsent bytes over this disconnect a connection at once. The TCP adapters hold what a
+   * turn sends a connection (64 KiB at most) until the turn ends, and count it only once the
+   * peer lags: a peer that keeps up may briefly be owed that much more.
+   */
   maxBufferedBytes: number;
   /** A connection that sends nothing for this long is disconnected; 0 switches it off. */
   idleTimeoutMs: number;
