@@ -27,11 +27,17 @@ export * from "./src/core/logger.ts";
 export * from "./src/parser/parser.ts";
 export * from "./src/parser/json_parser.ts";
 // The server core and its seams.
+export * from "./src/core/application_hooks.ts";
 export * from "./src/core/connection.ts";
-export * from "./src/core/registry.ts";
-export * from "./src/core/send.ts";
+export * from "./src/core/deliver.ts";
+export * from "./src/core/live_connections.ts";
 export * from "./src/core/server.ts";
 export * from "./src/core/server_options.ts";
+// The connection layer: what every transport's sockets go through.
+export * from "./src/transport/socket.ts";
+export * from "./src/transport/socket_connection.ts";
+export * from "./src/transport/transport.ts";
+export * from "./src/transport/write_batcher.ts";
 // Limits.
 export * from "./src/core/limits.ts";
 export * from "./src/core/connection_policy.ts";

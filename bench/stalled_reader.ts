@@ -113,7 +113,7 @@ async function serveOnce(run: (typeof RUNS)[number], options: Omit<ClientsOption
     peak.rss = Math.max(peak.rss, now.rss);
     peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
     peak.external = Math.max(peak.external, now.external);
-    peak.buffered = Math.max(peak.buffered, server.registry.get(1)?.connection.bufferedBytes ?? 0);
+    peak.buffered = Math.max(peak.buffered, server.connections.unsentBytes(1));
     if (application.storage.rooms.roomOf(1) !== undefined) joinedAt ??= performance.now();
     if (cutReason(reasons) && joinedAt !== undefined) cutAfterMs ??= performance.now() - joinedAt;
   };

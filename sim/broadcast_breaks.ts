@@ -220,7 +220,7 @@ function breakInvariant(built: () => BreakScenario): Invariant {
         "mid-read": mine.addressed && !mine.read && victim.inbox.length > readBefore(victim),
         "after-read": mine.read && link.clientGone,
         "half-close": mine.read && gone?.reason === "end",
-        "late-reset": gone?.reason === "write failed",
+        "late-reset": link.counts.lostWrites > 0 && gone?.reason === "error",
       };
       if (!witnessed[moment]) problems.push(`the moment "${moment}" did not happen as planned`);
       const said = victim !== sender || mine.addressed || moment === "during-handling";

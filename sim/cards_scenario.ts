@@ -39,7 +39,7 @@ export interface CardsScenario {
   readonly seed: number;
   readonly mix: FaultMix;
   readonly summary: string;
-  readonly sim: Simulation<CardsStorage>;
+  readonly sim: Simulation;
   readonly storage: CardsStorage;
   readonly players: readonly SimClient[];
   readonly spectators: readonly SimClient[];
@@ -79,7 +79,7 @@ export function buildCardsScenario(
   const shutdownAtMs = LAST_READY_MS + 2_000 + 4 * seats * turnTimeoutMs + 1_000;
   const storage = createCardsStorage();
   const clock = tableClock(storage, CARDS_KEY, { turnTimeoutMs, handsOverByMs: shutdownAtMs });
-  const sim = new Simulation<CardsStorage>({
+  const sim = new Simulation({
     seed,
     mix,
     trace: options.trace,

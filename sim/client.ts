@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Connection, ConnectionEvents, Decoder, Index, Parser } from "../mod.ts";
+import type { Decoder, Index, Parser, Socket, SocketHandlers } from "../mod.ts";
 import type { LinkFaults } from "./faults.ts";
 import { Inbox } from "./inbox.ts";
 import { Addressed } from "./records.ts";
@@ -25,8 +25,8 @@ export interface SimClientOptions {
   parser: Parser;
   /** When it connects, in microseconds. */
   connectAtUs: number;
-  /** Opens the server side of its connection: its events, or undefined if refused. */
-  accept(client: SimClient, connection: Connection): ConnectionEvents | undefined;
+  /** Opens the server's end of its connection: the layer's handlers for the socket. */
+  accept(client: SimClient, socket: Socket): SocketHandlers;
   /** The core's list of deliveries addressed to `index`. */
   expected(index: Index): Addressed[];
   /** Whether the send path was given these bytes (else the core wrote them directly). */
@@ -84,7 +84,7 @@ export class SimClient {
         if (this.#listeners.length > 0) this.#hear(bytes);
       },
       ended: () => this.#ended(),
-      accept: (connection) => this.#accept(connection),
+      accept: (socket) => this.#options.accept(this, socket),
       written: (bytes) => {
         if (!options.isAddressed(bytes)) {
           this.#expected.push(Addressed.direct(this.#world.now, bytes));
@@ -247,19 +247,18 @@ export class SimClient {
     }
   }
 
-  #accept(connection: Connection): ConnectionEvents | undefined {
-    const events = this.#options.accept(this, connection);
-    this.index = events?.index;
-    this.refused = !events;
-    if (events) {
+  /** The core admitted it as `index`, or refused it (undefined). */
+  admitted(index: Index | undefined): void {
+    this.index = index;
+    this.refused = index === undefined;
+    if (index !== undefined) {
       // What the core wrote inside accept, before the index was known, comes first.
-      const list = this.#options.expected(events.index);
+      const list = this.#options.expected(index);
       list.unshift(...this.#expected);
       this.#expected = list;
       this.inbox.expect(list);
     }
-    this.#log("event", events ? `accepted as index ${events.index}` : "refused");
-    return events;
+    this.#log("event", index !== undefined ? `accepted as index ${index}` : "refused");
   }
 
   #ended(): void {

@@ -112,7 +112,7 @@ export function buildStormScenario(
   const registeredAfter: number[] = [];
   sim.at(
     STORM_AT_MS + STORM_MS + 100,
-    () => registeredAfter.push(...sim.server.registry.indexes()),
+    () => registeredAfter.push(...sim.server.connections.indexes()),
   );
   const late = probe(sim, STORM_AT_MS + STORM_MS + 200);
   const others = [...talkers, late];

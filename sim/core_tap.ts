@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Command, Index, Result, SendTarget } from "../mod.ts";
+import type { Command, Index, Recipients, Result } from "../mod.ts";
 import type { SimClient } from "./client.ts";
 import type { SimObserver } from "./invariant.ts";
 import type { ApplicationSpy, CallKind } from "./observe.ts";
@@ -100,7 +100,7 @@ export class CoreTap implements ApplicationSpy {
    * The core gave the send path a result: records each delivery for each recipient the
    * target says is live, and returns the wire bytes made of each delivery's commands.
    */
-  addressed(result: Result, target: SendTarget): Map<readonly Command[], Uint8Array> {
+  addressed(result: Result, target: Recipients): Map<readonly Command[], Uint8Array> {
     this.#settler.activity();
     const { records, trace } = this.#host;
     const now = this.#host.time();

@@ -26,8 +26,6 @@ export interface LinkFaults {
   highWaterMark: number;
   /** The server's receive buffer, bytes: a client sends no more until the core reads. */
   serverWindowBytes: number;
-  /** How long close() may wait for the client to take what is queued. */
-  closeTimeoutMs: number;
 }
 
 /** A clean, fast link: 1 ms each way, no loss of pace anywhere. */
@@ -41,7 +39,6 @@ export const CLEAN_LINK: Readonly<LinkFaults> = Object.freeze({
   readBytesPerMs: Infinity,
   highWaterMark: 16 * 1024,
   serverWindowBytes: 64 * 1024,
-  closeTimeoutMs: 1000,
 });
 
 /**
@@ -142,7 +139,6 @@ export function drawLinkFaults(mix: FaultMix, random: Random): LinkFaults {
     readBytesPerMs: slow ? random.int(1, 64) : Infinity,
     highWaterMark: windowed ? random.int(0, 128) : CLEAN_LINK.highWaterMark,
     serverWindowBytes: random.chance(0.3) ? random.int(8, 256) : CLEAN_LINK.serverWindowBytes,
-    closeTimeoutMs: random.int(50, 2000),
   };
 }
 
@@ -177,7 +173,7 @@ export function describeLink(faults: LinkFaults): string {
   return `delay up ${faults.upDelayMs}ms down ${faults.downDelayMs}ms jitter ${faults.jitterMs}ms` +
     ` fragment ${faults.fragmentRate} coalesce ${faults.coalesceRate}` +
     ` window ${bytes(faults.windowBytes)} read ${rate} hwm ${faults.highWaterMark}B` +
-    ` server-window ${bytes(faults.serverWindowBytes)} close-bound ${faults.closeTimeoutMs}ms`;
+    ` server-window ${bytes(faults.serverWindowBytes)}`;
 }
 
 function round2(value: number): number {

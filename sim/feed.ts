@@ -6,12 +6,12 @@
  */
 import { ByteQueue } from "./byte_queue.ts";
 import type { World } from "./world.ts";
-import type { ConnectionEvents } from "../mod.ts";
+import type { SocketHandlers } from "../mod.ts";
 
 /** What a feed needs of its link. */
 export interface FeedHost {
-  /** The core's events for this connection, once accepted. */
-  events(): ConnectionEvents | undefined;
+  /** The connection layer's handlers for this socket, once opened. */
+  handlers(): SocketHandlers | undefined;
   /** Whether the server side still takes input. */
   open(): boolean;
   /** Room was made in the receive buffer: the client may send more. */
@@ -21,7 +21,7 @@ export interface FeedHost {
 
 /**
  * Bytes that reached the server wait here until the core is done with the previous chunk
- * (the promise `events.data` returned): then all of them go to the core as one chunk, like
+ * (the promise `handlers.data` returned): then all of them go to the core as one chunk, like
  * a paused socket's buffer on resume. The end of the stream goes after the last byte.
  *
  * @example
@@ -73,18 +73,21 @@ export class Feed {
   }
 
   #pump(): void {
-    const events = this.#host.events();
-    if (this.#busy || !events || !this.#host.open()) return;
+    const handlers = this.#host.handlers();
+    if (this.#busy || !handlers || !this.#host.open()) return;
     let call: () => Promise<void>;
     if (this.#buffer.bytes > 0) {
       const chunk = this.#buffer.take(this.#buffer.bytes);
       this.#host.freed();
       if (this.#world.trace.on) this.#host.trace(`data ${chunk.length}B`);
-      call = () => events.data(chunk);
+      call = () => handlers.data(chunk);
     } else if (this.#endArrived && !this.#endReported) {
       this.#endReported = true;
       this.#host.trace("eof");
-      call = () => events.end();
+      call = () => {
+        handlers.end();
+        return Promise.resolve();
+      };
     } else return;
     this.#busy = true;
     void this.#world.callCore(`${this.#name} data`, call).then(() => {

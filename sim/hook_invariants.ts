@@ -59,7 +59,7 @@ export function hookPairs(options: HookPairsOptions = {}): Invariant {
         const index = client.index;
         if (index === undefined) continue;
         const counts = sim.records.hooksOf(index);
-        const registered = sim.server.registry.has(index);
+        const registered = sim.server.connections.has(index);
         const gone = client.link.state === "closed" || client.link.state === "broken";
         if (counts.connects !== 1) {
           add(`index ${index} got ${counts.connects} onConnect calls`, index);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DEFAULT_LIMITS, type Limits, type SendPath } from "../mod.ts";
+import { DEFAULT_LIMITS, type DeliverPath, type Limits } from "../mod.ts";
 import type { SimClient } from "./client.ts";
 import type { LinkFaults } from "./faults.ts";
 import { HOSTILE_ROOM, type HostileRoom, hostileRoom, probe, talk } from "./hostile_room.ts";
@@ -98,7 +98,7 @@ export function buildReaderScenario(
 ): ReaderScenario {
   const shape = KINDS[kind];
   const random = new Random(seed);
-  const send: SendPath | undefined = options.plant === "sequential-drain"
+  const send: DeliverPath | undefined = options.plant === "sequential-drain"
     ? sequentialDrainSend
     : undefined;
   const unlimited: Partial<Limits> | undefined = options.plant === "no-limits"

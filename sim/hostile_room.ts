@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Command, type Limits, limitsWith, type SendPath } from "../mod.ts";
+import { type Command, type DeliverPath, type Limits, limitsWith } from "../mod.ts";
 import type { RoomsStorage } from "../examples/rooms/mod.ts";
 import type { SimClient } from "./client.ts";
 import type { LinkFaults } from "./faults.ts";
@@ -27,7 +27,7 @@ export interface HostileRoomOptions {
   /** The limits the checks hold the server to, when they differ from those it runs with. */
   checkedLimits?: Partial<Limits>;
   /** The send path under test. Default: the core's. */
-  send?: SendPath;
+  send?: DeliverPath;
   /** Every client's link (the offender's is set when it is added). Default: clean. */
   link?: Partial<LinkFaults>;
   trace?: TraceMode;
@@ -37,7 +37,7 @@ export interface HostileRoomOptions {
 
 /** A hostile scenario's stage, ready for clients. */
 export interface HostileRoom {
-  readonly sim: Simulation<RoomsStorage>;
+  readonly sim: Simulation;
   readonly app: SwarmApp;
   /** The limits the checks expect (those the server runs with, unless told otherwise). */
   readonly limits: Limits;
@@ -68,9 +68,9 @@ export function hostileRoom(options: HostileRoomOptions): HostileRoom {
     if (!app) throw new Error("the application was not created");
     return app;
   };
-  const sim = new Simulation<RoomsStorage>({
+  const sim = new Simulation({
     seed: options.seed,
-    send: options.send,
+    deliver: options.send,
     trace: options.trace,
     link: options.link,
     logLevel: "info",
@@ -141,7 +141,7 @@ export function talk(client: SimClient, random: Random, options: TalkOptions): v
 }
 
 /** A client that joins the room at `atMs`, says one thing and asks for it back. */
-export function probe(sim: Simulation<RoomsStorage>, atMs: number): SimClient {
+export function probe(sim: Simulation, atMs: number): SimClient {
   const client = sim.client({ at: atMs, name: "probe" });
   client.send(atMs + 1, { code: "goto", key: HOSTILE_ROOM });
   client.send(atMs + 5, said(client, atMs + 5, 0, "probe"));

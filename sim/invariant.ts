@@ -34,7 +34,7 @@ export interface SimulationView {
   readonly seed: number;
   /** Virtual time, in microseconds. */
   readonly now: number;
-  readonly server: Server<unknown>;
+  readonly server: Server;
   readonly clients: readonly SimClient[];
   readonly records: Records;
   /** The client the server knows by `index`. */

@@ -1,10 +1,12 @@
 /**
- * One simulated TCP connection between a client and the server core, both directions, with
- * the server's side as a core {@linkcode Connection}.
+ * One simulated TCP connection between a client and the server: both directions, with the
+ * server's end as a transport {@linkcode Socket} record that the real connection layer
+ * drives, exactly as it drives a Node or Deno socket.
  *
  * @module
  */
-import type { Connection, ConnectionEvents } from "../mod.ts";
+import type { Connection, Socket, SocketHandlers } from "../mod.ts";
+import { FLUSH_BYTES } from "../src/transport/write_batcher.ts";
 import { Feed } from "./feed.ts";
 import type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 import type { LinkFaults } from "./faults.ts";
@@ -16,11 +18,11 @@ import type { World } from "./world.ts";
 export type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 
 /**
- * The simulated connection. The server writes into the down pipe; the client reads from its
+ * The simulated connection. The layer writes into the down pipe; the client reads from its
  * receive buffer at its read rate, and the window (bytes in flight plus unread) is bounded,
- * so a slow reader makes the server's drain wait. What the client writes goes up, waits in
- * the server's receive buffer, and reaches the core one chunk at a time: the next chunk only
- * when the core is done with the previous one, like the adapters.
+ * so a slow reader leaves bytes unsent and the drain waits. What the client writes goes up,
+ * waits in the server's receive buffer, and reaches the layer one chunk at a time: the next
+ * chunk only when the core is done with the previous one, like the adapters.
  */
 export class Link {
   /** The client's name. */
@@ -34,10 +36,10 @@ export class Link {
     abortWhileDraining: false,
     abortAfterWrite: 0,
   };
-  /** The server's side of the connection, as the core sees it. */
-  readonly connection: Connection & { readonly bufferedBytes: number };
-  /** The core's events for this connection, once accepted. */
-  events: ConnectionEvents | undefined;
+  /** The server's end, as the connection layer sees it. */
+  readonly socket: Socket;
+  /** The layer's handlers for this socket, once opened. */
+  handlers: SocketHandlers | undefined;
   /** The server side's state. */
   state: LinkState = "connecting";
   /** The client is gone (aborted or reset): nothing reaches it any more. */
@@ -46,12 +48,28 @@ export class Link {
   clientEnded = false;
   /** Bytes the server wrote that can no longer reach the client. */
   discardedBytes = 0;
-  /** The most bytes ever queued on the server side. */
+  /** The most bytes ever unsent on the server side. */
   maxQueuedBytes = 0;
+  /**
+   * The most bytes unsent right after a socket write that found bytes unsent already: what
+   * the slow-consumer cap bounds (a write to an idle socket may carry one iteration's bytes).
+   */
+  maxUnsentOnBacklog = 0;
+  /** Socket writes beyond one per event-loop iteration that nothing forced, as found. */
+  readonly unbatchedWrites: string[] = [];
   /** The client's receive buffer. */
   readonly reader: Reader;
-  /** Drains that had to wait, drains that failed, writes that threw. */
-  readonly counts = { drainWaits: 0, drainFailures: 0, writeFailures: 0 };
+  /** Drains that had to wait, drains that failed, core writes that threw, socket writes. */
+  readonly counts = {
+    drainWaits: 0,
+    drainFailures: 0,
+    writeFailures: 0,
+    socketWrites: 0,
+    /** Socket writes made to a reset connection before the layer heard of the reset. */
+    lostWrites: 0,
+  };
+  /** The core's connection, as the layer built it and the link watches it. */
+  connection: Connection | undefined;
   /** When a drain first had to wait (virtual microseconds), if one ever did. */
   firstDrainWaitAt: number | undefined;
   readonly #world: World;
@@ -61,10 +79,11 @@ export class Link {
   readonly #feed: Feed;
   #drains: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   #failure: Error | undefined;
-  #closing: Promise<void> | undefined;
-  #closed: ((flushed: boolean) => void) | undefined;
-  #closeFlushed = true;
-  #writes = 0;
+  /** Tells the layer of a reset it has not heard of yet. */
+  #untold: (() => void) | undefined;
+  #coreWrites = 0;
+  /** This event-loop iteration's socket writes, and what may force more than one. */
+  #iteration = { event: -1, writes: 0, bytes: 0, forced: 0 };
 
   constructor(world: World, random: Random, name: string, faults: LinkFaults, peer: LinkPeer) {
     this.#world = world;
@@ -72,7 +91,7 @@ export class Link {
     this.faults = faults;
     this.#peer = peer;
     this.#feed = new Feed(world, name, {
-      events: () => this.events,
+      handlers: () => this.handlers,
       open: () => this.#serverOpen(),
       freed: () => this.#up.scheduleFlush(),
       trace: (what) => this.#trace(what),
@@ -98,13 +117,14 @@ export class Link {
       arrive: (bytes) => this.#arriveAtClient(bytes),
     });
     const down = this.#down;
-    this.connection = {
+    this.socket = {
       write: (bytes) => this.#write(bytes),
-      drain: () => this.#drain(),
-      close: () => this.#close(),
-      get bufferedBytes() {
+      get unsentBytes() {
         return down.queue.bytes;
       },
+      drained: () => this.#drained(),
+      end: () => this.#end(),
+      abort: () => this.#abort(),
     };
   }
 
@@ -122,20 +142,56 @@ export class Link {
       this.#down.inFlight === 0 && this.reader.unreadBytes === 0;
   }
 
-  /** How many times the server wrote to it (or tried to). */
+  /** How many times the core wrote to its connection (or tried to). */
   get writes(): number {
-    return this.#writes;
+    return this.#coreWrites;
   }
 
-  /** The client connects now; the server accepts when the connect arrives. */
+  /** The client connects now; the server's layer opens the socket when the connect arrives. */
   connect(): void {
     this.#trace("connect");
     this.#up.mark(() => {
-      // Open from the start: the core may answer and close a refused connection inside accept.
       this.state = "open";
-      this.events = this.#peer.accept(this.connection);
-      if (!this.events && this.state === "open") void this.#close();
+      this.handlers = this.#peer.accept(this.socket);
     });
+  }
+
+  /**
+   * The core's connection as the layer built it, watched: the core's writes are told to the
+   * client (what it must read) and strike the write triggers; drains and closes are counted
+   * as what may force a socket write mid-iteration.
+   */
+  watch(inner: Connection): Connection {
+    return this.connection = {
+      get bufferedBytes() {
+        return inner.bufferedBytes;
+      },
+      write: (bytes) => {
+        this.#world.activity();
+        const n = ++this.#coreWrites;
+        if (n === this.triggers.resetBeforeWrite && this.#leaveClient("reset before write")) {
+          this.#break("connection reset before write", 0);
+        }
+        try {
+          inner.write(bytes);
+        } catch (error) {
+          this.counts.writeFailures++;
+          throw error;
+        }
+        this.#peer.written(bytes);
+        if (n === this.triggers.abortAfterWrite && this.#leaveClient("abort after write")) {
+          this.#break("connection reset after write", 1);
+        }
+      },
+      drain: () => {
+        this.#forced();
+        return inner.drain();
+      },
+      close: () => {
+        this.#forced();
+        return inner.close();
+      },
+    };
   }
 
   /** The client writes bytes; false once it can no longer send. */
@@ -155,8 +211,8 @@ export class Link {
 
   /**
    * The client vanishes. The reset reaches the server after what was already sent; with
-   * `noticeUs` null the core is told at once, else writes fail first and the core is told
-   * `noticeUs` later.
+   * `noticeUs` null the layer is told at once, else writes are lost first and the layer is
+   * told `noticeUs` later.
    */
   clientAbort(reason: string, noticeUs: number | null = null): void {
     if (!this.#leaveClient(reason)) return;
@@ -171,34 +227,36 @@ export class Link {
 
   #write(bytes: Uint8Array): void {
     this.#world.activity();
-    if (
-      ++this.#writes === this.triggers.resetBeforeWrite && this.#leaveClient("reset before write")
-    ) {
-      this.#break("connection reset before write", 50_000);
+    this.counts.socketWrites++;
+    this.#checkBatching(bytes.length);
+    if (this.state !== "open" && this.state !== "closing") {
+      this.discardedBytes += bytes.length;
+      if (this.#untold) {
+        // Writing to a reset connection fails: the runtime reports it as the socket's error.
+        this.counts.lostWrites++;
+        this.#untold();
+      }
+      return;
     }
-    if (this.state !== "open") {
-      this.counts.writeFailures++;
-      throw this.#failure ?? new Error(`write on a ${this.state} connection`);
-    }
+    const unsentBefore = this.#down.queue.bytes;
     this.#down.send(bytes);
-    this.#peer.written(bytes);
-    this.maxQueuedBytes = Math.max(this.maxQueuedBytes, this.#down.queue.bytes);
-    if (this.#world.trace.on) this.#trace(`write ${bytes.length}B`);
-    if (this.#writes === this.triggers.abortAfterWrite && this.#leaveClient("abort after write")) {
-      this.#break("connection reset after write", 1);
+    const unsent = this.#down.queue.bytes;
+    this.maxQueuedBytes = Math.max(this.maxQueuedBytes, unsent);
+    if (unsentBefore > 0) {
+      this.maxUnsentOnBacklog = Math.max(this.maxUnsentOnBacklog, unsentBefore + bytes.length);
     }
+    if (this.#world.trace.on) this.#trace(`write ${bytes.length}B`);
   }
 
-  #drain(): Promise<void> {
+  #drained(): Promise<void> {
     this.#world.activity();
     if (this.#failure) {
       this.counts.drainFailures++;
       return Promise.reject(this.#failure);
     }
-    if (this.state === "closed") {
-      return this.#closeFlushed ? RESOLVED : Promise.reject(new Error("closed before flushing"));
+    if (this.state === "closed" || this.#down.queue.bytes <= this.faults.highWaterMark) {
+      return RESOLVED;
     }
-    if (this.#down.queue.bytes <= this.faults.highWaterMark) return RESOLVED;
     this.counts.drainWaits++;
     this.firstDrainWaitAt ??= this.#world.now;
     if (this.#world.trace.on) this.#trace(`drain waits queued=${this.#down.queue.bytes}B`);
@@ -208,36 +266,32 @@ export class Link {
     return new Promise((resolve, reject) => this.#drains.push({ resolve, reject }));
   }
 
-  #close(): Promise<void> {
-    this.#world.activity();
-    if (this.#closing) return this.#closing;
+  /** Graceful close: the rest of the queue goes out, then the end of the stream. */
+  #end(): void {
+    this.#world.touch();
+    if (this.state !== "open") return;
     this.#trace("close");
-    this.#closing = new Promise((resolve) => {
-      this.#closed = (flushed) => {
-        this.#closed = undefined;
-        this.#trace(flushed ? "closed" : "closed unflushed");
-        this.#finishClose(flushed);
-        resolve();
-      };
-    });
-    if (this.state === "broken" || this.state === "closed") this.#closed?.(this.state === "closed");
-    else {
-      this.state = "closing";
-      if (this.#down.queue.bytes === 0) this.#closed?.(true);
-      else this.#world.schedule(this.faults.closeTimeoutMs * 1000, () => this.#closed?.(false));
-    }
-    return this.#closing;
+    this.state = "closing";
+    if (this.#down.queue.bytes === 0) this.#finishClose(true);
+  }
+
+  /** Abortive close: what is unsent is dropped. */
+  #abort(): void {
+    this.#world.touch();
+    if (this.state === "closed" || this.state === "broken") return;
+    this.#trace("abort");
+    this.#finishClose(false);
   }
 
   #finishClose(flushed: boolean): void {
     this.#world.touch();
-    if (this.state === "broken") return void (this.state = "closed");
+    this.#trace(flushed ? "closed" : "closed unflushed");
     this.state = "closed";
     this.#feed.clear();
-    this.#closeFlushed = flushed;
     if (!flushed) this.discardedBytes += this.#down.dropQueue();
-    this.#settleDrains(flushed ? undefined : new Error("closed before flushing"));
+    this.#settleDrains(undefined);
     this.#down.end(() => this.reader.endArrived());
+    this.handlers?.closed();
   }
 
   /** Called after every flush of either pipe. */
@@ -246,7 +300,7 @@ export class Link {
     if (this.#drains.length > 0 && queued <= this.faults.highWaterMark) {
       this.#settleDrains(undefined);
     }
-    if (this.state === "closing" && queued === 0) this.#closed?.(true);
+    if (this.state === "closing" && queued === 0) this.#finishClose(true);
   }
 
   #settleDrains(error: Error | undefined): void {
@@ -267,22 +321,52 @@ export class Link {
     return true;
   }
 
-  /** The server side learns the connection is broken; the core is told `noticeUs` later. */
+  /** The server side learns the connection is broken; the layer is told `noticeUs` later. */
   #break(reason: string, noticeUs: number): void {
     if (this.state === "closed" || this.state === "broken") return;
-    const wasClosing = this.state === "closing";
     const failure = this.#failure = new Error(`connection reset: ${reason}`);
     this.state = "broken";
     this.#feed.clear();
     this.discardedBytes += this.#down.cut();
     this.#settleDrains(failure);
-    if (wasClosing) this.#closed?.(false);
-    const notify = () => {
-      const events = this.events;
-      if (events) this.#world.callCore(`${this.name} error`, () => events.error(failure));
+    const notify = this.#untold = () => {
+      this.#untold = undefined;
+      const handlers = this.handlers;
+      if (!handlers) return;
+      void this.#world.callCore(`${this.name} error`, () => {
+        handlers.error(failure);
+        handlers.closed();
+        return RESOLVED;
+      });
     };
     if (noticeUs === 0) notify();
-    else this.#world.schedule(noticeUs, notify);
+    else this.#world.schedule(noticeUs, () => this.#untold?.());
+  }
+
+  /** A drain or a close: either may send held bytes before the iteration ends. */
+  #forced(): void {
+    this.#sameIteration().forced++;
+  }
+
+  /** More than one socket write in an iteration needs a reason: a drain, a close, a full hold. */
+  #checkBatching(bytes: number): void {
+    const now = this.#sameIteration();
+    now.writes++;
+    now.bytes += bytes;
+    const allowed = 1 + now.forced + Math.floor(now.bytes / FLUSH_BYTES);
+    if (now.writes > allowed) {
+      this.unbatchedWrites.push(
+        `${this.name}: socket write ${now.writes} of one iteration at ${this.#world.now}us`,
+      );
+    }
+  }
+
+  #sameIteration() {
+    const event = this.#world.eventNumber;
+    if (this.#iteration.event !== event) {
+      this.#iteration = { event, writes: 0, bytes: 0, forced: 0 };
+    }
+    return this.#iteration;
   }
 
   #serverOpen(): boolean {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Connection, ConnectionEvents } from "../mod.ts";
+import type { Socket, SocketHandlers } from "../mod.ts";
 
 /** The server side's state: `closing` takes no writes but still flushes. */
 export type LinkState = "connecting" | "open" | "closing" | "closed" | "broken";
@@ -31,8 +31,8 @@ export interface LinkPeer {
   read(bytes: Uint8Array): void;
   /** The server closed (or refused) the connection and the client has read everything. */
   ended(): void;
-  /** Opens the server side: returns its events, or undefined if the server refused. */
-  accept(connection: Connection): ConnectionEvents | undefined;
-  /** The server wrote these bytes (they are on their way). */
+  /** Opens the server side: hands the socket to the connection layer, returns its handlers. */
+  accept(socket: Socket): SocketHandlers;
+  /** The core wrote these bytes to its connection (they are on their way). */
   written(bytes: Uint8Array): void;
 }

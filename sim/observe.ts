@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Application, Command, Index, Result, SendPath, SendTarget } from "../mod.ts";
+import type { ApplicationHooks, Command, DeliverPath, Index, Recipients, Result } from "../mod.ts";
 
 /** Which Application call: a hook, or a batch of commands. */
 export type CallKind = "onConnect" | "onDisconnect" | "handleCommands";
@@ -18,12 +18,12 @@ export interface ApplicationSpy {
 }
 
 /**
- * The same application, with its calls reported to `spy`. The returned object delegates
- * everything to `application` (bound, so its private fields work), so the core runs the real
- * controllers unchanged.
+ * The same application, with its calls reported to `spy`: the core runs the real
+ * application unchanged.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Application, deliver } from "../mod.ts";
  * import { observeApplication } from "./observe.ts";
  * const calls: string[] = [];
@@ -32,21 +32,13 @@ export interface ApplicationSpy {
  *   { started: (kind) => calls.push(kind), finished: () => {}, failed: () => {} },
  * );
  * await app.onConnect(1);
- * // calls is ["onConnect"]
+ * assert.deepEqual(calls, ["onConnect"]);
  * ```
  */
-export function observeApplication<S>(
-  application: Application<S>,
+export function observeApplication(
+  application: ApplicationHooks,
   spy: ApplicationSpy,
-): Application<S> {
-  const observed = Object.create(application) as Application<S>;
-  const prototype = Object.getPrototypeOf(application) as Record<string, unknown>;
-  const watched = new Set(["constructor", "onConnect", "onDisconnect", "handleCommands"]);
-  for (const name of Object.getOwnPropertyNames(prototype)) {
-    const member = prototype[name];
-    if (watched.has(name) || typeof member !== "function") continue;
-    Object.defineProperty(observed, name, { value: member.bind(application) });
-  }
+): ApplicationHooks {
   const watch = (kind: CallKind, index: Index, call: () => Promise<Result>): Promise<Result> => {
     spy.started(kind, index);
     return call().then((result) => {
@@ -57,19 +49,12 @@ export function observeApplication<S>(
       throw error;
     });
   };
-  Object.defineProperties(observed, {
-    onConnect: {
-      value: (index: Index) => watch("onConnect", index, () => application.onConnect(index)),
-    },
-    onDisconnect: {
-      value: (index: Index) => watch("onDisconnect", index, () => application.onDisconnect(index)),
-    },
-    handleCommands: {
-      value: (index: Index, commands: Parameters<Application<S>["handleCommands"]>[1]) =>
-        watch("handleCommands", index, () => application.handleCommands(index, commands)),
-    },
-  });
-  return observed;
+  return {
+    onConnect: (index) => watch("onConnect", index, () => application.onConnect(index)),
+    onDisconnect: (index) => watch("onDisconnect", index, () => application.onDisconnect(index)),
+    handleCommands: (index, commands) =>
+      watch("handleCommands", index, () => application.handleCommands(index, commands)),
+  };
 }
 
 /**
@@ -81,23 +66,23 @@ export function observeApplication<S>(
  *
  * @example
  * ```ts
- * import { sendResult } from "../mod.ts";
+ * import { deliverResult } from "../mod.ts";
  * import { observeSend } from "./observe.ts";
  * const seen: number[] = [];
- * const send = observeSend(sendResult, (result) => {
+ * const send = observeSend(deliverResult, (result) => {
  *   seen.push(result.length);
  *   return new Map();
  * }, () => {});
  * ```
  */
 export function observeSend(
-  inner: SendPath,
-  addressed: (result: Result, target: SendTarget) => Map<readonly Command[], Uint8Array>,
+  inner: DeliverPath,
+  addressed: (result: Result, target: Recipients) => Map<readonly Command[], Uint8Array>,
   drained: (error?: unknown) => void,
-): SendPath {
+): DeliverPath {
   return (result, target) => {
     const made = addressed(result, target);
-    const shared: SendTarget = {
+    const shared: Recipients = {
       connectionOf: (index) => target.connectionOf(index),
       serialize: (commands) => made.get(commands) ?? target.serialize(commands),
       fail: (index, error) => target.fail(index, error),

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Index, type Logger, type Result, type SendPath, sendResult } from "../mod.ts";
+import { type DeliverPath, deliverResult, type Index, type Logger, type Result } from "../mod.ts";
 import { createRoomsController, type RoomsStorage } from "../examples/rooms/mod.ts";
 import type { Controller } from "../mod.ts";
 import type { SwarmAppOptions } from "./swarm_app.ts";
@@ -14,7 +14,7 @@ import type { SwarmAppOptions } from "./swarm_app.ts";
  * The defect the design warns of: each recipient is written and then drained before the
  * next is written, so every recipient waits for the slow ones before it.
  */
-export const sequentialDrainSend: SendPath = async (result, target) => {
+export const sequentialDrainSend: DeliverPath = async (result, target) => {
   for (const [indexes, commands] of result) {
     if (indexes.length === 0 || commands.length === 0) continue;
     const bytes = target.serialize(commands);
@@ -32,15 +32,15 @@ export const sequentialDrainSend: SendPath = async (result, target) => {
 };
 
 /** The core's send path, forgetting the last recipient of every delivery that has several. */
-export const dropRecipientSend: SendPath = (result, target) =>
-  sendResult(
+export const dropRecipientSend: DeliverPath = (result, target) =>
+  deliverResult(
     readdress(result, (indexes) => indexes.length > 1 ? indexes.slice(0, -1) : indexes),
     target,
   );
 
 /** The core's send path, sending each reply meant for one index to a live neighbour instead. */
-export const wrongIndexSend: SendPath = (result, target) =>
-  sendResult(
+export const wrongIndexSend: DeliverPath = (result, target) =>
+  deliverResult(
     readdress(result, (indexes) => {
       if (indexes.length !== 1) return indexes;
       const neighbour = [indexes[0] + 1, indexes[0] - 1].find((other) =>
@@ -66,7 +66,7 @@ export type PlantedBug =
 /** A planted bug: where it lives, and which invariants must catch it. */
 export interface Plant extends SwarmAppOptions {
   /** A buggy copy of the send path, if the bug lives there. */
-  readonly send?: SendPath;
+  readonly send?: DeliverPath;
   readonly description: string;
   /** The invariants that flag it in the targeted scenario, for every seed. */
   readonly caughtBy: readonly string[];

@@ -3,7 +3,17 @@
  *
  * @module
  */
-import { createLogger, type Index, sendResult, Server } from "../mod.ts";
+import {
+  type Admission,
+  type Connection,
+  createLogger,
+  deliverResult,
+  type Index,
+  Server,
+  type Socket,
+  type SocketHandlers,
+  Transport,
+} from "../mod.ts";
 import { SimClient } from "./client.ts";
 import { EventQueue } from "./event_queue.ts";
 import { CLEAN_LINK, drawLinkFaults } from "./faults.ts";
@@ -44,13 +54,15 @@ export type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_
  * // report.violations is []
  * ```
  */
-export class Simulation<S = unknown> implements SimulationView, World {
+export class Simulation implements SimulationView, World {
   /** The seed, as an unsigned 32-bit integer. */
   readonly seed: number;
   /** The run's generator: links fork theirs from it, scenarios may draw from it. */
   readonly random: Random;
   /** The real server core, running the application. */
-  readonly server: Server<S>;
+  readonly server: Server;
+  /** The real connection layer: every client's socket goes through it. */
+  readonly transport: Transport;
   /** What happened, line by line (hashed, or kept in mode `full`). */
   readonly trace: Trace;
   /** What the core did, for the invariants. */
@@ -61,14 +73,16 @@ export class Simulation<S = unknown> implements SimulationView, World {
   readonly invariants: readonly Invariant[];
   readonly #queue = new EventQueue();
   readonly #byIndex = new Map<Index, SimClient>();
-  readonly #options: SimulationOptions<S>;
+  readonly #options: SimulationOptions;
+  /** The client whose socket the layer is opening, while it does. */
+  #opening: SimClient | undefined;
   readonly #settler: Settler;
   readonly #tap: CoreTap;
   #now = 0;
   #touched = false;
   #events = 0;
 
-  constructor(options: SimulationOptions<S>) {
+  constructor(options: SimulationOptions) {
     this.#options = options;
     this.seed = options.seed >>> 0;
     this.random = new Random(this.seed);
@@ -78,7 +92,7 @@ export class Simulation<S = unknown> implements SimulationView, World {
       time: () => this.#now,
       trace: this.trace,
       records: this.records,
-      isRegistered: (index) => this.server.registry.has(index),
+      isRegistered: (index) => this.server.connections.has(index),
       clientOf: (index) => this.clientOf(index),
       escape: (message) => this.#escape(message),
     }, this.#settler);
@@ -93,17 +107,34 @@ export class Simulation<S = unknown> implements SimulationView, World {
     const application = typeof options.application === "function"
       ? options.application(logger)
       : options.application;
+    const clock = virtualClock(this.#queue, () => this.#now, () => this.touch());
     this.server = new Server({
       ...options.server,
       application: observeApplication(application, this.#tap),
       parser: options.parser,
       logger,
-      clock: virtualClock(this.#queue, () => this.#now, () => this.touch()),
-      send: observeSend(
-        options.send ?? sendResult,
+      clock,
+      deliver: observeSend(
+        options.deliver ?? deliverResult,
         (result, target) => this.#tap.addressed(result, target),
         (error) => this.#tap.drained(error),
       ),
+    });
+    const server = this.server;
+    this.transport = new Transport({
+      accept: (connection) => this.#admit(connection),
+      shutdown: () => server.shutdown(),
+    }, {
+      clock,
+      // An event-loop iteration of the simulation is one event and what settles after it.
+      defer: (run) =>
+        this.soon(() => {
+          this.touch();
+          run();
+        }),
+      closeTimeoutMs: options.closeTimeoutMs ?? 1000,
+      connect: options.connect,
+      logger,
     });
     const invariants = options.invariants ?? defaultInvariants;
     this.invariants = typeof invariants === "function" ? invariants() : invariants;
@@ -113,6 +144,11 @@ export class Simulation<S = unknown> implements SimulationView, World {
   /** Virtual time, in microseconds. */
   get now(): number {
     return this.#now;
+  }
+
+  /** How many events have run so far. */
+  get eventNumber(): number {
+    return this.#events;
   }
 
   /** Adds a client; it connects at `options.at` (virtual ms). */
@@ -133,7 +169,7 @@ export class Simulation<S = unknown> implements SimulationView, World {
         return addressed;
       },
       connectAtUs: Math.round((options.at ?? 0) * 1000),
-      accept: (client, connection) => this.#accept(client, connection),
+      accept: (client, socket) => this.#open(client, socket),
     });
     this.clients.push(client);
     return client;
@@ -219,30 +255,38 @@ export class Simulation<S = unknown> implements SimulationView, World {
     this.#settler.activity();
   }
 
-  #accept(client: SimClient, connection: Parameters<Server<S>["accept"]>[0]) {
+  /** The layer opens the client's socket; the core admits (or refuses) its connection. */
+  #open(client: SimClient, socket: Socket): SocketHandlers {
     this.touch();
+    this.#opening = client;
     try {
-      const events = this.server.accept(connection);
-      // A refused connection has index 0: the core answered and closed it already.
-      if (events.index === 0) throw new Error("refused");
-      this.#byIndex.set(events.index, client);
-      if (this.trace.on) this.trace.add(this.#now, client.name, `accepted index=${events.index}`);
-      const data = events.data;
-      return {
-        ...events,
-        data: (bytes: Uint8Array) =>
-          data(bytes).finally(() => {
-            const tail = this.server.registry.get(events.index)?.decoder.bufferedBytes ?? 0;
-            const max = this.records.maxTailBytes.get(events.index) ?? 0;
-            if (tail > max) this.records.maxTailBytes.set(events.index, tail);
-          }),
-      };
-    } catch (error) {
-      const refused = !this.server.accepting || String(error) === "Error: refused";
-      if (!refused) this.#escape(`accept threw: ${String(error)}`);
-      if (this.trace.on) this.trace.add(this.#now, client.name, "refused");
-      return undefined;
+      return this.transport.open(socket);
+    } finally {
+      this.#opening = undefined;
     }
+  }
+
+  #admit(connection: Connection): Admission {
+    const client = this.#opening!;
+    const admission = this.server.accept(client.link.watch(connection));
+    if (!admission.accepted) {
+      if (this.trace.on) this.trace.add(this.#now, client.name, "refused");
+      client.admitted(undefined);
+      return admission;
+    }
+    const { events } = admission;
+    const { index } = events;
+    this.#byIndex.set(index, client);
+    if (this.trace.on) this.trace.add(this.#now, client.name, `accepted index=${index}`);
+    client.admitted(index);
+    const data = (bytes: Uint8Array) =>
+      events.data(bytes).finally(() => {
+        const tail = this.server.connections.pendingInputBytes(index);
+        if (tail > (this.records.maxTailBytes.get(index) ?? 0)) {
+          this.records.maxTailBytes.set(index, tail);
+        }
+      });
+    return { accepted: true, events: { ...events, data } };
   }
 
   #escape(message: string): void {

@@ -3,22 +3,37 @@
  *
  * @module
  */
-import type { Application, Logger, LogLevel, Parser, SendPath, ServerOptions } from "../mod.ts";
+import type {
+  ApplicationHooks,
+  DeliverPath,
+  Logger,
+  LogLevel,
+  Parser,
+  ServerOptions,
+  TransportOptions,
+} from "../mod.ts";
 import type { FaultMix, LinkFaults } from "./faults.ts";
 import type { Invariant } from "./invariant.ts";
 import type { TraceMode } from "./trace.ts";
 
 /** Options of `Simulation`. */
-export interface SimulationOptions<S> {
+export interface SimulationOptions {
   /** Decides every draw of the run. */
   seed: number;
   /** The application, or a factory given the logger the simulation watches. */
-  application: Application<S> | ((logger: Logger) => Application<S>);
-  /** The send path under test. Default: the core's `sendResult`. */
-  send?: SendPath;
+  application: ApplicationHooks | ((logger: Logger) => ApplicationHooks);
+  /** The delivery path under test. Default: the core's `deliverResult`. */
+  deliver?: DeliverPath;
   parser?: Parser;
   /** Further server options (limits, flash policy, internal depth). */
-  server?: Omit<ServerOptions<S>, "application" | "parser" | "logger" | "clock" | "send">;
+  server?: Omit<ServerOptions, "application" | "parser" | "logger" | "clock" | "deliver">;
+  /**
+   * How long the connection layer waits for a closing peer to take what is queued, in
+   * virtual ms. Default 1000.
+   */
+  closeTimeoutMs?: number;
+  /** Builds each connection of the layer: only for tests that plant a bug in it. */
+  connect?: TransportOptions["connect"];
   /** Every client's link is drawn from this mix (default: clean links)... */
   mix?: FaultMix;
   /** ...then these properties override it. */

@@ -21,7 +21,7 @@ export interface Swarm {
   readonly seed: number;
   readonly mix: FaultMix;
   readonly app: SwarmApp;
-  readonly sim: Simulation<RoomsStorage>;
+  readonly sim: Simulation;
 }
 
 /** When the swarm's server shuts down, in virtual ms. */
@@ -173,7 +173,7 @@ function tightLimits(random: Random): Partial<Limits> {
 }
 
 /** Many clients joining, and some leaving, in the same virtual millisecond. */
-function storm(sim: Simulation<RoomsStorage>, random: Random): void {
+function storm(sim: Simulation, random: Random): void {
   const at = random.int(0, 60);
   for (let size = random.int(5, 15); size > 0; size--) {
     const client = sim.client({ at });

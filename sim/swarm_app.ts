@@ -9,10 +9,10 @@ import {
   Application,
   type Command,
   type Controller,
+  type DeliverPath,
   type Index,
   type Logger,
   MemoryStore,
-  type SendPath,
 } from "../mod.ts";
 import { createRoomsController, RoomModel, type RoomsStorage } from "../examples/rooms/mod.ts";
 import type { Invariant } from "./invariant.ts";
@@ -77,11 +77,13 @@ export interface SwarmSimulationOptions extends SwarmAppOptions {
   seed: number;
   mix: FaultMix;
   /** The send path under test. Default: the core's. */
-  send?: SendPath;
+  send?: DeliverPath;
   trace?: TraceMode;
   quietTurns?: number;
   /** Further server options (limits, say). */
-  server?: SimulationOptions<RoomsStorage>["server"];
+  server?: SimulationOptions["server"];
+  /** The connection layer's close bound, in virtual ms. */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -100,20 +102,21 @@ export interface SwarmSimulationOptions extends SwarmAppOptions {
  */
 export function simulateSwarmApp(
   options: SwarmSimulationOptions,
-): { sim: Simulation<RoomsStorage>; app: SwarmApp } {
+): { sim: Simulation; app: SwarmApp } {
   let app: SwarmApp | undefined;
   const made = () => {
     if (!app) throw new Error("the application was not created");
     return app;
   };
-  const { seed, mix, send, trace, quietTurns, server } = options;
-  const sim = new Simulation<RoomsStorage>({
+  const { seed, mix, send, trace, quietTurns, server, closeTimeoutMs } = options;
+  const sim = new Simulation({
     seed,
     mix,
-    send,
+    deliver: send,
     trace,
     quietTurns,
     server,
+    closeTimeoutMs,
     application: (logger) => (app = createSwarmApp(seed, logger, options)).application,
     invariants: () => swarmInvariants(made()),
   });

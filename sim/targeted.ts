@@ -40,10 +40,8 @@ export function buildTargeted(seed: number, bug?: PlantedBug, trace?: TraceMode)
     coalesceRate: drawn.coalesceRate,
   };
   const plant: Partial<Plant> = bug === undefined ? {} : PLANTED_BUGS[bug];
-  const { sim, app } = simulateSwarmApp({ ...plant, seed, mix, trace });
-  const stalled = sim.client({
-    link: { windowBytes: 128, highWaterMark: 0, closeTimeoutMs: 5000 },
-  });
+  const { sim, app } = simulateSwarmApp({ ...plant, seed, mix, trace, closeTimeoutMs: 5000 });
+  const stalled = sim.client({ link: { windowBytes: 128, highWaterMark: 0 } });
   const talker = sim.client();
   const [peeker, other, leaver] = [sim.client(), sim.client(), sim.client()];
   // Links are at most 30 ms late (delay plus jitter): c1 is in the room before anyone else,

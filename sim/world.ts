@@ -9,6 +9,8 @@ import type { Trace } from "./trace.ts";
 export interface World {
   /** The virtual time. */
   readonly now: number;
+  /** How many events have run: one event and what settles after it is one loop iteration. */
+  readonly eventNumber: number;
   readonly trace: Trace;
   /** Runs `run` as its own event, `delayUs` from now, after the events already due then. */
   schedule(delayUs: number, run: () => void): void;

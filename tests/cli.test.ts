@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CliError, parseCliOptions } from "../examples/server/options.ts";
-import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "../src/adapter/listener.ts";
+import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "../src/transport/serve_options.ts";
 import { CLI_RUNTIMES, CliProcess, type CliRuntime } from "./helpers/cli_process.ts";
 import { TcpClient } from "./helpers/tcp_client.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";

@@ -186,9 +186,9 @@ class FuzzRun {
   }
 
   #checkDecoders(): void {
-    const { registry } = this.harness.server;
-    for (const index of registry.indexes()) {
-      const buffered = registry.get(index)!.decoder.bufferedBytes;
+    const { connections } = this.harness.server;
+    for (const index of connections.indexes()) {
+      const buffered = connections.pendingInputBytes(index);
       this.maxDecoderBytes = Math.max(this.maxDecoderBytes, buffered);
       assert.ok(
         buffered <= DEFAULT_MAX_MESSAGE_BYTES,
@@ -238,7 +238,7 @@ async function fuzzOnce(seed: number): Promise<void> {
   }
   // The server still answers, and holds exactly the clients still connected.
   const live = run.lanes.map((lane) => lane.client.index);
-  assert.deepEqual(run.harness.server.registry.indexes(), live);
+  assert.deepEqual(run.harness.server.connections.indexes(), live);
   const probe = await run.harness.connect();
   await probe.send(GOOD_KEYS.map((key) => ({ code: "get", key })));
   assert.deepEqual(

@@ -52,14 +52,13 @@ async function stalledReader(adapter: Adapter, limits: typeof CAPPED, reason: st
       assert.equal((await player.join())[0].success, true);
     }
     const stalledIndex = rooms.members("arena").at(-1)!;
-    const entry = server.registry.get(stalledIndex)!;
     stalled.client.pause();
     const pausedAt = performance.now();
 
     let maxBuffered = 0;
     const sample = () => {
-      if (server.registry.has(stalledIndex)) {
-        maxBuffered = Math.max(maxBuffered, entry.connection.bufferedBytes);
+      if (server.connections.has(stalledIndex)) {
+        maxBuffered = Math.max(maxBuffered, server.connections.unsentBytes(stalledIndex));
       }
     };
     const sampler = setInterval(sample, 2);
@@ -95,7 +94,7 @@ async function stalledReader(adapter: Adapter, limits: typeof CAPPED, reason: st
     // The stalled reader was cut for the expected reason, once, holding no more than the cap.
     assert.equal(hooks.disconnects.get(stalledIndex), 1);
     assert.equal(rooms.members("arena").includes(stalledIndex), false, "it left the room");
-    assert.equal(server.registry.has(stalledIndex), false);
+    assert.equal(server.connections.has(stalledIndex), false);
     const logged = lines.find((line) => line.includes(`disconnect index=${stalledIndex} `));
     assert.match(logged ?? "", new RegExp(`reason="${reason}"`));
     if (reason === "slow consumer") assert.ok(cutAfterMs >= limits.slowConsumerTimeoutMs);

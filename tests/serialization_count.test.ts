@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Command, type Decoder, JsonParser, type Parser, sendResult } from "../mod.ts";
+import { type Command, type Decoder, deliverResult, JsonParser, type Parser } from "../mod.ts";
 import { createRoomsApplication } from "../examples/rooms/mod.ts";
 import { Harness, TestClient } from "./helpers/harness.ts";
 
@@ -63,12 +63,12 @@ test("a stream of updates costs one serialization each, whatever the room size",
   for (const client of clients) assert.equal(client.chunks.length, 20);
 });
 
-test("sendResult serializes per delivery, not per recipient (1 and 100)", async () => {
+test("deliverResult serializes per delivery, not per recipient (1 and 100)", async () => {
   const clients = Array.from({ length: 100 }, () => new TestClient());
   const everyone = clients.map((_, i) => i + 1);
   let serialized = 0;
   const json = new JsonParser();
-  await sendResult([[[1], [{ code: "hello" }]], [everyone, [{ code: "news" }]]], {
+  await deliverResult([[[1], [{ code: "hello" }]], [everyone, [{ code: "news" }]]], {
     connectionOf: (index) => clients[index - 1]?.connection,
     serialize: (commands) => (serialized++, json.serialize(commands)),
     fail: (index, error) => assert.fail(`recipient ${index} failed: ${error}`),

@@ -75,8 +75,11 @@ test("a failed write disturbs nobody else; the failed one leaves exactly once", 
     ]);
   }
   assert.equal(b.closeCount, 1);
-  assert.equal(harness.server.registry.has(2), false);
-  assert.deepEqual(storage.hooks.filter((hook) => hook.endsWith(" 2")), ["connect 2", "disconnect 2"]);
+  assert.equal(harness.server.connections.has(2), false);
+  assert.deepEqual(storage.hooks.filter((hook) => hook.endsWith(" 2")), [
+    "connect 2",
+    "disconnect 2",
+  ]);
   await b.events.end();
   await b.events.error(new Error("late"));
   assert.equal(storage.hooks.filter((hook) => hook === "disconnect 2").length, 1);
@@ -94,7 +97,7 @@ test("a failed drain disconnects that recipient only, after the others got the d
   assert.deepEqual(b.take(), [[{ code: "say", from: 1 }], [{ left: 3 }]]);
   assert.deepEqual([...storage.connected], [1, 2]);
   assert.equal(c.closeCount, 1);
-  assert.equal(harness.server.registry.size, 2);
+  assert.equal(harness.server.connections.count, 2);
 });
 
 test("data and end reported together lose nothing", async () => {
@@ -158,7 +161,21 @@ test("an error event disconnects at once; later data is ignored", async () => {
   const a = await harness.connect();
   await a.events.error(new Error("ECONNRESET"));
   await a.send({ code: "say" });
-  assert.equal(harness.server.registry.size, 0);
+  assert.equal(harness.server.connections.count, 0);
+  assert.deepEqual(storage.hooks, ["connect 1", "disconnect 1"]);
+});
+
+test("a transport that reports an error while the server closes it: onDisconnect runs once", async () => {
+  const { harness, storage } = lobbyHarness();
+  const a = await harness.connect();
+  const close = a.connection.close;
+  // Closing flushes held bytes; a socket found reset then reports its error, re-entrantly.
+  a.connection.close = () => {
+    void a.events.error(new Error("ECONNRESET found by the flush"));
+    return close();
+  };
+  await harness.server.disconnect(a.index);
+  await harness.settle();
   assert.deepEqual(storage.hooks, ["connect 1", "disconnect 1"]);
 });
 
@@ -188,20 +205,19 @@ test("shutdown runs every onDisconnect, closes every connection, refuses new one
     "disconnect 3",
   ]);
   assert.ok(clients.every((client) => client.closeCount === 1));
-  assert.equal(harness.server.registry.size, 0);
+  assert.equal(harness.server.connections.count, 0);
   const late = await harness.connect();
-  assert.equal(late.index, 0, "refused: no index");
+  assert.deepEqual(late.admission, { accepted: false, reason: "server is shutting down" });
   assert.deepEqual(late.take(), [[{ error: "server is shutting down" }]]);
   assert.equal(late.closed, true);
-  await late.send({ code: "say" });
-  assert.equal(harness.server.registry.size, 0);
+  assert.equal(harness.server.connections.count, 0);
 });
 
-test("server.send runs a result from outside any command, in a turn of its own", async () => {
+test("server.runTurn runs a result from outside any command, in a turn of its own", async () => {
   const { harness } = lobbyHarness();
   const a = await harness.connect();
   a.take();
-  await harness.server.send(() => deliver([a.index], { tick: 1 }));
+  await harness.server.runTurn(() => deliver([a.index], { tick: 1 }));
   assert.deepEqual(a.take(), [[{ tick: 1 }]]);
 });
 

@@ -107,7 +107,7 @@ async function shutdownUnderLoad(adapter: Adapter, withNonReader: boolean): Prom
       // Every connection's onDisconnect ran exactly once.
       assert.equal(hooks.connects.size, WRITERS + (withNonReader ? 1 : 0));
       for (const index of hooks.connects.keys()) assert.equal(hooks.disconnects.get(index), 1);
-      assert.equal(server.registry.size, 0);
+      assert.equal(server.connections.count, 0);
 
       // Echoes came in order, none lost before the end; the store has the last or later.
       const store = await FileStore.open(directory);
@@ -131,15 +131,15 @@ async function shutdownUnderLoad(adapter: Adapter, withNonReader: boolean): Prom
  * the server: it saves a large state, stops reading and asks for the state until the server
  * holds more than the high-water mark for it. Returns that state and the queue's size.
  */
-async function stopReading<S>(client: TcpClient, server: Server<S>) {
+async function stopReading<S>(client: TcpClient, server: Server) {
   const big = { code: "save", key: "big", state: "b".repeat(60_000) };
   await client.send({ code: "goto", key: "room-big" });
   await client.next();
   await client.send(big);
   await client.next();
   client.pause();
-  const [index] = server.registry.indexes();
-  const queued = () => server.registry.get(index)?.connection.bufferedBytes ?? 0;
+  const [index] = server.connections.indexes();
+  const queued = () => server.connections.unsentBytes(index);
   for (let asked = 0; queued() < 256 * 1024; asked++) {
     assert.ok(asked < 1000, "the server never held bytes for the non-reader");
     await client.send({ code: "get", key: "big" });

@@ -9,10 +9,10 @@ import {
   type Command,
   type Controller,
   deliver,
+  type DeliverPath,
+  deliverResult,
   type Index,
   MemoryStore,
-  type SendPath,
-  sendResult,
 } from "../mod.ts";
 import { createRoomsController, RoomModel, type RoomsStorage } from "../examples/rooms/mod.ts";
 import {
@@ -65,8 +65,9 @@ test("a clean run under every kind of link fault breaks no invariant", async () 
 });
 
 test("per-index delivery flags a delivery written twice", async () => {
-  const twice: SendPath = (result, target) => sendResult([...result, ...result.slice(-1)], target);
-  const sim = new Simulation({ seed: 32, application: lobbyApplication(), send: twice });
+  const twice: DeliverPath = (result, target) =>
+    deliverResult([...result, ...result.slice(-1)], target);
+  const sim = new Simulation({ seed: 32, application: lobbyApplication(), deliver: twice });
   sim.client().send(5, { code: "ping" });
   const report = await sim.run({ shutdownAtMs: 50 });
   assert.deepEqual(brokenInvariants(report), ["per-index delivery"]);
@@ -77,7 +78,7 @@ test("concurrent drain flags a send path that drains one recipient after another
   const sim = new Simulation({
     seed: 33,
     application: lobbyApplication(),
-    send: sequentialDrainSend,
+    deliver: sequentialDrainSend,
   });
   const stalled = sim.client({ link: { windowBytes: 32, highWaterMark: 0 } });
   stalled.pauseReading(0).resumeReading(300);
@@ -163,14 +164,14 @@ test("hooks flag a controller that forgets a departed index", async () => {
 });
 
 test("no escaped errors flags a failing turn and a failing controller", async () => {
-  const cases: { name: string; build: () => Simulation<Lobby>; expect: RegExp }[] = [
+  const cases: { name: string; build: () => Simulation; expect: RegExp }[] = [
     {
       name: "send path that throws",
       build: () =>
         new Simulation({
           seed: 37,
           application: (logger) => lobbyApplication(logger),
-          send: () => {
+          deliver: () => {
             throw new Error("boom in the send path");
           },
         }),

@@ -58,7 +58,8 @@ const FLOOD_FILLER = "x".repeat(60_000);
 
 const scenarios: Record<string, (adapter: Adapter) => Promise<void>> = {
   async "rooms: save/update reach the room, get the sender, disconnect leaves the room"(adapter) {
-    const server = roomsServer();
+    const application = createRoomsApplication();
+    const server = new Server({ application, clock: systemClock });
     await withServed(adapter, server, async ({ connect }) => {
       const [a, b, c] = await connect(3);
       await enterRoom([a, b], "red");
@@ -79,7 +80,7 @@ const scenarios: Record<string, (adapter: Adapter) => Promise<void>> = {
       ]);
       await assertNothingPending(a);
 
-      const rooms = server.application.storage.rooms;
+      const rooms = application.storage.rooms;
       const [, bIndex] = rooms.members("red");
       b.end();
       await b.closed();
@@ -125,7 +126,8 @@ const scenarios: Record<string, (adapter: Adapter) => Promise<void>> = {
   },
 
   async "data and end in one write: the data is handled and answered"(adapter) {
-    const server = roomsServer();
+    const application = createRoomsApplication();
+    const server = new Server({ application, clock: systemClock });
     await withServed(adapter, server, async ({ connect }) => {
       const [writer, reader] = await connect(2);
       await enterRoom([writer, reader], "room");
@@ -137,7 +139,7 @@ const scenarios: Record<string, (adapter: Adapter) => Promise<void>> = {
       assert.deepEqual(await ask(reader, { code: "get", key: "room" }), [
         { code: "get", key: "room", success: true, state: "last words" },
       ]);
-      assert.deepEqual(server.application.storage.rooms.members("room").length, 1);
+      assert.deepEqual(application.storage.rooms.members("room").length, 1);
     });
   },
 

@@ -13,7 +13,7 @@ import {
   Server,
   type StateStore,
 } from "../../mod.ts";
-import type { Listener, ServeOptions } from "../../src/adapter/listener.ts";
+import type { Listener, ServeOptions } from "../../src/transport/serve_options.ts";
 import { systemClock } from "../../src/adapter/system_clock.ts";
 import { FileStore } from "../../src/store/file_store.ts";
 import { createCardTableApplication } from "../cards/mod.ts";
@@ -29,7 +29,7 @@ export interface Runtime {
   args: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   /** The adapter's `serve`. */
-  serve<S>(server: Server<S>, options: ServeOptions): Promise<Listener>;
+  serve<S>(server: Server, options: ServeOptions): Promise<Listener>;
   onSignal(signal: StopSignal, handler: () => void): void;
   /** Prints one line to standard output. */
   out(line: string): void;
@@ -75,7 +75,7 @@ export async function main(runtime: Runtime): Promise<void> {
 }
 
 async function start(runtime: Runtime, options: CliOptions, logger: Logger): Promise<Listener> {
-  const server = new Server<unknown>({
+  const server = new Server({
     application: await createGame(options, logger),
     logger,
     clock: systemClock, // for timed commands (after_ms, period_ms)

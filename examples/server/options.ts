@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "../../src/adapter/listener.ts";
+import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "../../src/transport/serve_options.ts";
 
 /** What the server was asked to do. */
 export interface CliOptions {

@@ -1,7 +1,7 @@
 /**
  * All the server core knows of IO: a {@linkcode Connection} it writes to, and the
- * {@linkcode ConnectionEvents} the transport reports back. The Node and Deno adapters and
- * the simulator implement these.
+ * {@linkcode ConnectionEvents} the transport reports back. The connection layer
+ * (`src/transport/`) implements them for every transport.
  *
  * @module
  */
@@ -46,14 +46,12 @@ export interface Connection {
 }
 
 /**
- * What a transport reports about one connection, as returned by `Server.accept`. A refused
- * connection (server full or shutting down) has been answered and closed already: its
- * `index` is 0 and its events are ignored. Each
- * returned promise resolves when the server is done with the event; a transport that
- * awaits `data` before reading on gets backpressure on input for free.
+ * What a transport reports about one accepted connection. Each returned promise resolves
+ * when the server is done with the event; a transport that awaits `data` before reading on
+ * gets backpressure on input for free.
  */
 export interface ConnectionEvents {
-  /** The index the server gave this connection; 0 when it was refused. */
+  /** The index the server gave this connection (1, 2, 3, ...). */
   readonly index: Index;
   /** Bytes arrived (any split: half a message, several messages, half a character). */
   data(bytes: Uint8Array): Promise<void>;
@@ -62,3 +60,20 @@ export interface ConnectionEvents {
   /** The transport failed; the connection is gone. */
   error(error: unknown): Promise<void>;
 }
+
+/**
+ * What `Server.accept` makes of a new connection: its events, or a refusal (server full,
+ * or shutting down) that has been answered and closed already.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Admission } from "../../mod.ts";
+ * const describe = (admission: Admission) =>
+ *   admission.accepted ? `index ${admission.events.index}` : `refused: ${admission.reason}`;
+ * assert.equal(describe({ accepted: false, reason: "server is full" }), "refused: server is full");
+ * ```
+ */
+export type Admission =
+  | { readonly accepted: true; readonly events: ConnectionEvents }
+  | { readonly accepted: false; readonly reason: string };

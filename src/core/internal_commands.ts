@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Application } from "./application.ts";
+import type { ApplicationHooks } from "./application_hooks.ts";
 import type { Clock } from "./clock.ts";
 import { SERVER_INDEX, timerRequestOf } from "./internal.ts";
 import type { Logger } from "./logger.ts";
@@ -12,8 +12,9 @@ import { Scheduler } from "./scheduler.ts";
 import type { Command, Result } from "./types.ts";
 
 /** Options of {@linkcode InternalCommands}. */
-export interface InternalCommandsOptions<S> {
-  application: Application<S>;
+export interface InternalCommandsOptions {
+  /** Runs internal commands (as index 0, the server itself). */
+  application: Pick<ApplicationHooks, "handleCommands">;
   logger: Logger;
   /** The time timed commands run on. */
   clock: Clock;
@@ -42,11 +43,11 @@ export interface InternalCommandsOptions<S> {
  * // [[[1], [{ code: "deal", done: true }]]]
  * ```
  */
-export class InternalCommands<S> {
-  readonly #options: InternalCommandsOptions<S>;
+export class InternalCommands {
+  readonly #options: InternalCommandsOptions;
   readonly #scheduler: Scheduler;
 
-  constructor(options: InternalCommandsOptions<S>) {
+  constructor(options: InternalCommandsOptions) {
     this.#options = options;
     this.#scheduler = new Scheduler(options.clock);
   }

@@ -1,34 +1,24 @@
 /**
- * The connection registry: index -> connection and its decoder.
+ * The connection registry: index -> entry. Private to the server core.
  *
  * @module
  */
-import type { Connection } from "./connection.ts";
-import type { Decoder } from "../parser/parser.ts";
 import type { Index } from "./types.ts";
 
-/** One registered connection. */
-export interface Registered {
-  readonly index: Index;
-  readonly connection: Connection;
-  readonly decoder: Decoder;
-}
-
-
 /**
- * Gives each connection the next index (1, 2, 3, ...; never reused) and finds it again.
+ * Gives each entry the next index (1, 2, 3, ...; never reused) and finds it again.
  *
  * @example
  * ```ts
- * import { JsonParser, Registry } from "../../mod.ts";
- * const registry = new Registry();
- * const connection = { bufferedBytes: 0, write() {}, drain: async () => {}, close: async () => {} };
- * const decoder = new JsonParser().createDecoder();
- * const entry = registry.add((index) => ({ index, connection, decoder }));
- * registry.get(entry.index) === entry; // true
+ * import assert from "node:assert/strict";
+ * import { Registry } from "./registry.ts";
+ * const registry = new Registry<{ index: number }>();
+ * const entry = registry.add((index) => ({ index }));
+ * assert.equal(entry.index, 1);
+ * assert.equal(registry.get(1), entry);
  * ```
  */
-export class Registry<E extends Registered = Registered> {
+export class Registry<E extends { readonly index: Index }> {
   readonly #byIndex = new Map<Index, E>();
   #lastIndex = 0;
 
@@ -55,7 +45,7 @@ export class Registry<E extends Registered = Registered> {
     return this.#byIndex.has(index);
   }
 
-  /** How many connections are registered. */
+  /** How many entries are registered. */
   get size(): number {
     return this.#byIndex.size;
   }

@@ -3,6 +3,7 @@
  * Connection whose written bytes are decoded with the real parser.
  */
 import {
+  type Admission,
   type Application,
   type Command,
   type ConnectionEvents,
@@ -32,7 +33,8 @@ export class TestClient {
   writeError: Error | undefined;
   /** Fault injection: what drain() returns. */
   drain: () => Promise<void> = () => Promise.resolve();
-  events!: ConnectionEvents;
+  /** What the server made of this connection. */
+  admission!: Admission;
   readonly #decoder = new JsonParser().createDecoder();
   /** While stalled: bytes written but not "read" yet, and drains waiting for them. */
   #stalled: { unread: Uint8Array[]; drained: (() => void)[] } | undefined;
@@ -90,6 +92,13 @@ export class TestClient {
     }
   }
 
+  /** The events of an accepted connection (a refused one has none). */
+  get events(): ConnectionEvents {
+    if (!this.admission.accepted) throw new Error(`refused: ${this.admission.reason}`);
+    return this.admission.events;
+  }
+
+  /** The index the server gave it (throws when it was refused). */
   get index(): number {
     return this.events.index;
   }
@@ -118,23 +127,23 @@ export class TestClient {
 
 /** A server core over in-memory clients. */
 export class Harness<S> {
-  readonly server: Server<S>;
+  readonly server: Server;
 
   /** Without a clock of its own, the server gets a ManualClock that never moves. */
-  constructor(application: Application<S>, options: Partial<ServerOptions<S>> = {}) {
+  constructor(application: Application<S>, options: Partial<ServerOptions> = {}) {
     this.server = new Server({ application, clock: new ManualClock(), ...options });
   }
 
   /** Connects a new client and waits for its onConnect result to be sent. */
   async connect(): Promise<TestClient> {
     const client = new TestClient();
-    client.events = this.server.accept(client.connection);
+    client.admission = this.server.accept(client.connection);
     await this.settle();
     return client;
   }
 
   /** Waits until every queued turn has run. */
   async settle(): Promise<void> {
-    await this.server.send(() => []);
+    await this.server.runTurn(() => []);
   }
 }

@@ -3,7 +3,7 @@
  * 127.0.0.1 and closes everything it opened, whatever the test does.
  */
 import type { Server } from "../../mod.ts";
-import type { Listener, ServeOptions } from "../../src/adapter/listener.ts";
+import type { Listener, ServeOptions } from "../../src/transport/serve_options.ts";
 import { serve as serveDeno } from "../../src/adapter/deno/mod.ts";
 import { serve as serveNode } from "../../src/adapter/node/mod.ts";
 import { TcpClient } from "./tcp_client.ts";
@@ -15,7 +15,7 @@ export const CLOSE_WAIT_MS = 5000;
 /** One adapter: its name, its `serve`, and whether this runtime can run it. */
 export interface Adapter {
   readonly name: string;
-  serve<S>(server: Server<S>, options?: ServeOptions): Promise<Listener>;
+  serve<S>(server: Server, options?: ServeOptions): Promise<Listener>;
   /** A reason to skip its tests on this runtime, or false. */
   readonly skip: string | false;
 }
@@ -39,7 +39,7 @@ export interface Served {
  */
 export async function withServed<S, T>(
   adapter: Adapter,
-  server: Server<S>,
+  server: Server,
   body: (served: Served) => Promise<T>,
   options: ServeOptions = {},
 ): Promise<T> {

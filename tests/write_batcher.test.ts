@@ -5,19 +5,19 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FLUSH_BYTES, HeldWrites, TurnEnd } from "../src/adapter/held_writes.ts";
+import { FLUSH_BYTES, HeldWrites, WriteBatcher } from "../src/transport/write_batcher.ts";
 
 const turnOver = () => new Promise<void>((resolve) => setImmediate(resolve));
 const bytes = (...values: number[]) => new Uint8Array(values);
 
 /** A HeldWrites that records what it sends. */
-function recorded(turnEnd: TurnEnd) {
+function recorded(batcher: WriteBatcher) {
   const sent: Uint8Array[] = [];
-  return { held: new HeldWrites(turnEnd, (chunk) => void sent.push(chunk)), sent };
+  return { held: new HeldWrites(batcher, (chunk) => void sent.push(chunk)), sent };
 }
 
 test("writes of one turn are sent once, as one chunk in order, when the turn ends", async () => {
-  const { held, sent } = recorded(new TurnEnd());
+  const { held, sent } = recorded(new WriteBatcher(setImmediate));
   held.add(bytes(1, 0));
   held.add(bytes(2, 2, 0));
   held.add(bytes(3, 0));
@@ -31,7 +31,7 @@ test("writes of one turn are sent once, as one chunk in order, when the turn end
 });
 
 test("a single write is sent as it is, not copied", async () => {
-  const { held, sent } = recorded(new TurnEnd());
+  const { held, sent } = recorded(new WriteBatcher(setImmediate));
   const only = bytes(7, 0);
   held.add(only);
   await turnOver();
@@ -39,7 +39,7 @@ test("a single write is sent as it is, not copied", async () => {
 });
 
 test("past FLUSH_BYTES the held bytes go at once; the rest waits for the turn's end", async () => {
-  const { held, sent } = recorded(new TurnEnd());
+  const { held, sent } = recorded(new WriteBatcher(setImmediate));
   const half = new Uint8Array(FLUSH_BYTES / 2).fill(1);
   held.add(half);
   held.add(half);
@@ -52,7 +52,7 @@ test("past FLUSH_BYTES the held bytes go at once; the rest waits for the turn's 
 });
 
 test("flush() sends what is held now, and nothing twice", async () => {
-  const { held, sent } = recorded(new TurnEnd());
+  const { held, sent } = recorded(new WriteBatcher(setImmediate));
   held.add(bytes(1, 0));
   held.flush();
   assert.deepEqual(sent, [bytes(1, 0)]);
@@ -62,9 +62,9 @@ test("flush() sends what is held now, and nothing twice", async () => {
 });
 
 test("connections sent the same messages in a turn share one joined copy", async () => {
-  const turnEnd = new TurnEnd();
-  const room = [recorded(turnEnd), recorded(turnEnd), recorded(turnEnd)];
-  const other = recorded(turnEnd);
+  const batcher = new WriteBatcher(setImmediate);
+  const room = [recorded(batcher), recorded(batcher), recorded(batcher)];
+  const other = recorded(batcher);
   const first = bytes(1, 0);
   const second = bytes(2, 0);
   for (const { held } of room) {
@@ -81,9 +81,9 @@ test("connections sent the same messages in a turn share one joined copy", async
   assert.notEqual(other.sent[0], shared);
 });
 
-test("a TurnEnd serves many connections with one flush per turn, each in its own order", async () => {
-  const turnEnd = new TurnEnd();
-  const connections = Array.from({ length: 50 }, () => recorded(turnEnd));
+test("a WriteBatcher serves many connections with one flush per turn, each in its own order", async () => {
+  const batcher = new WriteBatcher(setImmediate);
+  const connections = Array.from({ length: 50 }, () => recorded(batcher));
   connections.forEach(({ held }, i) => {
     held.add(bytes(i, 0));
     held.add(bytes(i + 100, 0));

@@ -1,0 +1,33 @@
+/**
+ * What the server core calls on the game: the {@linkcode ApplicationHooks}. `Application`
+ * implements them by routing to controllers; tests and observers may wrap or replace it.
+ *
+ * @module
+ */
+import type { Command, Index, Result } from "./types.ts";
+
+/**
+ * The calls the server core makes, each in a state turn of its own; what each returns is
+ * delivered before the next turn starts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type ApplicationHooks, deliver, ManualClock, Server } from "../../mod.ts";
+ * const greeter: ApplicationHooks = {
+ *   onConnect: (index) => Promise.resolve(deliver([index], { code: "hello" })),
+ *   onDisconnect: () => Promise.resolve([]),
+ *   handleCommands: (index, commands) => Promise.resolve(deliver([index], ...commands)),
+ * };
+ * const server = new Server({ application: greeter, clock: new ManualClock() });
+ * assert.equal(server.connections.count, 0);
+ * ```
+ */
+export interface ApplicationHooks {
+  /** A connection was accepted (once per index). */
+  onConnect(index: Index): Promise<Result>;
+  /** A connection left, whatever the reason (exactly once per index). */
+  onDisconnect(index: Index): Promise<Result>;
+  /** One message's commands, from `index` (0: the server itself, for internal commands). */
+  handleCommands(index: Index, commands: readonly Command[]): Promise<Result>;
+}
