@@ -17,12 +17,16 @@ interface Timer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ManualClock } from "../../mod.ts";
  * const clock = new ManualClock();
  * const fired: number[] = [];
  * clock.schedule(50, () => fired.push(clock.now()));
+ * clock.schedule(150, () => fired.push(clock.now()));
  * clock.advance(100);
- * // fired is [50]; clock.now() is 100
+ * assert.deepEqual(fired, [50]);
+ * assert.equal(clock.now(), 100);
+ * assert.equal(clock.pending, 1);
  * ```
  */
 export class ManualClock implements Clock {
@@ -66,7 +70,9 @@ export class ManualClock implements Clock {
     let first: Timer | undefined;
     for (const timer of this.#timers) {
       if (timer.at > until) continue;
-      if (!first || timer.at < first.at || (timer.at === first.at && timer.sequence < first.sequence)) {
+      if (
+        !first || timer.at < first.at || (timer.at === first.at && timer.sequence < first.sequence)
+      ) {
         first = timer;
       }
     }
