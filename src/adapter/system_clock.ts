@@ -14,10 +14,20 @@ const LONGEST_TIMEOUT_MS = 2 ** 31 - 1;
  *
  * @example
  * ```ts
- * import { Application, Server } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { Application, later, Server } from "../../mod.ts";
  * import { systemClock } from "./system_clock.ts";
- * declare const application: Application<unknown>;
+ * const ticked = Promise.withResolvers<number>();
+ * const application = new Application({
+ *   storage: null,
+ *   defaultController: { handleCommand: () => (ticked.resolve(systemClock.now()), []) },
+ * });
  * const server = new Server({ application, clock: systemClock });
+ * const start = systemClock.now();
+ * await server.runTurn(() => [later({ code: "tick" }, { afterMs: 20 })]);
+ * // A timer may fire a millisecond early against wall time.
+ * assert.ok(await ticked.promise - start >= 19);
+ * await server.shutdown();
  * ```
  */
 export const systemClock: Clock = {

@@ -7,7 +7,22 @@
 import { type Command, deliver, type Index, type Result } from "./types.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 
-/** What a controller is told besides the command itself. */
+/**
+ * What a controller is told besides the command itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Application, type CommandContext } from "../../mod.ts";
+ * const seen: CommandContext<string>[] = [];
+ * const app = new Application({
+ *   storage: "shared",
+ *   defaultController: { handleCommand: (_, context) => (seen.push(context), []) },
+ * });
+ * await app.handleCommands(4, [{ code: "ping" }]);
+ * assert.deepEqual(seen, [{ index: 4, storage: "shared" }]);
+ * ```
+ */
 export interface CommandContext<S> {
   /** The connection that sent the command. */
   readonly index: Index;
@@ -15,7 +30,18 @@ export interface CommandContext<S> {
   readonly storage: S;
 }
 
-/** A value now, or later. */
+/**
+ * A value now, or later: controllers may answer synchronously or asynchronously.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { MaybePromise } from "../../mod.ts";
+ * const now: MaybePromise<number> = 1;
+ * const soon: MaybePromise<number> = Promise.resolve(2);
+ * assert.equal(await now + await soon, 3);
+ * ```
+ */
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
@@ -24,10 +50,13 @@ export type MaybePromise<T> = T | Promise<T>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Controller, deliver } from "../../mod.ts";
  * const echo: Controller<null> = {
  *   handleCommand: (command, { index }) => deliver([index], { ...command, success: true }),
  * };
+ * const result = await echo.handleCommand({ code: "ping" }, { index: 1, storage: null });
+ * assert.deepEqual(result, [[[1], [{ code: "ping", success: true }]]]);
  * ```
  */
 export interface Controller<S> {
@@ -43,6 +72,26 @@ export interface Controller<S> {
  * An error meant for the client: its message is sent to the sender as `{"error": message}`.
  * Any other error thrown by a controller is logged and answered with `"internal error"`, so
  * server internals never reach a client.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Application, CommandError } from "../../mod.ts";
+ * const app = new Application({
+ *   storage: null,
+ *   defaultController: {
+ *     handleCommand(command) {
+ *       if (command.code === "fold") throw new CommandError("not your turn");
+ *       throw new Error("database down");
+ *     },
+ *   },
+ * });
+ * const result = await app.handleCommands(1, [{ code: "fold" }, { code: "bet" }]);
+ * assert.deepEqual(result, [
+ *   [[1], [{ error: "not your turn", code: "fold" }]],
+ *   [[1], [{ error: "internal error", code: "bet" }]],
+ * ]);
+ * ```
  */
 export class CommandError extends Error {
   constructor(message: string) {
@@ -51,7 +100,25 @@ export class CommandError extends Error {
   }
 }
 
-/** Options of {@linkcode Application}. */
+/**
+ * Options of {@linkcode Application}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Application, type ApplicationOptions, deliver } from "../../mod.ts";
+ * const options: ApplicationOptions<null> = {
+ *   storage: null,
+ *   controllers: { chat: { handleCommand: (command, { index }) => deliver([index], command) } },
+ * };
+ * const app = new Application(options);
+ * const result = await app.handleCommands(1, [{ code: "say", key: "chat" }, { key: "room" }]);
+ * assert.deepEqual(result, [
+ *   [[1], [{ code: "say", key: "chat" }]],
+ *   [[1], [{ error: "no controller for this key", key: "room" }]],
+ * ]);
+ * ```
+ */
 export interface ApplicationOptions<S> {
   /** The storage shared by all controllers. */
   storage: S;
@@ -59,6 +126,7 @@ export interface ApplicationOptions<S> {
   controllers?: Iterable<readonly [string, Controller<S>]> | Record<string, Controller<S>>;
   /** Handles commands whose key has no controller of its own. */
   defaultController?: Controller<S>;
+  /** Where failing controllers and hooks are reported; silent by default. */
   logger?: Logger;
 }
 
@@ -67,6 +135,7 @@ export interface ApplicationOptions<S> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Application, deliver } from "../../mod.ts";
  * const app = new Application({
  *   storage: new Map<string, number>(),
@@ -78,7 +147,8 @@ export interface ApplicationOptions<S> {
  *   },
  * });
  * const result = await app.handleCommands(1, [{ code: "set", key: "a" }]);
- * // result is [[[1], [{ code: "set", key: "a", success: true }]]]
+ * assert.deepEqual(result, [[[1], [{ code: "set", key: "a", success: true }]]]);
+ * assert.equal(app.storage.get("a"), 1);
  * ```
  */
 export class Application<S> {
@@ -169,9 +239,10 @@ export class Application<S> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { errorFor } from "../../mod.ts";
- * errorFor({ code: "save", key: "a", state: 1 }, "too fast");
- * // { error: "too fast", code: "save", key: "a" }
+ * const reply = errorFor({ code: "save", key: "a", state: 1 }, "too fast");
+ * assert.deepEqual(reply, { error: "too fast", code: "save", key: "a" });
  * ```
  */
 export function errorFor(command: Command, message: string): Command {

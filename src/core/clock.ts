@@ -5,7 +5,22 @@
  * @module
  */
 
-/** Cancels what it was returned for; calling it twice is harmless. */
+/**
+ * Cancels what it was returned for; calling it twice is harmless.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Cancel, ManualClock } from "../../mod.ts";
+ * const clock = new ManualClock();
+ * let fired = false;
+ * const cancel: Cancel = clock.schedule(10, () => fired = true);
+ * cancel();
+ * cancel();
+ * clock.advance(20);
+ * assert.equal(fired, false);
+ * ```
+ */
 export type Cancel = () => void;
 
 /**
@@ -13,18 +28,19 @@ export type Cancel = () => void;
  *
  * @example
  * ```ts
- * import type { Clock } from "../../mod.ts";
- * // A manual clock for tests: time moves only when told to.
- * let time = 0;
- * const timers: { at: number; callback: () => void }[] = [];
- * const manual: Clock = {
- *   now: () => time,
- *   schedule(at, callback) {
- *     const timer = { at, callback };
- *     timers.push(timer);
- *     return () => void timers.splice(timers.indexOf(timer) >>> 0, 1);
- *   },
- * };
+ * import assert from "node:assert/strict";
+ * import { type Clock, ManualClock } from "../../mod.ts";
+ * // Written against the seam, so a test drives it on a clock that moves only when told to.
+ * function timeout(clock: Clock, ms: number, onTimeout: () => void) {
+ *   return clock.schedule(clock.now() + ms, onTimeout);
+ * }
+ * const clock = new ManualClock(1_000);
+ * const timedOut: number[] = [];
+ * timeout(clock, 500, () => timedOut.push(clock.now()));
+ * clock.advance(499);
+ * assert.deepEqual(timedOut, []);
+ * clock.advance(1);
+ * assert.deepEqual(timedOut, [1_500]);
  * ```
  */
 export interface Clock {

@@ -12,9 +12,11 @@ import type { Command } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { verbOf } from "../../mod.ts";
- * verbOf({ code: "goto", key: "a" }); // "goto"
- * verbOf({ command: "save", key: "a" }); // "save"
+ * assert.equal(verbOf({ code: "goto", key: "a" }), "goto");
+ * assert.equal(verbOf({ command: "save", key: "a" }), "save");
+ * assert.throws(() => verbOf({ key: "a" }), { name: "CommandError", message: "missing code" });
  * ```
  */
 export function verbOf(command: Command): string {
@@ -31,8 +33,13 @@ export function verbOf(command: Command): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { keyOf } from "../../mod.ts";
- * keyOf({ code: "get", key: "dresser" }); // "dresser"
+ * assert.equal(keyOf({ code: "get", key: "dresser" }), "dresser");
+ * assert.throws(() => keyOf({ code: "get", key: 7 }, "a room"), {
+ *   name: "CommandError",
+ *   message: "key must be a string (a room)",
+ * });
  * ```
  */
 export function keyOf(command: Command, names?: string): string {

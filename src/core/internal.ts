@@ -6,10 +6,45 @@
  */
 import type { Command, Delivery, Index } from "./types.ts";
 
-/** The index internal and timed commands are handled under: the server itself. */
+/**
+ * The index internal and timed commands are handled under: the server itself, so a
+ * controller can tell the server's own commands from a client's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Application, CommandError, SERVER_INDEX } from "../../mod.ts";
+ * const app = new Application({
+ *   storage: null,
+ *   defaultController: {
+ *     handleCommand(_, { index }) {
+ *       if (index !== SERVER_INDEX) throw new CommandError("only the server deals");
+ *       return [];
+ *     },
+ *   },
+ * });
+ * assert.deepEqual(await app.handleCommands(SERVER_INDEX, [{ code: "deal" }]), []);
+ * assert.deepEqual(await app.handleCommands(3, [{ code: "deal" }]), [
+ *   [[3], [{ error: "only the server deals", code: "deal" }]],
+ * ]);
+ * ```
+ */
 export const SERVER_INDEX: Index = 0;
 
-/** When a timed command runs. Give `afterMs` or `at`; add `periodMs` to repeat. */
+/**
+ * When a timed command runs. Give `afterMs` or `at`; add `periodMs` to repeat.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { later, type Timing } from "../../mod.ts";
+ * const timing: Timing = { afterMs: 500, periodMs: 1_000, id: "tick" };
+ * assert.deepEqual(later({ code: "tick" }, timing), [
+ *   [],
+ *   [{ code: "tick", after_ms: 500, period_ms: 1_000, id: "tick" }],
+ * ]);
+ * ```
+ */
 export interface Timing {
   /** Run this many milliseconds from now. */
   afterMs?: number;
@@ -30,8 +65,10 @@ const FIELDS = { afterMs: "after_ms", at: "at", periodMs: "period_ms", id: "id" 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deliver, internal, type Result } from "../../mod.ts";
  * const result: Result = [...deliver([1], { code: "fold" }), internal({ code: "next-turn" })];
+ * assert.deepEqual(result, [[[1], [{ code: "fold" }]], [[], [{ code: "next-turn" }]]]);
  * ```
  */
 export function internal(...commands: Command[]): Delivery {
@@ -43,9 +80,15 @@ export function internal(...commands: Command[]): Delivery {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { later } from "../../mod.ts";
  * const turnTimer = later({ code: "timeout", key: "table-1" }, { afterMs: 30_000, id: "t1" });
- * const heartbeat = later({ code: "tick" }, { periodMs: 1_000, id: "tick" });
+ * assert.deepEqual(turnTimer, [
+ *   [],
+ *   [{ code: "timeout", key: "table-1", after_ms: 30_000, id: "t1" }],
+ * ]);
+ * const heartbeat = later({ code: "tick" }, { periodMs: 1_000 });
+ * assert.deepEqual(heartbeat, [[], [{ code: "tick", period_ms: 1_000 }]]);
  * ```
  */
 export function later(command: Command, timing: Timing): Delivery {
@@ -62,15 +105,26 @@ export function later(command: Command, timing: Timing): Delivery {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cancelTimer } from "../../mod.ts";
- * const result = [cancelTimer("t1")];
+ * assert.deepEqual(cancelTimer("t1"), [[], [{ cancel: "t1" }]]);
  * ```
  */
 export function cancelTimer(id: string): Delivery {
   return internal({ cancel: id });
 }
 
-/** What an internal command asks of the server's timers, if anything. */
+/**
+ * What an internal command asks of the server's timers, if anything.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type TimerRequest, timerRequestOf } from "../../mod.ts";
+ * const request: TimerRequest | undefined = timerRequestOf({ cancel: "t1" });
+ * assert.deepEqual(request, { kind: "cancel", id: "t1" });
+ * ```
+ */
 export type TimerRequest =
   | { readonly kind: "cancel"; readonly id: string }
   | {
@@ -86,6 +140,21 @@ export type TimerRequest =
 /**
  * Reads the timing fields of an internal command: `undefined` for a command to run at once,
  * a request otherwise. Throws a RangeError for timing fields that make no sense.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timerRequestOf } from "../../mod.ts";
+ * assert.equal(timerRequestOf({ code: "deal" }), undefined);
+ * assert.deepEqual(timerRequestOf({ code: "timeout", after_ms: 30_000, id: "t1" }), {
+ *   kind: "schedule",
+ *   id: "t1",
+ *   when: { afterMs: 30_000 },
+ *   periodMs: undefined,
+ *   command: { code: "timeout", id: "t1" },
+ * });
+ * assert.throws(() => timerRequestOf({ code: "tick", period_ms: 0 }), RangeError);
+ * ```
  */
 export function timerRequestOf(command: Command): TimerRequest | undefined {
   if (Object.hasOwn(command, "cancel")) {

@@ -11,7 +11,36 @@ import type { Logger } from "./logger.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Command, Result } from "./types.ts";
 
-/** Options of {@linkcode InternalCommands}. */
+/**
+ * Options of {@linkcode InternalCommands}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   Application, deliver, InternalCommands, type InternalCommandsOptions, later, ManualClock,
+ *   type Result, silentLogger,
+ * } from "../../mod.ts";
+ * const clock = new ManualClock();
+ * let handled: Promise<Result> | undefined;
+ * const options: InternalCommandsOptions = {
+ *   application: new Application({
+ *     storage: null,
+ *     defaultController: { handleCommand: (command) => deliver([1], command) },
+ *   }),
+ *   logger: silentLogger,
+ *   clock,
+ *   maxDepth: 8,
+ *   runLater: (produce) => void (handled = produce()),
+ * };
+ * const internals = new InternalCommands(options);
+ * assert.deepEqual(await internals.resolve([later({ code: "timeout" }, { afterMs: 100 })]), []);
+ * assert.equal(internals.pending, 1);
+ * clock.advance(100);
+ * assert.deepEqual(await handled, [[[1], [{ code: "timeout" }]]]);
+ * assert.equal(internals.pending, 0);
+ * ```
+ */
 export interface InternalCommandsOptions {
   /** Runs internal commands (as index 0, the server itself). */
   application: Pick<ApplicationHooks, "handleCommands">;
@@ -29,6 +58,7 @@ export interface InternalCommandsOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   Application, deliver, internal, InternalCommands, ManualClock, silentLogger,
  * } from "../../mod.ts";
@@ -39,8 +69,8 @@ export interface InternalCommandsOptions {
  * const internals = new InternalCommands({
  *   application, logger: silentLogger, clock: new ManualClock(), maxDepth: 8, runLater: () => {},
  * });
- * await internals.resolve([internal({ code: "deal" })]);
- * // [[[1], [{ code: "deal", done: true }]]]
+ * const result = await internals.resolve([internal({ code: "deal" })]);
+ * assert.deepEqual(result, [[[1], [{ code: "deal", done: true }]]]);
  * ```
  */
 export class InternalCommands {

@@ -5,7 +5,17 @@
  * @module
  */
 
-/** Per-server and per-connection limits. */
+/**
+ * Per-server and per-connection limits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Limits, limitsWith } from "../../mod.ts";
+ * const unthrottled: Partial<Limits> = { commandsPerSecond: 0, commandBurst: 0 };
+ * assert.equal(limitsWith(unthrottled).commandBurst, 0);
+ * ```
+ */
 export interface Limits {
   /** Connections over this are answered `{"error":"server is full"}` and closed. */
   maxConnections: number;
@@ -32,7 +42,18 @@ export interface Limits {
   commandBurst: number;
 }
 
-/** The defaults: generous for a game client, tight enough that no client can hurt the rest. */
+/**
+ * The defaults: generous for a game client, tight enough that no client can hurt the rest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_LIMITS, limitsWith } from "../../mod.ts";
+ * assert.equal(DEFAULT_LIMITS.maxConnections, 10_000);
+ * assert.deepEqual(limitsWith(), DEFAULT_LIMITS);
+ * assert.ok(Object.isFrozen(DEFAULT_LIMITS));
+ * ```
+ */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxConnections: 10_000,
   highWaterMarkBytes: 256 * 1024,
@@ -50,9 +71,13 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { limitsWith } from "../../mod.ts";
  * const limits = limitsWith({ maxConnections: 100, idleTimeoutMs: 0 });
- * limits.commandsPerSecond; // 200, the default
+ * assert.equal(limits.maxConnections, 100);
+ * assert.equal(limits.commandsPerSecond, 200);
+ * assert.throws(() => limitsWith({ drainWaitMs: -1 }), RangeError);
+ * assert.throws(() => limitsWith({ maxBufferedBytes: 1, highWaterMarkBytes: 2 }), RangeError);
  * ```
  */
 export function limitsWith(overrides: Partial<Limits> = {}): Limits {

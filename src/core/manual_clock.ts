@@ -17,12 +17,16 @@ interface Timer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ManualClock } from "../../mod.ts";
  * const clock = new ManualClock();
  * const fired: number[] = [];
  * clock.schedule(50, () => fired.push(clock.now()));
+ * clock.schedule(150, () => fired.push(clock.now()));
  * clock.advance(100);
- * // fired is [50]; clock.now() is 100
+ * assert.deepEqual(fired, [50]);
+ * assert.equal(clock.now(), 100);
+ * assert.equal(clock.pending, 1);
  * ```
  */
 export class ManualClock implements Clock {

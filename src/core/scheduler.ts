@@ -5,7 +5,23 @@
  */
 import type { Cancel, Clock } from "./clock.ts";
 
-/** One piece of timed work. */
+/**
+ * One piece of timed work.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ManualClock, Scheduler, type TimedJob } from "../../mod.ts";
+ * const clock = new ManualClock();
+ * const scheduler = new Scheduler(clock);
+ * const runs: number[] = [];
+ * const tick: TimedJob = { id: "tick", at: 100, periodMs: 100, run: () => runs.push(clock.now()) };
+ * scheduler.add(tick);
+ * clock.advance(350);
+ * assert.deepEqual(runs, [100, 200, 300]);
+ * assert.equal(scheduler.cancel("tick"), true);
+ * ```
+ */
 export interface TimedJob {
   /** Names the job, for cancel; adding a job with a live id replaces that job. */
   id?: string;
@@ -29,11 +45,19 @@ interface Queued extends TimedJob {
  *
  * @example
  * ```ts
- * import { type Clock, Scheduler } from "../../mod.ts";
- * declare const clock: Clock;
+ * import assert from "node:assert/strict";
+ * import { ManualClock, Scheduler } from "../../mod.ts";
+ * const clock = new ManualClock();
  * const scheduler = new Scheduler(clock);
- * scheduler.add({ id: "turn", at: clock.now() + 30_000, run: () => {} });
- * scheduler.cancel("turn"); // true
+ * const ran: string[] = [];
+ * scheduler.add({ id: "turn", at: 30_000, run: () => ran.push("first") });
+ * scheduler.add({ id: "turn", at: 10_000, run: () => ran.push("replacement") });
+ * scheduler.add({ at: 5_000, run: () => ran.push("once") });
+ * assert.equal(scheduler.size, 2);
+ * clock.advance(20_000);
+ * assert.deepEqual(ran, ["once", "replacement"]);
+ * assert.equal(scheduler.cancel("turn"), false); // it has run already
+ * assert.equal(scheduler.size, 0);
  * ```
  */
 export class Scheduler {

@@ -9,10 +9,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TokenBucket } from "../../mod.ts";
  * const bucket = new TokenBucket(10, 2, 0); // 10 a second, bursts of 2, full at time 0
- * bucket.take(3, 0); // 2: only two commands may run now
- * bucket.take(1, 100); // 1: a tenth of a second later, one more token has come
+ * assert.equal(bucket.take(3, 0), 2); // only two commands may run now
+ * assert.equal(bucket.take(1, 50), 0); // half a token has come
+ * assert.equal(bucket.take(1, 100), 1); // a tenth of a second later, one token has come
  * ```
  */
 export class TokenBucket {
