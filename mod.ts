@@ -7,13 +7,14 @@
  *
  * @example
  * ```ts
- * import { Application, deliver, Server } from "./mod.ts";
- * import { systemClock } from "./src/adapter/system_clock.ts";
+ * import assert from "node:assert/strict";
+ * import { Application, deliver, ManualClock, Server } from "./mod.ts";
  * const application = new Application({
  *   storage: null,
  *   defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
  * });
- * const server = new Server({ application, clock: systemClock });
+ * const server = new Server({ application, clock: new ManualClock() });
+ * assert.equal(server.connections.count, 0);
  * ```
  *
  * @module

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Index, Server } from "../mod.ts";
+import type { Index, Limits, Server } from "../mod.ts";
 import type { SimClient } from "./client.ts";
 import type { Addressed, Records } from "./records.ts";
 
@@ -35,6 +35,8 @@ export interface SimulationView {
   /** Virtual time, in microseconds. */
   readonly now: number;
   readonly server: Server;
+  /** The limits the server runs under. */
+  readonly limits: Limits;
   readonly clients: readonly SimClient[];
   readonly records: Records;
   /** The client the server knows by `index`. */

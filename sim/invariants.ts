@@ -7,6 +7,7 @@ import { concurrentDrain, perIndexDelivery } from "./delivery_invariants.ts";
 import { bufferBounds, noEscapedErrors } from "./health_invariants.ts";
 import { hookPairs } from "./hook_invariants.ts";
 import type { Invariant } from "./invariant.ts";
+import { transportLayer } from "./transport_invariants.ts";
 
 export { concurrentDrain, perIndexDelivery } from "./delivery_invariants.ts";
 export { bufferBounds, type BufferBoundsOptions, noEscapedErrors } from "./health_invariants.ts";
@@ -23,6 +24,7 @@ export {
   departures,
   type ExpectedDeparture,
 } from "./limit_invariants.ts";
+export { transportLayer } from "./transport_invariants.ts";
 export { hiddenAsAddressed, type HiddenAsAddressedOptions } from "./secret_invariants.ts";
 export {
   hiddenInformation,
@@ -33,7 +35,7 @@ export {
 
 /**
  * The invariants that need nothing from the scenario: per-index delivery, concurrent
- * drain, hooks, no escaped errors, buffer bounds. Add room isolation and hidden information
+ * drain, hooks, no escaped errors, buffer bounds, the transport layer's batching and cap. Add room isolation and hidden information
  * when the scenario can say who is where and who knows what.
  *
  * @example
@@ -43,5 +45,12 @@ export {
  * ```
  */
 export function defaultInvariants(): Invariant[] {
-  return [perIndexDelivery(), concurrentDrain(), hookPairs(), noEscapedErrors(), bufferBounds()];
+  return [
+    perIndexDelivery(),
+    concurrentDrain(),
+    hookPairs(),
+    noEscapedErrors(),
+    bufferBounds(),
+    transportLayer(),
+  ];
 }

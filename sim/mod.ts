@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Application, deliver } from "../mod.ts";
  * import { defaultInvariants, Simulation } from "./mod.ts";
  * const sim = new Simulation({
@@ -22,7 +23,7 @@
  * });
  * sim.client().send(1, { code: "hello", text: "héllo" }).end(10);
  * const report = await sim.run();
- * // report.ok is true
+ * assert.equal(report.ok, true);
  * ```
  *
  * @module

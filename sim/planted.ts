@@ -1,11 +1,20 @@
 /**
- * Known bugs, planted in the send path (a copy of it, or the core's own with its result
+ * Known bugs, planted in the connection layer, in the send path (a copy of it, or the core's own with its result
  * readdressed) and in the rooms controller, to show that the simulator catches what it is
  * for. Never use these outside tests and replays.
  *
  * @module
  */
-import { type DeliverPath, deliverResult, type Index, type Logger, type Result } from "../mod.ts";
+import {
+  type DeliverPath,
+  deliverResult,
+  type Index,
+  type LayerConnection,
+  type Logger,
+  type Result,
+  SocketConnection,
+  type TransportOptions,
+} from "../mod.ts";
 import { createRoomsController, type RoomsStorage } from "../examples/rooms/mod.ts";
 import type { Controller } from "../mod.ts";
 import type { SwarmAppOptions } from "./swarm_app.ts";
@@ -56,6 +65,9 @@ export function forgetfulRoomsController(logger: Logger): Controller<RoomsStorag
   return { ...createRoomsController({ logger, maxListLength: 64 }), onDisconnect: () => [] };
 }
 
+/** How the connection layer builds each connection. */
+type Connect = NonNullable<TransportOptions["connect"]>;
+
 /** The name of a planted bug, as `SIM_PLANT` gives it. */
 export type PlantedBug =
   | "sequential-drain"
@@ -104,4 +116,38 @@ export function isPlantedBug(name: string): name is PlantedBug {
 /** The result with each delivery's recipients replaced by `pick`'s choice. */
 function readdress(result: Result, pick: (indexes: readonly Index[]) => readonly Index[]): Result {
   return result.map(([indexes, commands]) => [pick(indexes), commands] as const);
+}
+
+/**
+ * The connection layer with its buffered-bytes count forgetting what is held for the end of
+ * the iteration: the slow-consumer cap then lets a lagging socket's backlog pass it.
+ */
+export const uncountedHeldBytes: Connect = (socket, options) => {
+  const real = new SocketConnection(socket, options);
+  return delegate(real, () => socket.unsentBytes);
+};
+
+/** The connection layer flushing every write at once: no batching per iteration. */
+export const writeThrough: Connect = (socket, options) => {
+  const real = new SocketConnection(socket, options);
+  const planted = delegate(real, () => real.bufferedBytes);
+  planted.write = (bytes) => {
+    real.write(bytes);
+    real.drain().catch(() => {}); // a drain sends what is held: here, every write alone
+  };
+  return planted;
+};
+
+/** `real` with its buffered-bytes count replaced. */
+function delegate(real: LayerConnection, bufferedBytes: () => number): LayerConnection {
+  return {
+    get bufferedBytes() {
+      return bufferedBytes();
+    },
+    write: (bytes) => real.write(bytes),
+    drain: () => real.drain(),
+    close: () => real.close(),
+    failed: (error) => real.failed(error),
+    closed: () => real.closed(),
+  };
 }

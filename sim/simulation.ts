@@ -9,6 +9,8 @@ import {
   createLogger,
   deliverResult,
   type Index,
+  type Limits,
+  limitsWith,
   Server,
   type Socket,
   type SocketHandlers,
@@ -63,6 +65,8 @@ export class Simulation implements SimulationView, World {
   readonly server: Server;
   /** The real connection layer: every client's socket goes through it. */
   readonly transport: Transport;
+  /** The limits the server runs under. */
+  readonly limits: Limits;
   /** What happened, line by line (hashed, or kept in mode `full`). */
   readonly trace: Trace;
   /** What the core did, for the invariants. */
@@ -107,6 +111,7 @@ export class Simulation implements SimulationView, World {
     const application = typeof options.application === "function"
       ? options.application(logger)
       : options.application;
+    this.limits = limitsWith(options.server?.limits);
     const clock = virtualClock(this.#queue, () => this.#now, () => this.touch());
     this.server = new Server({
       ...options.server,

@@ -12,6 +12,7 @@ import type { Index } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Connection } from "../../mod.ts";
  * const sent: Uint8Array[] = [];
  * const inMemory: Connection = {
@@ -20,6 +21,8 @@ import type { Index } from "./types.ts";
  *   drain: () => Promise.resolve(),
  *   close: () => Promise.resolve(),
  * };
+ * inMemory.write(new Uint8Array([0]));
+ * assert.equal(sent.length, 1);
  * ```
  */
 export interface Connection {

@@ -20,11 +20,21 @@ export type GiveUp =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Connection, ConnectionPolicy, limitsWith, ManualClock } from "../../mod.ts";
- * declare const socket: Connection;
+ * const socket: Connection = {
+ *   bufferedBytes: 0,
+ *   write() {},
+ *   drain: () => Promise.resolve(),
+ *   close: () => Promise.resolve(),
+ * };
  * const clock = new ManualClock();
- * const policy = new ConnectionPolicy(socket, limitsWith({ commandBurst: 2 }), clock, () => {});
- * policy.admit(3); // 2: the third command is over the rate
+ * const limits = limitsWith({ commandBurst: 2, commandsPerSecond: 1, idleTimeoutMs: 1000 });
+ * const gaveUp: string[] = [];
+ * const policy = new ConnectionPolicy(socket, limits, clock, (why) => gaveUp.push(why.reason));
+ * assert.equal(policy.admit(3), 2); // the third command is over the rate
+ * clock.advance(1000);
+ * assert.deepEqual(gaveUp, ["idle timeout"]);
  * ```
  */
 export class ConnectionPolicy {

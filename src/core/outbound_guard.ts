@@ -33,11 +33,23 @@ interface Wait {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Connection, limitsWith, ManualClock, OutboundGuard } from "../../mod.ts";
- * declare const socket: Connection;
- * const guarded = new OutboundGuard(socket, limitsWith(), new ManualClock(), (reason) => {
- *   console.log("disconnect:", reason);
- * });
+ * const stalled: Connection = {
+ *   bufferedBytes: 0,
+ *   write(bytes) {
+ *     this.bufferedBytes += bytes.length; // a peer that never reads
+ *   },
+ *   drain: () => new Promise(() => {}),
+ *   close: () => Promise.resolve(),
+ * };
+ * const limits = limitsWith({ highWaterMarkBytes: 10, maxBufferedBytes: 100 });
+ * const reasons: string[] = [];
+ * const guarded = new OutboundGuard(stalled, limits, new ManualClock(), (r) => reasons.push(r));
+ * guarded.write(new Uint8Array(50));
+ * assert.equal(guarded.lagging, true); // over the mark: nobody waits for it
+ * assert.throws(() => guarded.write(new Uint8Array(60)));
+ * assert.deepEqual(reasons, ["buffer over hard cap"]);
  * ```
  */
 export class OutboundGuard implements Connection {

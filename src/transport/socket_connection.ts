@@ -41,7 +41,7 @@ import { HeldWrites, type WriteBatcher } from "./write_batcher.ts";
  * assert.deepEqual(wire, [new Uint8Array([1, 0, 2, 0])]);
  * ```
  */
-export class SocketConnection implements Connection {
+export class SocketConnection implements LayerConnection {
   readonly #socket: Socket;
   readonly #held: HeldWrites;
   readonly #clock: Clock;
@@ -115,6 +115,14 @@ export class SocketConnection implements Connection {
       this.#socket.end();
     });
   }
+}
+
+/** A connection of the layer: what the core writes to, and what the socket reports to it. */
+export interface LayerConnection extends Connection {
+  /** The socket failed: nothing more can be written. */
+  failed(error: unknown): void;
+  /** The socket is closed: a close in progress is over. */
+  closed(): void;
 }
 
 /** What every connection of one transport shares. */

@@ -9,7 +9,11 @@ import type { Clock } from "../core/clock.ts";
 import type { Admission, Connection, ConnectionEvents } from "../core/connection.ts";
 import { type Logger, silentLogger } from "../core/logger.ts";
 import type { Socket, SocketHandlers } from "./socket.ts";
-import { SocketConnection, type SocketConnectionOptions } from "./socket_connection.ts";
+import {
+  type LayerConnection,
+  SocketConnection,
+  type SocketConnectionOptions,
+} from "./socket_connection.ts";
 import { type Defer, WriteBatcher } from "./write_batcher.ts";
 
 /** What the layer needs of the server core: `Server` is one. */
@@ -33,7 +37,7 @@ export interface TransportOptions {
    * Builds each connection. Only for tests that plant a fault in the layer; the default is
    * {@linkcode SocketConnection}.
    */
-  readonly connect?: (socket: Socket, options: SocketConnectionOptions) => SocketConnection;
+  readonly connect?: (socket: Socket, options: SocketConnectionOptions) => LayerConnection;
 }
 
 /** How long a closing connection may take to flush by default, in milliseconds. */
