@@ -5,6 +5,6 @@
  * @module
  */
 import process from "node:process";
-import { replay } from "./replay.ts";
+import { replay } from "./scenarios/replay.ts";
 
 process.exitCode = await replay(process.env, (line) => console.log(line));

@@ -33,15 +33,15 @@ export {
   type RunOptions,
   Simulation,
   type SimulationOptions,
-} from "./simulation.ts";
+} from "./engine/simulation.ts";
 export {
   type ClientLogEntry,
   type MessageListener,
   type Outgoing,
   Received,
   SimClient,
-} from "./client.ts";
-export { Link, type LinkState, type LinkTriggers } from "./link.ts";
+} from "./engine/client.ts";
+export { Link, type LinkState, type LinkTriggers } from "./engine/link.ts";
 export {
   CLEAN_LINK,
   describeFaultMix,
@@ -52,16 +52,16 @@ export {
   type LinkFaults,
   NO_FAULTS,
   randomFaultMix,
-} from "./faults.ts";
-export * from "./invariants.ts";
-export type { Invariant, SimObserver, SimulationView, Violation } from "./invariant.ts";
-export type { Addressed, HookCounts, Incident, Records } from "./records.ts";
+} from "./engine/faults.ts";
+export * from "./invariants/mod.ts";
+export type { Invariant, SimObserver, SimulationView, Violation } from "./engine/invariant.ts";
+export type { Addressed, HookCounts, Incident, Records } from "./engine/records.ts";
 export {
   failingClients,
   formatClientLog,
   formatViolation,
   type SimulationReport,
-} from "./report.ts";
-export { Random } from "./random.ts";
-export { fnv1a, hex32 } from "./hash.ts";
-export { formatTime, showBytes, Trace, type TraceMode } from "./trace.ts";
+} from "./engine/report.ts";
+export { Random } from "./engine/random.ts";
+export { fnv1a, hex32 } from "./engine/hash.ts";
+export { formatTime, showBytes, Trace, type TraceMode } from "./engine/trace.ts";

@@ -7,9 +7,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CARDS_PLANTS, type CardsPlant } from "../sim/cards_planted.ts";
-import { buildCardsScenario } from "../sim/cards_scenario.ts";
-import { replay } from "../sim/replay.ts";
+import { CARDS_PLANTS, type CardsPlant } from "../sim/scenarios/cards_planted.ts";
+import { buildCardsScenario } from "../sim/scenarios/cards_scenario.ts";
+import { replay } from "../sim/scenarios/replay.ts";
 import { isPrompt } from "../sim/mod.ts";
 import { brokenInvariants } from "./helpers/sim_apps.ts";
 import { runBuilt } from "./helpers/sim_scenarios.ts";

@@ -5,9 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fnv1a, formatTime, hex32, Random, showBytes, Trace } from "../sim/mod.ts";
-import { EventQueue } from "../sim/event_queue.ts";
-import { ByteQueue } from "../sim/byte_queue.ts";
-import { virtualClock } from "../sim/virtual_clock.ts";
+import { EventQueue } from "../sim/engine/event_queue.ts";
+import { ByteQueue } from "../sim/engine/byte_queue.ts";
+import { virtualClock } from "../sim/engine/virtual_clock.ts";
 
 test("Random: one seed, one sequence; another seed, another", () => {
   const draw = (seed: number) => {

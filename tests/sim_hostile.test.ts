@@ -8,11 +8,20 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildBreakScenario, COMBINATIONS, MOMENTS, POSITIONS } from "../sim/broadcast_breaks.ts";
-import { buildStormScenario } from "../sim/connect_storm.ts";
-import { buildReaderScenario, type ReaderKind, type ReaderPlant } from "../sim/hostile_readers.ts";
-import { probeAnswered } from "../sim/hostile_room.ts";
-import { departureOf } from "../sim/limit_invariants.ts";
+import {
+  buildBreakScenario,
+  COMBINATIONS,
+  MOMENTS,
+  POSITIONS,
+} from "../sim/scenarios/broadcast_breaks.ts";
+import { buildStormScenario } from "../sim/scenarios/connect_storm.ts";
+import {
+  buildReaderScenario,
+  type ReaderKind,
+  type ReaderPlant,
+} from "../sim/scenarios/hostile_readers.ts";
+import { probeAnswered } from "../sim/scenarios/hostile_room.ts";
+import { departureOf } from "../sim/invariants/limit_invariants.ts";
 import { brokenInvariants } from "./helpers/sim_apps.ts";
 import { runBuilt, runScenario } from "./helpers/sim_scenarios.ts";
 

@@ -25,8 +25,8 @@ import {
   roomIsolation,
   Simulation,
 } from "../sim/mod.ts";
-import { sequentialDrainSend } from "../sim/planted.ts";
-import { roomTag } from "../sim/swarm_app.ts";
+import { sequentialDrainSend } from "../sim/scenarios/planted.ts";
+import { roomTag } from "../sim/scenarios/swarm_app.ts";
 import { assertClean, brokenInvariants, type Lobby, lobbyApplication } from "./helpers/sim_apps.ts";
 
 const secretOf = (index: Index) => `secret-${index * 7919}-of-${index}-end`;

@@ -5,8 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PLANTED_BUGS, type PlantedBug } from "../sim/planted.ts";
-import { describeFailure, replayCommand, runSpec } from "../sim/replay.ts";
+import { PLANTED_BUGS, type PlantedBug } from "../sim/scenarios/planted.ts";
+import { describeFailure, replayCommand, runSpec } from "../sim/scenarios/replay.ts";
 import { brokenInvariants } from "./helpers/sim_apps.ts";
 
 const SEEDS = Array.from({ length: 10 }, (_, k) => 100 + k);

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
-import { replay } from "../sim/replay.ts";
+import { replay } from "../sim/scenarios/replay.ts";
 import { ROOT } from "./helpers/cli_process.ts";
 
 async function replayed(env: Record<string, string | undefined>) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { Application, deliver } from "../mod.ts";
 import { createRoomsApplication } from "../examples/rooms/mod.ts";
 import { defaultInvariants, formatViolation, hiddenInformation, Simulation } from "../sim/mod.ts";
-import { roomsInvariants } from "../sim/swarm_app.ts";
+import { roomsInvariants } from "../sim/scenarios/swarm_app.ts";
 import { assertClean } from "./helpers/sim_apps.ts";
 
 test("rooms example: what is said in a room stays there, and a private room keeps its secret", async () => {

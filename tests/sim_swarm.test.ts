@@ -4,9 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeFailure, runSpec } from "../sim/replay.ts";
-import { runSwarm } from "../sim/swarm.ts";
-import { QUIET_TURNS } from "../sim/settle.ts";
+import { describeFailure, runSpec } from "../sim/scenarios/replay.ts";
+import { runSwarm } from "../sim/scenarios/swarm.ts";
+import { QUIET_TURNS } from "../sim/engine/settle.ts";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { traceHashes } from "./helpers/sim_apps.ts";

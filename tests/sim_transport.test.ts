@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type LayerConnection, type Socket, type SocketConnectionOptions } from "../mod.ts";
 import { Simulation } from "../sim/mod.ts";
-import { uncountedHeldBytes, writeThrough } from "../sim/planted.ts";
+import { uncountedHeldBytes, writeThrough } from "../sim/scenarios/planted.ts";
 import { assertClean, lobbyApplication } from "./helpers/sim_apps.ts";
 
 type Connect = (socket: Socket, options: SocketConnectionOptions) => LayerConnection;

@@ -35,11 +35,12 @@ interface Wait {
  * ```ts
  * import assert from "node:assert/strict";
  * import { type Connection, limitsWith, ManualClock, OutboundGuard } from "../../mod.ts";
+ * let unread = 0; // a peer that never reads
  * const stalled: Connection = {
- *   bufferedBytes: 0,
- *   write(bytes) {
- *     this.bufferedBytes += bytes.length; // a peer that never reads
+ *   get bufferedBytes() {
+ *     return unread;
  *   },
+ *   write: (bytes) => void (unread += bytes.length),
  *   drain: () => new Promise(() => {}),
  *   close: () => Promise.resolve(),
  * };

@@ -11,7 +11,7 @@ import {
   type Logger,
 } from "../../mod.ts";
 import { formatViolation, type SimulationReport } from "../../sim/mod.ts";
-import { runSpec } from "../../sim/replay.ts";
+import { runSpec } from "../../sim/scenarios/replay.ts";
 
 /** Who is connected: the storage of {@linkcode lobbyApplication}. */
 export interface Lobby {

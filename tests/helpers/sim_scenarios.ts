@@ -3,8 +3,8 @@
  * the text a failure prints: the seed, what it drew, the violations, the replay command.
  */
 import type { RunOptions, SimulationReport } from "../../sim/mod.ts";
-import { describeFailure, type RunSpec, runSpec } from "../../sim/replay.ts";
-import type { ScenarioRun } from "../../sim/scenarios.ts";
+import { describeFailure, type RunSpec, runSpec } from "../../sim/scenarios/replay.ts";
+import type { ScenarioRun } from "../../sim/scenarios/scenarios.ts";
 
 /** A scenario built and not yet run, as the builders of `sim/` return them. */
 export interface BuiltScenario {

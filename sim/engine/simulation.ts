@@ -1,0 +1,300 @@
+/**
+ * The simulation: a seeded, virtual-time network of clients around the real server core.
+ *
+ * @module
+ */
+import {
+  type Admission,
+  type Connection,
+  createLogger,
+  deliverResult,
+  type Index,
+  type Limits,
+  limitsWith,
+  Server,
+  type Socket,
+  type SocketHandlers,
+  Transport,
+} from "../../mod.ts";
+import { SimClient } from "./client.ts";
+import { EventQueue } from "./event_queue.ts";
+import { CLEAN_LINK, drawLinkFaults } from "./faults.ts";
+import type { Invariant, SimObserver, SimulationView } from "./invariant.ts";
+import { defaultInvariants } from "../invariants/mod.ts";
+import { observeApplication, observeSend } from "./observe.ts";
+import { CoreTap } from "./core_tap.ts";
+import { Random } from "./random.ts";
+import { Records } from "./records.ts";
+import { watchUnhandledRejections } from "./rejections.ts";
+import { Settler } from "./settle.ts";
+import type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_options.ts";
+import { Trace } from "./trace.ts";
+import { virtualClock } from "./virtual_clock.ts";
+import type { World } from "./world.ts";
+import { checkAll, type SimulationReport } from "./report.ts";
+
+export type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_options.ts";
+
+/**
+ * Runs the real {@linkcode Server} with simulated clients. One seed decides everything;
+ * time is virtual; events run in order of (time, sequence). After each event that reached
+ * the core, the simulation lets the core's promise chains settle before it takes the next.
+ *
+ * @example
+ * ```ts
+ * import { Application, deliver } from "../../mod.ts";
+ * import { Simulation } from "../mod.ts";
+ * const sim = new Simulation({
+ *   seed: 1,
+ *   application: new Application({
+ *     storage: null,
+ *     defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
+ *   }),
+ * });
+ * sim.client().send(1, { code: "ping" });
+ * const report = await sim.run({ shutdownAtMs: 100 });
+ * // report.violations is []
+ * ```
+ */
+export class Simulation implements SimulationView, World {
+  /** The seed, as an unsigned 32-bit integer. */
+  readonly seed: number;
+  /** The run's generator: links fork theirs from it, scenarios may draw from it. */
+  readonly random: Random;
+  /** The real server core, running the application. */
+  readonly server: Server;
+  /** The real connection layer: every client's socket goes through it. */
+  readonly transport: Transport;
+  /** The limits the server runs under. */
+  readonly limits: Limits;
+  /** What happened, line by line (hashed, or kept in mode `full`). */
+  readonly trace: Trace;
+  /** What the core did, for the invariants. */
+  readonly records: Records = new Records();
+  /** Every client, in the order they were added. */
+  readonly clients: SimClient[] = [];
+  /** What {@linkcode Simulation.run} checks. */
+  readonly invariants: readonly Invariant[];
+  readonly #queue = new EventQueue();
+  readonly #byIndex = new Map<Index, SimClient>();
+  readonly #options: SimulationOptions;
+  /** The client whose socket the layer is opening, while it does. */
+  #opening: SimClient | undefined;
+  readonly #settler: Settler;
+  readonly #tap: CoreTap;
+  #now = 0;
+  #touched = false;
+  #events = 0;
+
+  constructor(options: SimulationOptions) {
+    this.#options = options;
+    this.seed = options.seed >>> 0;
+    this.random = new Random(this.seed);
+    this.trace = new Trace(options.trace ?? "hash");
+    this.#settler = new Settler((message) => this.#escape(message), options.quietTurns);
+    this.#tap = new CoreTap({
+      time: () => this.#now,
+      trace: this.trace,
+      records: this.records,
+      isRegistered: (index) => this.server.connections.has(index),
+      clientOf: (index) => this.clientOf(index),
+      escape: (message) => this.#escape(message),
+    }, this.#settler);
+    const logger = createLogger({
+      level: options.logLevel ?? "error",
+      write: (line, level) => {
+        const incident = { time: this.#now, message: line };
+        this.records.logged.push(incident);
+        if (level === "error") this.records.loggedErrors.push(incident);
+      },
+    });
+    const application = typeof options.application === "function"
+      ? options.application(logger)
+      : options.application;
+    this.limits = limitsWith(options.server?.limits);
+    const clock = virtualClock(this.#queue, () => this.#now, () => this.touch());
+    this.server = new Server({
+      ...options.server,
+      application: observeApplication(application, this.#tap),
+      parser: options.parser,
+      logger,
+      clock,
+      deliver: observeSend(
+        options.deliver ?? deliverResult,
+        (result, target) => this.#tap.addressed(result, target),
+        (error) => this.#tap.drained(error),
+      ),
+    });
+    const server = this.server;
+    this.transport = new Transport({
+      accept: (connection) => this.#admit(connection),
+      shutdown: () => server.shutdown(),
+    }, {
+      clock,
+      // An event-loop iteration of the simulation is one event and what settles after it.
+      defer: (run) =>
+        this.soon(() => {
+          this.touch();
+          run();
+        }),
+      closeTimeoutMs: options.closeTimeoutMs ?? 1000,
+      connect: options.connect,
+      logger,
+    });
+    const invariants = options.invariants ?? defaultInvariants;
+    this.invariants = typeof invariants === "function" ? invariants() : invariants;
+    for (const invariant of this.invariants) invariant.attach?.(this as SimulationView);
+  }
+
+  /** Virtual time, in microseconds. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** How many events have run so far. */
+  get eventNumber(): number {
+    return this.#events;
+  }
+
+  /** Adds a client; it connects at `options.at` (virtual ms). */
+  client(options: ClientOptions = {}): SimClient {
+    const name = options.name ?? `c${this.clients.length + 1}`;
+    const random = this.random.fork();
+    const drawn = this.#options.mix ? drawLinkFaults(this.#options.mix, random) : CLEAN_LINK;
+    const client = new SimClient({
+      world: this,
+      random,
+      name,
+      faults: { ...drawn, ...this.#options.link, ...options.link },
+      parser: this.server.parser,
+      expected: (index) => this.records.expected(index),
+      isAddressed: (bytes) => {
+        const addressed = this.records.addressedBytes.has(bytes);
+        if (!addressed) this.records.directWrites++;
+        return addressed;
+      },
+      connectAtUs: Math.round((options.at ?? 0) * 1000),
+      accept: (client, socket) => this.#open(client, socket),
+    });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Runs `action` at `atMs` (e.g. a server-side send); the core settles after it. */
+  at(atMs: number, action: () => unknown): void {
+    this.schedule(Math.max(0, Math.round(atMs * 1000) - this.#now), () => {
+      void this.callCore("scenario step", async () => void await action());
+    });
+  }
+
+  /** The client the server knows by `index`. */
+  clientOf(index: Index): SimClient | undefined {
+    return this.#byIndex.get(index);
+  }
+
+  /** Adds an observer of the run. */
+  observe(observer: SimObserver): void {
+    this.#tap.observe(observer);
+  }
+
+  /** Runs to the end (no events left, or `untilMs`), then checks the invariants. */
+  async run(options: RunOptions = {}): Promise<SimulationReport> {
+    const untilUs = (options.untilMs ?? 3_600_000) * 1000;
+    const maxEvents = options.maxEvents ?? 5_000_000;
+    if (options.shutdownAtMs !== undefined) {
+      this.at(options.shutdownAtMs, () => this.server.shutdown());
+    }
+    const stopWatching = watchUnhandledRejections();
+    while (this.#queue.nextTime <= untilUs) {
+      const run = this.#queue.pop()!;
+      this.#now = this.#queue.poppedTime;
+      if (++this.#events > maxEvents) {
+        this.#escape(`the run took more than ${maxEvents} events`);
+        break;
+      }
+      this.#touched = false;
+      run();
+      if (this.#touched) await this.#settler.settle();
+    }
+    for (const reason of await stopWatching()) this.#escape(`unhandled rejection: ${reason}`);
+    return checkAll(this, this.invariants, {
+      events: this.#events,
+      longestQuietGap: this.#settler.longestGap,
+    });
+  }
+
+  /** @internal World: schedules an event `delayUs` from now. */
+  schedule(delayUs: number, run: () => void): void {
+    this.#queue.push(this.#now + delayUs, run);
+  }
+
+  /** @internal World: schedules an event now, before the queue's. */
+  soon(run: () => void): void {
+    this.#queue.pushFirst(run);
+  }
+
+  /** @internal World: calls into the core, catching what escapes it. */
+  callCore(what: string, call: () => Promise<void>): Promise<void> {
+    this.touch();
+    let promise: Promise<void>;
+    try {
+      promise = call();
+    } catch (error) {
+      this.#escape(`${what} threw: ${String(error)}`);
+      return Promise.resolve();
+    }
+    return promise.then(
+      () => this.activity(),
+      (error) => this.#escape(`${what} rejected: ${String(error)}`),
+    );
+  }
+
+  /** @internal World: the core must settle after this event. */
+  touch(): void {
+    this.#touched = true;
+    this.#settler.activity();
+  }
+
+  /** @internal World: the core did something observable. */
+  activity(): void {
+    this.#settler.activity();
+  }
+
+  /** The layer opens the client's socket; the core admits (or refuses) its connection. */
+  #open(client: SimClient, socket: Socket): SocketHandlers {
+    this.touch();
+    this.#opening = client;
+    try {
+      return this.transport.open(socket);
+    } finally {
+      this.#opening = undefined;
+    }
+  }
+
+  #admit(connection: Connection): Admission {
+    const client = this.#opening!;
+    const admission = this.server.accept(client.link.watch(connection));
+    if (!admission.accepted) {
+      if (this.trace.on) this.trace.add(this.#now, client.name, "refused");
+      client.admitted(undefined);
+      return admission;
+    }
+    const { events } = admission;
+    const { index } = events;
+    this.#byIndex.set(index, client);
+    if (this.trace.on) this.trace.add(this.#now, client.name, `accepted index=${index}`);
+    client.admitted(index);
+    const data = (bytes: Uint8Array) =>
+      events.data(bytes).finally(() => {
+        const tail = this.server.connections.pendingInputBytes(index);
+        if (tail > (this.records.maxTailBytes.get(index) ?? 0)) {
+          this.records.maxTailBytes.set(index, tail);
+        }
+      });
+    return { accepted: true, events: { ...events, data } };
+  }
+
+  #escape(message: string): void {
+    this.records.escaped.push({ time: this.#now, message });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What a simulation, its run and its clients can be told.
+ *
+ * @module
+ */
+import type {
+  ApplicationHooks,
+  DeliverPath,
+  Logger,
+  LogLevel,
+  Parser,
+  ServerOptions,
+  TransportOptions,
+} from "../../mod.ts";
+import type { FaultMix, LinkFaults } from "./faults.ts";
+import type { Invariant } from "./invariant.ts";
+import type { TraceMode } from "./trace.ts";
+
+/** Options of `Simulation`. */
+export interface SimulationOptions {
+  /** Decides every draw of the run. */
+  seed: number;
+  /** The application, or a factory given the logger the simulation watches. */
+  application: ApplicationHooks | ((logger: Logger) => ApplicationHooks);
+  /** The delivery path under test. Default: the core's `deliverResult`. */
+  deliver?: DeliverPath;
+  parser?: Parser;
+  /** Further server options (limits, flash policy, internal depth). */
+  server?: Omit<ServerOptions, "application" | "parser" | "logger" | "clock" | "deliver">;
+  /**
+   * How long the connection layer waits for a closing peer to take what is queued, in
+   * virtual ms. Default 1000.
+   */
+  closeTimeoutMs?: number;
+  /** Builds each connection of the layer: only for tests that plant a bug in it. */
+  connect?: TransportOptions["connect"];
+  /** Every client's link is drawn from this mix (default: clean links)... */
+  mix?: FaultMix;
+  /** ...then these properties override it. */
+  link?: Partial<LinkFaults>;
+  /**
+   * Checked after the run. Default: `defaultInvariants()`. A function is called once
+   * the application exists (for invariants that look inside the one a factory made).
+   */
+  invariants?: Invariant[] | (() => Invariant[]);
+  /** Default `hash`: lines are hashed, not kept. */
+  trace?: TraceMode;
+  /** Quiet microtask turns that count as "the core is done". Default 32 (`QUIET_TURNS`). */
+  quietTurns?: number;
+  /**
+   * What the core (and the application, if made by a factory) logs into `records.logged`:
+   * `info` keeps every connect and disconnect with its reason. Default `error`.
+   */
+  logLevel?: LogLevel;
+}
+
+/** Options of `Simulation.run`. All times in virtual milliseconds. */
+export interface RunOptions {
+  /** Calls `server.shutdown()` at this time. */
+  shutdownAtMs?: number;
+  /** Stops at this time even if events are left (periodic timers). Default 1 hour. */
+  untilMs?: number;
+  /** A run that takes more events than this fails. Default 5 million. */
+  maxEvents?: number;
+}
+
+/** Options of `Simulation.client`. */
+export interface ClientOptions {
+  /** When it connects, in virtual ms. Default 0. */
+  at?: number;
+  /** Its name in traces and logs. Default `c1`, `c2`, ... */
+  name?: string;
+  /** Link properties for this client only. */
+  link?: Partial<LinkFaults>;
+}

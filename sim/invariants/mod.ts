@@ -1,0 +1,56 @@
+/**
+ * The invariants library, and the set every simulation checks unless told otherwise.
+ *
+ * @module
+ */
+import { concurrentDrain, perIndexDelivery } from "./delivery_invariants.ts";
+import { bufferBounds, noEscapedErrors } from "./health_invariants.ts";
+import { hookPairs } from "./hook_invariants.ts";
+import type { Invariant } from "../engine/invariant.ts";
+import { transportLayer } from "./transport_invariants.ts";
+
+export { concurrentDrain, perIndexDelivery } from "./delivery_invariants.ts";
+export { bufferBounds, type BufferBoundsOptions, noEscapedErrors } from "./health_invariants.ts";
+export { hookPairs, type HookPairsOptions } from "./hook_invariants.ts";
+export {
+  type EndToEndLatency,
+  endToEndLatency,
+  type EndToEndLatencyOptions,
+  type Origin,
+} from "./latency_invariants.ts";
+export {
+  type Departure,
+  departureOf,
+  departures,
+  type ExpectedDeparture,
+} from "./limit_invariants.ts";
+export { transportLayer } from "./transport_invariants.ts";
+export { hiddenAsAddressed, type HiddenAsAddressedOptions } from "./secret_invariants.ts";
+export {
+  hiddenInformation,
+  type HiddenInformationOptions,
+  roomIsolation,
+  type RoomIsolationOptions,
+} from "./room_invariants.ts";
+
+/**
+ * The invariants that need nothing from the scenario: per-index delivery, concurrent
+ * drain, hooks, no escaped errors, buffer bounds, the transport layer's batching and cap. Add room isolation and hidden information
+ * when the scenario can say who is where and who knows what.
+ *
+ * @example
+ * ```ts
+ * import { defaultInvariants, hiddenInformation } from "../mod.ts";
+ * const invariants = [...defaultInvariants(), hiddenInformation({ secretOf: () => undefined })];
+ * ```
+ */
+export function defaultInvariants(): Invariant[] {
+  return [
+    perIndexDelivery(),
+    concurrentDrain(),
+    hookPairs(),
+    noEscapedErrors(),
+    bufferBounds(),
+    transportLayer(),
+  ];
+}

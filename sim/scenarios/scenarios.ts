@@ -1,0 +1,93 @@
+/**
+ * The scenarios of the hostile clients and of the card table, by name, as the replay command
+ * and the tests run them: one seed names one run.
+ *
+ * @module
+ */
+import { buildBreakScenario } from "./broadcast_breaks.ts";
+import { CARDS_PLANTS, type CardsPlant } from "./cards_planted.ts";
+import { buildCardsScenario } from "./cards_scenario.ts";
+import { buildStormScenario } from "./connect_storm.ts";
+import { buildReaderScenario, READER_PLANTS, type ReaderPlant } from "./hostile_readers.ts";
+import type { SimulationView } from "../engine/invariant.ts";
+import type { SimulationReport } from "../engine/report.ts";
+import type { TraceMode } from "../engine/trace.ts";
+
+/** A finished run of any scenario: its one-line summary, the simulation and its report. */
+export interface ScenarioRun {
+  readonly seed: number;
+  /** The seed and what it drew, in one line. */
+  readonly summary: string;
+  readonly sim: SimulationView & { readonly trace: { readonly lines: readonly string[] } };
+  readonly report: SimulationReport;
+}
+
+/** A scenario other than the swarm's: its plants, and how to run a seed of it. */
+export interface NamedScenario {
+  /** Its planted bugs, by name, with what each does. */
+  readonly plants: Readonly<Record<string, string>>;
+  run(seed: number, plant?: string, trace?: TraceMode): Promise<ScenarioRun>;
+}
+
+/** Builds a scenario, runs it to its shutdown, and returns it with its report. */
+async function finish<
+  T extends {
+    sim: { run(options: { shutdownAtMs: number }): Promise<SimulationReport> };
+    shutdownAtMs: number;
+  },
+>(
+  built: T,
+): Promise<T & { report: SimulationReport }> {
+  return { ...built, report: await built.sim.run({ shutdownAtMs: built.shutdownAtMs }) };
+}
+
+/**
+ * The hostile-client scenarios (`never-reader`, `slow-reader`, `flood`, `steady-reader`,
+ * `broadcast-break`, `connect-storm`) and the card table (`cards`), by name.
+ *
+ * @example
+ * ```ts
+ * import { SCENARIOS } from "./scenarios.ts";
+ * const run = await SCENARIOS["cards"].run(3);
+ * // run.report.ok is true
+ * ```
+ */
+export const SCENARIOS = {
+  "never-reader": readers("never-reader"),
+  "slow-reader": readers("slow-reader"),
+  "flood": readers("flood"),
+  "steady-reader": readers("steady-reader"),
+  "broadcast-break": named({
+    plants: {},
+    run: (seed, _plant, trace) => finish(buildBreakScenario(seed, trace)),
+  }),
+  "connect-storm": named({
+    plants: {},
+    run: (seed, _plant, trace) => finish(buildStormScenario(seed, { trace })),
+  }),
+  "cards": named({
+    plants: CARDS_PLANTS,
+    run: (seed, plant, trace) =>
+      finish(buildCardsScenario(seed, { plant: plant as CardsPlant | undefined, trace })),
+  }),
+} as const satisfies Record<string, NamedScenario>;
+
+/** The name of one of {@linkcode SCENARIOS}. */
+export type NamedScenarioName = keyof typeof SCENARIOS;
+
+/** The scenario of that name, if `name` is one of {@linkcode SCENARIOS}. */
+export function scenarioNamed(name: string): NamedScenario | undefined {
+  return Object.hasOwn(SCENARIOS, name) ? SCENARIOS[name as NamedScenarioName] : undefined;
+}
+
+function named(scenario: NamedScenario): NamedScenario {
+  return scenario;
+}
+
+function readers(kind: Parameters<typeof buildReaderScenario>[0]): NamedScenario {
+  return {
+    plants: READER_PLANTS,
+    run: (seed, plant, trace) =>
+      finish(buildReaderScenario(kind, seed, { plant: plant as ReaderPlant | undefined, trace })),
+  };
+}
