@@ -363,10 +363,12 @@ export class Link {
 
   #sameIteration() {
     const event = this.#world.eventNumber;
-    if (this.#iteration.event !== event) {
-      this.#iteration = { event, writes: 0, bytes: 0, forced: 0 };
+    const now = this.#iteration;
+    if (now.event !== event) {
+      now.event = event;
+      now.writes = now.bytes = now.forced = 0;
     }
-    return this.#iteration;
+    return now;
   }
 
   #serverOpen(): boolean {

@@ -132,11 +132,8 @@ export class Simulation implements SimulationView, World {
     }, {
       clock,
       // An event-loop iteration of the simulation is one event and what settles after it.
-      defer: (run) =>
-        this.soon(() => {
-          this.touch();
-          run();
-        }),
+      // A flush resumes nothing in the core by itself: a drain it settles touches the run.
+      defer: (run) => this.soon(run),
       closeTimeoutMs: options.closeTimeoutMs ?? 1000,
       connect: options.connect,
       logger,

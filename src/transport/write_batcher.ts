@@ -120,8 +120,15 @@ export class HeldWrites {
   flush(): void {
     const chunks = this.#chunks;
     if (chunks.length === 0) return;
-    const chunk = chunks.length === 1 ? chunks[0] : this.#batcher.join(chunks, this.#bytes);
-    this.#chunks = [];
+    let chunk: Uint8Array;
+    if (chunks.length === 1) {
+      // The common case keeps its array: a flush then allocates nothing.
+      chunk = chunks[0];
+      chunks.length = 0;
+    } else {
+      chunk = this.#batcher.join(chunks, this.#bytes);
+      this.#chunks = []; // the batcher keeps the old one to recognise the next room member's
+    }
     this.#bytes = 0;
     this.#send(chunk);
   }
