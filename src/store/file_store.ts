@@ -8,10 +8,10 @@
 import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { JsonValue } from "../core/types.ts";
-import { startDirectory, TEMP_PREFIX } from "./file_store_start.ts";
+import { startDirectory } from "./file_store_start.ts";
 import { GroupSync, syncDirectory } from "./group_sync.ts";
 import { LruCache } from "./lru_cache.ts";
-import { sha256Hex } from "./sha256.ts";
+import { fileNameForKey, TEMP_PREFIX } from "./file_names.ts";
 import { type StateStore, StateStoreError } from "./state_store.ts";
 import {
   checkKey,
@@ -37,31 +37,9 @@ export const DEFAULT_FILE_STORE_LIMITS: Readonly<StoreLimits> = Object.freeze({
   maxTotalBytes: 1024 * 1024 * 1024,
 });
 
-const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
-/**
- * The file name that holds `key`: `h_`, the SHA-256 of the key's UTF-8 in hex, `.json`. Hex
- * never makes a separator, a dot segment or a reserved name, is the same on case-insensitive
- * file systems and has the same length for every key, so no key reaches outside the
- * directory. The file holds the key too, so a reader can tell it is the right one. Throws a
- * {@linkcode StateKeyError} for a key that is not well-formed Unicode.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fileNameForKey } from "./file_store.ts";
- * assert.equal(
- *   fileNameForKey("a/.."),
- *   "h_d5c7a6c2f7fdebd75b3ed9afcb4868891941447da40bcb473ebfd1e339f6d713.json",
- * );
- * assert.match(fileNameForKey("x".repeat(10_000)), /^h_[0-9a-f]{64}\.json$/);
- * ```
- */
-export function fileNameForKey(key: string): string {
-  checkKey(key, Infinity);
-  return `h_${sha256Hex(textEncoder.encode(key))}.json`;
-}
+export { fileNameForKey };
 
 /** Options of {@linkcode FileStore}: its limits (see {@linkcode DEFAULT_FILE_STORE_LIMITS}). */
 export interface FileStoreOptions extends Partial<StoreLimits> {

@@ -6,12 +6,9 @@
  */
 import { readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { STATE_NAME, TEMP_PREFIX } from "./file_names.ts";
 import type { StoreUsage } from "./store_usage.ts";
 
-/** Temp files never start with a state prefix, so a leftover one is never read as state. */
-export const TEMP_PREFIX = ".tmp-";
-/** State files: `h_`, the SHA-256 of the key's UTF-8, `.json`. */
-export const STATE_NAME = /^h_[0-9a-f]{64}\.json$/;
 /** State files of earlier versions: `k_`, the hex of the key's UTF-8, `.json`, the bare state. */
 const LEGACY_NAME = /^k_((?:[0-9a-f]{2})*)\.json$/;
 
