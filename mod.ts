@@ -52,4 +52,5 @@ export * from "./src/core/internal.ts";
 export * from "./src/core/internal_commands.ts";
 // State.
 export * from "./src/store/state_store.ts";
+export * from "./src/store/store_limits.ts";
 export * from "./src/store/memory_store.ts";

@@ -80,7 +80,22 @@ test("messages that are not objects or arrays of objects are errors", () => {
   for (const text of ["42", '"get"', "null", "true", "[1]", '[{"a":1},2]', "[null]", "[[]]"]) {
     assert.deepEqual(decodeAll([encode(text + "\0")]), [shape], text);
   }
-  assert.deepEqual(decodeAll([encode("[]\0")]), commands([]), "an empty batch is no commands");
+});
+
+test("an empty array is a bad message, answered like any other; the next one decodes", () => {
+  assert.deepEqual(decodeAll([encode('[]\0 [ ]\0{"a":1}\0')]), [
+    {
+      kind: "error",
+      message: "empty batch: a message must hold at least one command",
+      fatal: false,
+    },
+    {
+      kind: "error",
+      message: "empty batch: a message must hold at least one command",
+      fatal: false,
+    },
+    ...commands({ a: 1 }),
+  ]);
 });
 
 test("empty and blank frames are errors, not crashes", () => {

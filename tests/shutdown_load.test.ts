@@ -121,7 +121,7 @@ async function shutdownUnderLoad(adapter: Adapter, withNonReader: boolean): Prom
       }
       if (nonReader) assert.equal(await store.get("big"), nonReader.state);
       const files = await readdir(directory);
-      assert.ok(files.every((name) => /^k_[0-9a-f]+\.json$/.test(name)), files.join());
+      assert.ok(files.every((name) => /^h_[0-9a-f]{64}\.json$/.test(name)), files.join());
     }, { closeTimeoutMs });
   });
 }

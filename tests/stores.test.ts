@@ -1,46 +1,43 @@
 /**
- * The state stores: the contract both keep, and the file store's safety on disk.
+ * The state stores: the contract both keep (keys, values, quotas), and the file store's
+ * safety on disk (more in file_store.test.ts).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  DEFAULT_MAX_STATE_BYTES,
   type JsonValue,
   MemoryStore,
   StateKeyError,
+  StateQuotaError,
   type StateStore,
-  StateStoreError,
+  type StoreLimits,
 } from "../mod.ts";
-import { fileNameForKey, FileStore, MAX_FILE_KEY_BYTES } from "../src/store/file_store.ts";
+import { FileStore } from "../src/store/file_store.ts";
+import { KEYS } from "./helpers/store_keys.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";
-
-/** Keys that broke or could break a naive store: paths, prototypes, odd characters. */
-const KEYS = [
-  "dresser",
-  "x/../../evil",
-  "..",
-  ".",
-  "/",
-  "\\",
-  "",
-  "__proto__",
-  "constructor",
-  "C:\\evil",
-  "a\0b",
-  "\uFFFD",
-  "цвет 🎨",
-  "DRESSER",
-  "k_dresser.json",
-  ".tmp-x",
-];
 
 const VALUES: JsonValue[] = [null, true, 0, -1.5, "text", [], [1, [2]], { a: { b: [null] } }];
 
-const stores: [string, (directory: string) => StateStore][] = [
-  ["MemoryStore", () => new MemoryStore()],
-  ["FileStore", (directory) => new FileStore(join(directory, "data"), { sync: false })],
+type Create = (directory: string, limits?: Partial<StoreLimits>) => StateStore;
+const stores: [string, Create][] = [
+  ["MemoryStore", (_, limits) => new MemoryStore([], limits)],
+  [
+    "FileStore",
+    (directory, limits) => new FileStore(join(directory, "data"), { sync: false, ...limits }),
+  ],
 ];
+
+/** A state whose JSON is exactly `bytes` long. */
+const stateOf = (bytes: number) => "x".repeat(bytes - 2);
+
+const isQuota = (message: RegExp) => (error: unknown) => {
+  assert.ok(error instanceof StateQuotaError, String(error));
+  assert.ok(error instanceof StateKeyError, "answered to the client like a bad key");
+  assert.match(error.message, message);
+  return true;
+};
 
 for (const [name, create] of stores) {
   test(`${name}: every key round-trips, and keys never mix`, async () => {
@@ -62,127 +59,91 @@ for (const [name, create] of stores) {
       }
     });
   });
-}
 
-test("FileStore: keys stay inside the directory, one file each", async () => {
-  await withTempDir(async (base) => {
-    const directory = join(base, "nested", "data");
-    const store = new FileStore(directory);
-    for (const key of KEYS) await store.set(key, key);
-    assert.deepEqual(await readdir(base), ["nested"]);
-    assert.deepEqual(await readdir(join(base, "nested")), ["data"]);
-    const files = await readdir(directory);
-    assert.equal(files.length, KEYS.length, "no two keys share a file, no temp file is left");
-    for (const file of files) assert.match(file, /^k_[0-9a-f]*\.json$/);
-    assert.deepEqual(files.sort(), KEYS.map(fileNameForKey).sort());
-  });
-});
-
-test("FileStore: states survive a new store on the same directory", async () => {
-  await withTempDir(async (directory) => {
-    const first = await FileStore.open(directory);
-    for (const key of KEYS) await first.set(key, [key]);
-    const second = new FileStore(directory);
-    for (const key of KEYS) assert.deepEqual(await second.get(key), [key]);
-    assert.equal(await second.get("never set"), undefined);
-  });
-});
-
-test("FileStore: a leftover temp file never reads as state and blocks no write", async () => {
-  await withTempDir(async (directory) => {
-    const store = new FileStore(directory, { sync: false });
-    await store.set("k", "old");
-    // What a crash in the middle of a write leaves: half of the new state in a temp file.
-    const leftover = join(directory, ".tmp-crashed");
-    await writeFile(leftover, '{"new":');
-    const restarted = new FileStore(directory, { sync: false });
-    assert.equal(await restarted.get("k"), "old");
-    await restarted.set("k", "new");
-    assert.equal(await new FileStore(directory).get("k"), "new");
-    assert.equal(await readFile(leftover, "utf8"), '{"new":', "not mistaken for its own temp");
-  });
-});
-
-test("FileStore: a reader never sees half a file while writes are in flight", async () => {
-  await withTempDir(async (directory) => {
-    const store = new FileStore(directory, { sync: false });
-    const path = join(directory, fileNameForKey("big"));
-    const big = (n: number) => ({ n, fill: "x".repeat(500_000) });
-    await store.set("big", big(0));
-    let done = false;
-    const rounds = 20;
-    const writing = (async () => {
-      for (let n = 1; n <= rounds; n++) await store.set("big", big(n));
-      done = true;
-    })();
-    let reads = 0;
-    let torn = 0;
-    while (!done) {
-      const text = await readFile(path, "utf8");
-      if (!isJson(text)) torn++;
-      reads++;
-    }
-    await writing;
-    assert.ok(reads > 0);
-    assert.equal(torn, 0, `${torn} of ${reads} reads saw a state file that was not whole`);
-    assert.deepEqual(await new FileStore(directory).get("big"), big(rounds));
-  });
-});
-
-test("FileStore: concurrent writes to one key end with the last one", async () => {
-  await withTempDir(async (directory) => {
-    const store = new FileStore(directory, { sync: false });
-    const count = 40;
-    // Earlier writes are bigger, so writes that overlapped would finish out of order.
-    const writes = Array.from(
-      { length: count },
-      (_, n) => store.set("k", { n, pad: "x".repeat((count - n) * 20_000) }),
-    );
-    const read = store.get("k");
-    await Promise.all(writes);
-    assert.equal((await read as { n: number }).n, count - 1, "a read waits for earlier writes");
-    assert.equal((await store.get("k") as { n: number }).n, count - 1);
-    assert.equal((await new FileStore(directory).get("k") as { n: number }).n, count - 1);
-    assert.deepEqual(await readdir(directory), [fileNameForKey("k")]);
-  });
-});
-
-test("FileStore: a corrupt file is a clear error for its key alone", async () => {
-  await withTempDir(async (directory) => {
-    const store = new FileStore(directory);
-    await store.set("fine", 1);
-    await writeFile(join(directory, fileNameForKey("broken")), "{not json");
-    const fresh = new FileStore(directory);
-    await assert.rejects(fresh.get("broken"), (error: unknown) => {
-      assert.ok(error instanceof StateStoreError);
-      assert.match(error.message, /corrupt state file for key "broken"/);
-      return true;
+  test(`${name}: keys of up to 512 UTF-8 bytes; the same keys refused as by the other store`, async () => {
+    await withTempDir(async (directory) => {
+      const store = create(directory);
+      const longest = ["é".repeat(256), "🎲".repeat(128), "k".repeat(512)];
+      for (const key of longest) await store.set(key, key.length);
+      for (const key of longest) assert.equal(await store.get(key), key.length);
+      const refused: [string, RegExp][] = [
+        ["é".repeat(256) + "x", /^key is too long \(at most 512 UTF-8 bytes\)$/],
+        ["k".repeat(100_000), /^key is too long/],
+        ["\uD800", /^key is not well-formed Unicode$/],
+        ["a\uDFFFb", /^key is not well-formed Unicode$/],
+        ["\uDC00\uD800", /^key is not well-formed Unicode$/],
+      ];
+      for (const [key, message] of refused) {
+        await assert.rejects(store.set(key, 1), (error: unknown) => {
+          assert.ok(error instanceof StateKeyError);
+          assert.match(error.message, message);
+          return true;
+        });
+        await assert.rejects(store.get(key), StateKeyError);
+      }
+      const many = create(directory, { maxKeyBytes: 2000 });
+      await many.set("k".repeat(2000), 1);
+      assert.equal(await many.get("k".repeat(2000)), 1);
     });
-    assert.equal(await fresh.get("fine"), 1);
-    await fresh.set("broken", "mended");
-    assert.equal(await new FileStore(directory).get("broken"), "mended");
   });
-});
 
-test("FileStore: keys it cannot hold are refused before anything is written", async () => {
-  await withTempDir(async (directory) => {
-    const store = new FileStore(directory);
-    const longest = "é".repeat(MAX_FILE_KEY_BYTES / 2);
-    await store.set(longest, 1);
-    assert.equal(await new FileStore(directory).get(longest), 1);
-    for (const key of [longest + "x", "\uD800", "a\uDFFFb"]) {
-      await assert.rejects(store.set(key, 1), StateKeyError);
-      await assert.rejects(store.get(key), StateKeyError);
-    }
-    assert.deepEqual(await readdir(directory), [fileNameForKey(longest)]);
+  test(`${name}: a state over 60 KiB of JSON is refused, and nothing is written`, async () => {
+    await withTempDir(async (directory) => {
+      const store = create(directory);
+      assert.equal(DEFAULT_MAX_STATE_BYTES, 61_440);
+      await store.set("k", "small");
+      await store.set("k", stateOf(61_440));
+      assert.equal(await store.get("k"), stateOf(61_440));
+      await assert.rejects(
+        store.set("k", stateOf(61_441)),
+        isQuota(/^the state is too large \(61441 bytes of JSON; at most 61440\)$/),
+      );
+      // Measured in UTF-8 bytes, not characters: 30,721 two-byte characters are too many.
+      await assert.rejects(store.set("k", "é".repeat(30_720)), isQuota(/too large/));
+      await assert.rejects(store.set("other", { a: stateOf(61_440) }), isQuota(/too large/));
+      assert.equal(await store.get("k"), stateOf(61_440), "the refused write changed nothing");
+      assert.equal(await store.get("other"), undefined);
+    });
   });
-});
 
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  test(`${name}: the key quota refuses a new key, not a replacement`, async () => {
+    await withTempDir(async (directory) => {
+      const store = create(directory, { maxKeys: 3 });
+      for (const key of ["a", "b", "c"]) await store.set(key, key);
+      await assert.rejects(store.set("d", "d"), isQuota(/^the store is full \(at most 3 keys\)$/));
+      await store.set("a", "again");
+      assert.equal(await store.get("a"), "again");
+      assert.equal(await store.get("d"), undefined);
+    });
+  });
+
+  test(`${name}: the byte quota counts what is stored, and replacements free their old size`, async () => {
+    await withTempDir(async (directory) => {
+      const store = create(directory, { maxTotalBytes: 50_000, maxStateBytes: 30_000 });
+      await store.set("a", stateOf(20_000));
+      await store.set("b", stateOf(20_000));
+      await assert.rejects(
+        store.set("c", stateOf(20_000)),
+        isQuota(/^the store is full \(at most 50000 bytes stored\)$/),
+      );
+      await store.set("a", stateOf(5_000)); // frees 15,000
+      await store.set("c", stateOf(20_000));
+      assert.equal(await store.get("c"), stateOf(20_000));
+      await assert.rejects(store.set("b", stateOf(29_000)), isQuota(/full/));
+      assert.equal(await store.get("b"), stateOf(20_000));
+    });
+  });
 }
+
+test("store limits that are not positive integers are refused", () => {
+  for (const limits of [{ maxKeys: 0 }, { maxStateBytes: -1 }, { maxTotalBytes: 1.5 }]) {
+    assert.throws(() => new MemoryStore([], limits), RangeError);
+    assert.throws(() => new FileStore("unused", limits), RangeError);
+  }
+});
+
+test("MemoryStore: initial states are held to the limits too", () => {
+  assert.throws(() => new MemoryStore([["a", 1], ["b", 2]], { maxKeys: 1 }), StateQuotaError);
+  assert.throws(() => new MemoryStore([["\uD800", 1]]), StateKeyError);
+  assert.equal(new MemoryStore([["a", 1]]).storedBytes, 2);
+});

@@ -17,6 +17,7 @@
 import { Application, type Logger, MemoryStore, type StateStore } from "../../mod.ts";
 import { RoomModel } from "./room_model.ts";
 import { createRoomsController, type RoomsStorage } from "./rooms_controller.ts";
+import type { StateLimits } from "./state_limits.ts";
 
 export { RoomModel } from "./room_model.ts";
 export {
@@ -25,9 +26,13 @@ export {
   type RoomsControllerOptions,
   type RoomsStorage,
 } from "./rooms_controller.ts";
+export { checkDeliverable, DEFAULT_STATE_LIMITS, type StateLimits } from "./state_limits.ts";
 
-/** Options of {@linkcode createRoomsApplication}. */
-export interface RoomsApplicationOptions {
+/**
+ * Options of {@linkcode createRoomsApplication}; `maxStateBytes` and `maxStateDepth` as in
+ * {@linkcode StateLimits}.
+ */
+export interface RoomsApplicationOptions extends Partial<StateLimits> {
   /** Where states are kept. Default: a fresh {@linkcode MemoryStore}. */
   store?: StateStore;
   logger?: Logger;

@@ -20,6 +20,7 @@ import {
   verbOf,
 } from "../../mod.ts";
 import type { RoomModel } from "./room_model.ts";
+import { checkDeliverable, DEFAULT_STATE_LIMITS, type StateLimits } from "./state_limits.ts";
 
 /** What the rooms controller shares across connections: the rooms and the stored states. */
 export interface RoomsStorage {
@@ -30,8 +31,12 @@ export interface RoomsStorage {
 /** The default bound on list length for `update`: an index must be below it. */
 export const DEFAULT_MAX_LIST_LENGTH = 10_000;
 
-/** Options of {@linkcode createRoomsController}. */
-export interface RoomsControllerOptions {
+/**
+ * Options of {@linkcode createRoomsController}. `maxStateBytes` and `maxStateDepth` (see
+ * {@linkcode StateLimits}) bound what `set` and `update` write, checked before writing, so
+ * every stored state can be sent to a client reading with the parser's default limits.
+ */
+export interface RoomsControllerOptions extends Partial<StateLimits> {
   /** `update` rejects an index at or above this. Default {@linkcode DEFAULT_MAX_LIST_LENGTH}. */
   maxListLength?: number;
   logger?: Logger;
@@ -72,6 +77,10 @@ export function createRoomsController(
     throw new RangeError("maxListLength must be a positive integer");
   }
   const logger = options.logger ?? silentLogger;
+  const limits: StateLimits = {
+    maxStateBytes: options.maxStateBytes ?? DEFAULT_STATE_LIMITS.maxStateBytes,
+    maxStateDepth: options.maxStateDepth ?? DEFAULT_STATE_LIMITS.maxStateDepth,
+  };
 
   const goto: Handler = (command, key, { index, storage }) => {
     const moved = storage.rooms.join(index, key);
@@ -86,6 +95,7 @@ export function createRoomsController(
 
   const set: Handler = async (command, key, { index, storage }) => {
     const state = required(command, "state");
+    checkDeliverable(state, limits);
     await fromStore(storage.store.set(key, state));
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };
@@ -98,7 +108,9 @@ export function createRoomsController(
     if (stored != null && !Array.isArray(stored)) {
       throw new CommandError("the state under this key is not a list");
     }
-    await fromStore(storage.store.set(key, withElement(stored ?? [], at, value)));
+    const next = withElement(stored ?? [], at, value);
+    checkDeliverable(next, limits);
+    await fromStore(storage.store.set(key, next));
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };
 

@@ -6,6 +6,8 @@
 import { type Command, isCommand } from "../core/types.ts";
 import type { Decoded, Decoder, Parser } from "./parser.ts";
 import { SlabEncoder } from "./slab_encoder.ts";
+import { TailBuffer } from "./tail_buffer.ts";
+import { problemInMessage } from "./value_check.ts";
 
 /** Options of {@linkcode JsonParser}. */
 export interface JsonParserOptions {
@@ -21,6 +23,9 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 /** The default nesting limit of a command. */
 export const DEFAULT_MAX_DEPTH = 32;
 
+/** The error for a message that is an empty array: it asks nothing, yet it costs a read. */
+export const EMPTY_BATCH = "empty batch: a message must hold at least one command";
+
 const POLICY_REQUEST = "<policy-file-request/>";
 // Shared by every decoder: used on whole messages only (never with `stream`), a TextDecoder
 // keeps no state between calls, and one per connection costs memory for nothing. The
@@ -34,12 +39,20 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { JsonParser } from "../../mod.ts";
  * const parser = new JsonParser();
  * const decoder = parser.createDecoder();
  * const bytes = new TextEncoder().encode('{"code":"get","key":"a"}\0{"code":');
- * decoder.decode(bytes); // [{ kind: "commands", commands: [{ code: "get", key: "a" }] }]
- * decoder.bufferedBytes; // 8: the start of the next message waits for the rest
+ * assert.deepEqual(decoder.decode(bytes, 1000), [
+ *   { kind: "commands", commands: [{ code: "get", key: "a" }] },
+ * ]);
+ * assert.equal(decoder.bufferedBytes, 8); // the start of the next message waits for the rest
+ * assert.equal(decoder.pendingSince, 1000); // since the read given time 1000
+ * assert.deepEqual(decoder.decode(new TextEncoder().encode("[]\0"), 2000), [
+ *   { kind: "error", message: "message is not valid JSON", fatal: false },
+ * ]);
+ * assert.equal(decoder.pendingSince, undefined); // nothing held
  * ```
  */
 export class JsonParser implements Parser {
@@ -64,17 +77,27 @@ export class JsonParser implements Parser {
 }
 
 class JsonDecoder implements Decoder {
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
+  readonly #tail: TailBuffer;
+  #pendingSince: number | undefined;
   #failed = false;
 
-  constructor(readonly maxMessageBytes: number, readonly maxDepth: number) {}
-
-  get bufferedBytes(): number {
-    return this.#pendingBytes;
+  constructor(readonly maxMessageBytes: number, readonly maxDepth: number) {
+    this.#tail = new TailBuffer(maxMessageBytes);
   }
 
-  decode(bytes: Uint8Array): Decoded[] {
+  get bufferedBytes(): number {
+    return this.#tail.length;
+  }
+
+  get retainedBytes(): number {
+    return this.#tail.capacity;
+  }
+
+  get pendingSince(): number | undefined {
+    return this.#pendingSince;
+  }
+
+  decode(bytes: Uint8Array, now?: number): Decoded[] {
     const out: Decoded[] = [];
     // Whole messages inside this read are decoded to text in one call, not one call each.
     let runFrom = -1;
@@ -83,25 +106,28 @@ class JsonDecoder implements Decoder {
     while (!this.#failed && start < bytes.length) {
       const zero = bytes.indexOf(0, start);
       const end = zero === -1 ? bytes.length : zero;
-      if (this.#pendingBytes + end - start > this.maxMessageBytes) {
+      if (this.#tail.length + end - start > this.maxMessageBytes) {
         this.#decodeRun(bytes, runFrom, runTo, out);
         out.push(this.#fail());
         return out;
       }
       if (zero === -1) {
-        // Copied (not Buffer#slice, which would share memory): the caller may reuse its buffer.
-        this.#pending.push(Uint8Array.prototype.slice.call(bytes, start));
-        this.#pendingBytes += bytes.length - start;
+        this.#tail.append(bytes.subarray(start));
         break;
       }
-      if (this.#pendingBytes > 0) {
-        out.push(this.#parseBytes(this.#takeFrame(bytes.subarray(start, zero))));
+      if (this.#tail.length > 0) {
+        this.#tail.append(bytes.subarray(start, zero));
+        out.push(this.#parseBytes(this.#tail.view()));
+        this.#tail.clear();
+        this.#pendingSince = undefined;
       } else {
         if (runFrom < 0) runFrom = start;
         runTo = zero;
       }
       start = zero + 1;
     }
+    // The time of the read that began the message held, or of the first read that gave one.
+    if (this.#tail.length > 0) this.#pendingSince ??= now;
     this.#decodeRun(bytes, runFrom, runTo, out);
     return out;
   }
@@ -132,27 +158,13 @@ class JsonDecoder implements Decoder {
 
   #fail(): Decoded {
     this.#failed = true;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this.#tail.clear();
+    this.#pendingSince = undefined;
     return {
       kind: "error",
       message: `message is larger than ${this.maxMessageBytes} bytes`,
       fatal: true,
     };
-  }
-
-  #takeFrame(last: Uint8Array): Uint8Array {
-    if (this.#pending.length === 0) return last;
-    const frame = new Uint8Array(this.#pendingBytes + last.length);
-    let offset = 0;
-    for (const chunk of this.#pending) {
-      frame.set(chunk, offset);
-      offset += chunk.length;
-    }
-    frame.set(last, offset);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    return frame;
   }
 
   #parseBytes(frame: Uint8Array): Decoded {
@@ -179,50 +191,10 @@ class JsonDecoder implements Decoder {
     if (!Array.isArray(commands) || !commands.every(isCommand)) {
       return badMessage("a message must be a command object or an array of command objects");
     }
-    for (const command of commands) {
-      const problem = problemIn(command, 1, this.maxDepth);
-      if (problem) return badMessage(problem);
-    }
-    return { kind: "commands", commands };
+    if (commands.length === 0) return badMessage(EMPTY_BATCH);
+    const problem = problemInMessage(commands, text, this.maxDepth);
+    return problem ? badMessage(problem) : { kind: "commands", commands };
   }
-}
-
-/**
- * What makes a parsed value unfit to be handled, if anything: nesting past the limit (so no
- * handler recurses without bound), a number JSON.parse turned into Infinity (it would come
- * back as null), or a `__proto__` key (a trap for any code that merges objects).
- */
-function problemIn(value: unknown, depth: number, maxDepth: number): string | undefined {
-  if (typeof value === "number") {
-    return Number.isFinite(value) ? undefined : "a number is out of range";
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  if (depth > maxDepth) return `a command is nested deeper than ${maxDepth} levels`;
-  // Members are checked by problemInMember, which makes no call for a number or a string:
-  // a coloring page's state is an array of a thousand numbers.
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const problem = problemInMember(value[i], depth, maxDepth);
-      if (problem) return problem;
-    }
-    return undefined;
-  }
-  for (const key in value) {
-    if (key === "__proto__") return 'the key "__proto__" is not allowed';
-    const problem = problemInMember((value as Record<string, unknown>)[key], depth, maxDepth);
-    if (problem) return problem;
-  }
-  return undefined;
-}
-
-/** {@linkcode problemIn} for a member of a container at `depth`. */
-function problemInMember(member: unknown, depth: number, maxDepth: number): string | undefined {
-  if (typeof member === "number") {
-    // Infinity - Infinity is NaN: one subtraction tells a finite number.
-    return member - member === 0 ? undefined : "a number is out of range";
-  }
-  if (typeof member !== "object" || member === null) return undefined;
-  return problemIn(member, depth + 1, maxDepth);
 }
 
 function badMessage(message: string): Decoded {

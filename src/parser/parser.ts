@@ -22,11 +22,24 @@ export type Decoded =
 export interface Decoder {
   /**
    * Takes the next read, however it is split, and returns the messages it completes.
-   * After a fatal error it returns nothing more.
+   * After a fatal error it returns nothing more. `now`, the time of the read on the
+   * caller's clock, is only kept as {@linkcode Decoder.pendingSince}.
    */
-  decode(bytes: Uint8Array): Decoded[];
+  decode(bytes: Uint8Array, now?: number): Decoded[];
   /** Bytes held back as an unfinished message (never more than the size limit). */
   readonly bufferedBytes: number;
+  /**
+   * Bytes of memory held for that unfinished message (its buffer's size), where the decoder
+   * knows: JsonParser's holds at most twice `bufferedBytes` (at least 256 while it holds any),
+   * never more than its size limit, and nothing once the message is complete.
+   */
+  readonly retainedBytes?: number;
+  /**
+   * While bytes are held, the `now` given with the read that began the unfinished message
+   * (or with the first later read that gave one); undefined when nothing is held. A server
+   * can close a sender whose message stays unfinished too long.
+   */
+  readonly pendingSince?: number;
 }
 
 /** Turns bytes into commands (through a decoder per connection) and commands into bytes. */

@@ -1,170 +1,276 @@
 /**
- * A state store on disk: one JSON file per key in one directory. It uses only
- * `node:fs/promises` and `node:path`, so it runs unchanged on Node and on Deno. It touches
- * the file system, so it is its own entry point and not part of the pure core.
+ * A state store on disk: one JSON file per key in one directory. It uses only `node:fs` and
+ * `node:path`, so it runs unchanged on Node and on Deno. It touches the file system, so it
+ * is its own entry point and not part of the pure core.
  *
  * @module
  */
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { JsonValue } from "../core/types.ts";
-import { StateKeyError, type StateStore, StateStoreError } from "./state_store.ts";
+import { startDirectory } from "./file_store_start.ts";
+import { GroupSync, syncDirectory } from "./group_sync.ts";
+import { LruCache } from "./lru_cache.ts";
+import { fileNameForKey, TEMP_PREFIX } from "./file_names.ts";
+import { type StateStore, StateStoreError } from "./state_store.ts";
+import {
+  checkKey,
+  DEFAULT_MAX_KEY_BYTES,
+  DEFAULT_STORE_LIMITS,
+  serializeState,
+  type StoreLimits,
+  storeLimitsWith,
+  utf8Length,
+} from "./store_limits.ts";
+import { StoreUsage } from "./store_usage.ts";
 
 /**
- * The longest key a {@linkcode FileStore} holds, in UTF-8 bytes: its file name (`k_`, two
- * hex digits per byte, `.json`) then fits the 255-byte limit of common file systems.
+ * The longest key a {@linkcode FileStore} holds by default, in UTF-8 bytes.
+ * @deprecated Files are named after a hash of the key now; use `DEFAULT_MAX_KEY_BYTES`.
  */
-export const MAX_FILE_KEY_BYTES = 124;
+export const MAX_FILE_KEY_BYTES = DEFAULT_MAX_KEY_BYTES;
 
-const STATE_PREFIX = "k_";
-const STATE_SUFFIX = ".json";
-/** Temp files never start with the state prefix, so a leftover one is never read as state. */
-const TEMP_PREFIX = ".tmp-";
-const textEncoder = new TextEncoder();
-// In a `u` regex a paired surrogate is one code point, so this matches only lone halves,
-// which UTF-8 cannot carry (TextEncoder would turn them into U+FFFD and make keys collide).
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/** The FileStore's defaults: states as in memory, 100,000 files and 1 GiB on disk. */
+export const DEFAULT_FILE_STORE_LIMITS: Readonly<StoreLimits> = Object.freeze({
+  ...DEFAULT_STORE_LIMITS,
+  maxKeys: 100_000,
+  maxTotalBytes: 1024 * 1024 * 1024,
+});
 
-/**
- * The file name that holds `key`: `k_`, the lowercase hex of the key's UTF-8 bytes, `.json`.
- * Hex never makes a separator, a dot segment or a reserved name, and stays distinct on
- * case-insensitive file systems, so no two keys share a file and none reaches outside the
- * directory. Throws a {@linkcode StateKeyError} for a key longer than
- * {@linkcode MAX_FILE_KEY_BYTES} or one that is not well-formed Unicode.
- *
- * @example
- * ```ts
- * import { fileNameForKey } from "./file_store.ts";
- * fileNameForKey("a/.."); // "k_612f2e2e.json"
- * fileNameForKey(""); // "k_.json"
- * ```
- */
-export function fileNameForKey(key: string): string {
-  if (LONE_SURROGATE.test(key)) throw new StateKeyError("key is not well-formed Unicode");
-  const bytes = textEncoder.encode(key);
-  if (bytes.length > MAX_FILE_KEY_BYTES) {
-    throw new StateKeyError(`key is too long (at most ${MAX_FILE_KEY_BYTES} UTF-8 bytes)`);
-  }
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return STATE_PREFIX + hex + STATE_SUFFIX;
-}
+const textDecoder = new TextDecoder();
 
-/** Options of {@linkcode FileStore}. */
-export interface FileStoreOptions {
+export { fileNameForKey };
+
+/** Options of {@linkcode FileStore}: its limits (see {@linkcode DEFAULT_FILE_STORE_LIMITS}). */
+export interface FileStoreOptions extends Partial<StoreLimits> {
   /**
-   * Flush each temp file to the disk before renaming it over the state, so that even a power
-   * cut leaves the old state or the new one. Default true; false is faster and still safe
-   * against a crash of the process.
+   * Flush each state file, and the directory after renaming it into place, before a write
+   * resolves, so that even a power cut keeps every acknowledged state. Default true; false
+   * is faster and still safe against a crash of the process.
    */
   sync?: boolean;
+  /** States kept in memory, the least recently used forgotten first. Default 1,000. */
+  maxCachedStates?: number;
+  /** Bytes of JSON of the states kept in memory. Default 16 MiB. */
+  maxCachedBytes?: number;
+}
+
+/** A write of one key not started yet: the latest state set, for every caller waiting. */
+interface Queued {
+  text: string;
+  value: JsonValue;
+  /** The state's bytes of JSON, for the cache. */
+  bytes: number;
+  readonly done: Promise<void>;
+  readonly settle: (error?: unknown) => void;
+}
+
+function queued(text: string, value: JsonValue, bytes: number): Queued {
+  let settle!: (error?: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (error) => error === undefined ? resolve() : reject(error);
+  });
+  return { text, value, bytes, done, settle };
 }
 
 /**
- * A {@linkcode StateStore} that keeps each key in its own JSON file (see
- * {@linkcode fileNameForKey}). A write goes to a temp file in the same directory that is then
- * renamed over the state file, so a crash leaves the old state or the new one, never half a
- * file. Writes to one key run one after another, in call order; a read waits for the writes
- * to its key that were called before it. States read or written are cached in memory.
+ * A {@linkcode StateStore} that keeps each key in its own file (see {@linkcode fileNameForKey}),
+ * as `{"key":...,"state":...}`. A write goes to a temp file in the same directory, which is
+ * flushed, renamed over the state file, and the directory flushed: a crash leaves the old
+ * state or the new one, never half a file, and a write resolves only once it is on the disk.
+ * The file system is used only through asynchronous calls, so the process goes on serving
+ * while a write waits for the disk.
+ *
+ * A state set is read back at once, before its write is done. Writes to one key happen in
+ * call order; while one is on its way, later sets of the key are merged into the next write,
+ * and their promises resolve when it is done. States read or written are kept in a bounded
+ * cache. At start (the first call) the store removes temp files left by a crash and moves
+ * files of the earlier `k_<hex>.json` naming to the new one. One store per directory at once.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtemp, rm } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { FileStore } from "./file_store.ts";
- * const store = await FileStore.open("./data");
+ * const directory = await mkdtemp(join(tmpdir(), "file-store-"));
+ * const store = await FileStore.open(directory);
  * await store.set("dresser", [1, 2, 3]);
- * await store.get("dresser"); // [1, 2, 3], now and after a restart
+ * assert.deepEqual(await new FileStore(directory).get("dresser"), [1, 2, 3]);
+ * await rm(directory, { recursive: true });
  * ```
  */
 export class FileStore implements StateStore {
   /** The directory, as an absolute path. */
   readonly directory: string;
+  /** The limits this store applies. */
+  readonly limits: Readonly<StoreLimits>;
   readonly #sync: boolean;
-  readonly #cache = new Map<string, JsonValue>();
-  /** The last write queued for each key with a write in progress. */
-  readonly #writes = new Map<string, Promise<void>>();
-  #ready: Promise<unknown> | undefined;
+  readonly #cache: LruCache<string, JsonValue>;
+  /** The latest state set for each key whose writes are not all done. */
+  readonly #unwritten = new Map<string, JsonValue>();
+  /** For each key being written, the next write, if one is waiting. */
+  readonly #writing = new Map<string, { next?: Queued }>();
+  readonly #usage: StoreUsage<string>;
+  readonly #directorySync: GroupSync;
+  /** Counts sets, so a read that overlapped one does not cache what it read. */
+  #sets = 0;
+  #ready: Promise<void> | undefined;
 
-  /** A store in `directory`, which is created (with its parents) on the first write. */
+  /** A store in `directory`, which is created (with its parents) on the first call. */
   constructor(directory: string, options: FileStoreOptions = {}) {
     this.directory = resolve(directory);
+    this.limits = Object.freeze(storeLimitsWith(options, DEFAULT_FILE_STORE_LIMITS));
     this.#sync = options.sync ?? true;
+    this.#cache = new LruCache(options.maxCachedStates ?? 1000, options.maxCachedBytes ?? 16 << 20);
+    this.#usage = new StoreUsage(this.limits);
+    this.#directorySync = new GroupSync(() => syncDirectory(this.directory));
   }
 
-  /** A store in `directory`, created now if missing, so a bad path fails at start-up. */
+  /** A store in `directory`, started now, so a bad path fails at start-up. */
   static async open(directory: string, options?: FileStoreOptions): Promise<FileStore> {
     const store = new FileStore(directory, options);
-    await store.#ensureDirectory();
+    await store.#start();
     return store;
+  }
+
+  /** State files, as counted against `maxKeys`. */
+  get storedKeys(): number {
+    return this.#usage.keys;
+  }
+
+  /** Bytes of the state files, as counted against `maxTotalBytes`. */
+  get storedBytes(): number {
+    return this.#usage.bytes;
+  }
+
+  /** States held in memory by the cache (not counting those still being written). */
+  get cachedStates(): number {
+    return this.#cache.size;
   }
 
   /**
    * The state under `key`, or undefined. Rejects with a {@linkcode StateStoreError} when its
-   * file is not valid JSON or cannot be read, and a {@linkcode StateKeyError} for a key this
-   * store cannot hold.
+   * file cannot be read or is not a state of this key, and a {@linkcode StateKeyError} for a
+   * key no store holds.
    */
   async get(key: string): Promise<JsonValue | undefined> {
-    const path = join(this.directory, fileNameForKey(key));
-    await this.#writes.get(key)?.catch(() => {});
-    if (this.#cache.has(key)) return this.#cache.get(key);
-    const value = await this.#read(key, path);
-    // A write that began while reading has newer news: leave the cache to it.
-    if (value !== undefined && !this.#writes.has(key)) this.#cache.set(key, value);
-    return value;
+    checkKey(key, this.limits.maxKeyBytes);
+    await this.#start();
+    if (this.#unwritten.has(key)) return this.#unwritten.get(key);
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const sets = this.#sets;
+    const found = await this.#read(key);
+    // A set since the read began has newer news, and may be written already.
+    if (found && sets === this.#sets) this.#cache.set(key, found.value, found.bytes);
+    return found?.value;
   }
 
-  /** Stores `value` under `key`; resolves once its file is in place. */
-  set(key: string, value: JsonValue): Promise<void> {
-    let name: string;
-    let text: string;
-    try {
-      name = fileNameForKey(key);
-      text = JSON.stringify(value);
-    } catch (error) {
-      return Promise.reject(error);
+  /**
+   * Stores `value` under `key`; resolves once it (or a state set after it) is on the disk.
+   * Rejects, storing nothing, with a {@linkcode StateKeyError} for a key no store holds or a
+   * StateQuotaError for a state too large or a store full.
+   */
+  async set(key: string, value: JsonValue): Promise<void> {
+    checkKey(key, this.limits.maxKeyBytes);
+    const state = serializeState(value, this.limits.maxStateBytes);
+    const keyText = JSON.stringify(key);
+    const text = `{"key":${keyText},"state":${state.text}}`;
+    const name = fileNameForKey(key);
+    await this.#start();
+    this.#usage.reserve(name, utf8Length(keyText) + state.bytes + 17);
+    this.#sets++;
+    this.#unwritten.set(key, value);
+    this.#cache.delete(key);
+    const slot = this.#writing.get(key);
+    if (!slot) return this.#writeAll(key, name, queued(text, value, state.bytes));
+    if (slot.next) {
+      slot.next.text = text;
+      slot.next.value = value;
+      slot.next.bytes = state.bytes;
+    } else {
+      slot.next = queued(text, value, state.bytes);
     }
-    const previous = this.#writes.get(key) ?? Promise.resolve();
-    const write = previous.catch(() => {}).then(async () => {
-      await this.#write(name, text);
-      this.#cache.set(key, value);
-    });
-    this.#writes.set(key, write);
-    const forget = () => {
-      if (this.#writes.get(key) === write) this.#writes.delete(key);
-    };
-    write.then(forget, forget);
-    return write;
+    return slot.next.done;
   }
 
-  #ensureDirectory(): Promise<unknown> {
-    this.#ready ??= mkdir(this.directory, { recursive: true }).catch((error) => {
-      this.#ready = undefined; // let a later write try again
+  /** Writes `first`, then each write queued for the key meanwhile, then lets the key go. */
+  #writeAll(key: string, name: string, first: Queued): Promise<void> {
+    const slot: { next?: Queued } = {};
+    this.#writing.set(key, slot);
+    (async () => {
+      for (let job: Queued | undefined = first; job; job = slot.next, slot.next = undefined) {
+        try {
+          await this.#writeFile(name, job.text);
+          job.settle();
+        } catch (error) {
+          // The disk holds an older state, if any: count that, and read it from now on,
+          // unless a newer write is on its way.
+          if (!slot.next) {
+            this.#unwritten.delete(key);
+            await this.#recount(name);
+          }
+          job.settle(error);
+          continue;
+        }
+        if (!slot.next) {
+          this.#unwritten.delete(key);
+          this.#cache.set(key, job.value, job.bytes);
+        }
+      }
+      this.#writing.delete(key);
+    })();
+    return first.done;
+  }
+
+  /** Mkdir, then clear and count the directory, once (again after a failure). */
+  #start(): Promise<void> {
+    this.#ready ??= (async () => {
+      await mkdir(this.directory, { recursive: true });
+      await startDirectory({
+        directory: this.directory,
+        usage: this.#usage,
+        fileNameOf: fileNameForKey,
+        writeFile: (name, text) => this.#writeFile(name, text),
+      });
+    })().catch((error) => {
+      this.#ready = undefined;
       throw error;
     });
     return this.#ready;
   }
 
-  async #read(key: string, path: string): Promise<JsonValue | undefined> {
-    let text: string;
+  async #read(key: string): Promise<{ value: JsonValue; bytes: number } | undefined> {
+    const path = join(this.directory, fileNameForKey(key));
+    let bytes: Uint8Array;
     try {
-      text = await readFile(path, "utf8");
+      bytes = await readFile(path);
     } catch (error) {
       if ((error as { code?: unknown }).code === "ENOENT") return undefined;
       throw new StateStoreError(`cannot read the state of key ${JSON.stringify(key)}`, {
         cause: error,
       });
     }
+    let file: { key?: unknown; state?: JsonValue };
     try {
-      return JSON.parse(text) as JsonValue;
+      file = JSON.parse(textDecoder.decode(bytes));
     } catch (error) {
       throw new StateStoreError(
         `corrupt state file for key ${JSON.stringify(key)}: ${path} is not valid JSON`,
         { cause: error },
       );
     }
+    if (file?.key !== key || !Object.hasOwn(file, "state")) {
+      throw new StateStoreError(
+        `corrupt state file for key ${JSON.stringify(key)}: ${path} holds no state of that key`,
+      );
+    }
+    return { value: file.state as JsonValue, bytes: bytes.length };
   }
 
-  async #write(name: string, text: string): Promise<void> {
-    await this.#ensureDirectory();
+  async #writeFile(name: string, text: string): Promise<void> {
     const temp = join(this.directory, TEMP_PREFIX + globalThis.crypto.randomUUID());
     try {
       const handle = await open(temp, "wx");
@@ -178,6 +284,16 @@ export class FileStore implements StateStore {
     } catch (error) {
       await unlink(temp).catch(() => {});
       throw error;
+    }
+    if (this.#sync) await this.#directorySync.request();
+  }
+
+  /** Counts what the disk holds under `name` after a failed write. */
+  async #recount(name: string): Promise<void> {
+    try {
+      this.#usage.record(name, (await stat(join(this.directory, name))).size);
+    } catch {
+      this.#usage.forget(name);
     }
   }
 }

@@ -26,19 +26,45 @@ export interface StateStore {
   get(key: string): Promise<JsonValue | undefined>;
   /**
    * Stores `value` under `key`. Rejects with a {@linkcode StateKeyError} for a key this store
-   * cannot hold; then nothing is written.
+   * cannot hold, or a {@linkcode StateQuotaError} (a StateKeyError too) for a state too large
+   * or a store full; then nothing is written.
    */
   set(key: string, value: JsonValue): Promise<void>;
 }
 
 /**
- * A key this store cannot hold (too long for a file name, not well-formed Unicode). The
- * client chose the key, so its message is meant for the client.
+ * A key this store cannot hold (too long, not well-formed Unicode), or a write it refuses
+ * (see {@linkcode StateQuotaError}). The client chose the key and the state, so its message
+ * is meant for the client.
  */
 export class StateKeyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "StateKeyError";
+  }
+}
+
+/**
+ * A write over a quota of the store: a state too large, too many keys, too many bytes. A
+ * StateKeyError, so code that answers those to the client answers these too.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MemoryStore, StateKeyError, StateQuotaError } from "../../mod.ts";
+ * const store = new MemoryStore([], { maxKeys: 1 });
+ * await store.set("a", 1);
+ * await assert.rejects(store.set("b", 1), (error) => {
+ *   assert.ok(error instanceof StateQuotaError && error instanceof StateKeyError);
+ *   assert.equal(error.message, "the store is full (at most 1 keys)");
+ *   return true;
+ * });
+ * ```
+ */
+export class StateQuotaError extends StateKeyError {
+  constructor(message: string) {
+    super(message);
+    this.name = "StateQuotaError";
   }
 }
 

@@ -4,7 +4,12 @@
  * messages; and valid but tricky commands, whose outcome the rooms model says.
  */
 import { Buffer } from "node:buffer";
-import { type Command, DEFAULT_MAX_DEPTH, DEFAULT_MAX_MESSAGE_BYTES } from "../../mod.ts";
+import {
+  type Command,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  EMPTY_BATCH,
+} from "../../mod.ts";
 import type { Fuzz } from "./fuzz_random.ts";
 
 /** What the server must make of a message. */
@@ -14,9 +19,7 @@ export type Outcome =
   /** Refused whole: the sender alone gets `[{"error": error}]`, nothing else happens. */
   | { readonly kind: "refused"; readonly error: string }
   /** Refused, then the connection is closed. */
-  | { readonly kind: "fatal"; readonly error: string }
-  /** No command, no answer (an empty batch). */
-  | { readonly kind: "silent" };
+  | { readonly kind: "fatal"; readonly error: string };
 
 /** One message as bytes on the wire (its zero byte included, unless it never ends). */
 export interface WireMessage {
@@ -31,6 +34,8 @@ const NOT_JSON = "message is not valid JSON";
 const NOT_UTF8 = "message is not valid UTF-8";
 const NOT_COMMANDS = "a message must be a command object or an array of command objects";
 const OUT_OF_RANGE = "a number is out of range";
+const UNDERFLOW = "a number is out of range (too close to zero)";
+const NOT_EXACT = "an integer is beyond 2^53 and cannot be kept exactly";
 const TOO_DEEP = `a command is nested deeper than ${DEFAULT_MAX_DEPTH} levels`;
 const PROTO_KEY = 'the key "__proto__" is not allowed';
 const TOO_LARGE = `message is larger than ${DEFAULT_MAX_MESSAGE_BYTES} bytes`;
@@ -85,8 +90,7 @@ function trickyState(fuzz: Fuzz, levels = DEFAULT_MAX_DEPTH - 1): string {
   return fuzz.pick([
     () => '{"constructor":{"prototype":{"polluted":true}}}',
     () => '{"prototype":{"isAdmin":true},"toString":1,"valueOf":"x","hasOwnProperty":null}',
-    () =>
-      "[1.7976931348623157e308,-1.7976931348623157e308,5e-324,-0,123456789012345678901234567890]",
+    () => "[1.7976931348623157e308,-1.7976931348623157e308,5e-324,-0,1.2345678901234568e+29]",
     () => '"Zoë 🎨 部屋 \\u0000 \\ud83c\\udfb2 \\ud800"',
     () => nested(levels, "7", fuzz.chance(0.5)), // the deepest allowed
     () => JSON.stringify({ pad: "é".repeat(fuzz.int(0, 300)) }),
@@ -126,6 +130,13 @@ function refusedCommand(fuzz: Fuzz): [text: string, error: string] {
   const depth = fuzz.int(1, DEFAULT_MAX_DEPTH - 2);
   return fuzz.pick<() => [string, string]>([
     () => [`{"code":"save","key":"fz","state":${huge()}}`, OUT_OF_RANGE],
+    () => [`{"code":"save","key":"fz","state":[0,${fuzz.pick(["1e-400", "-4E-999"])}]}`, UNDERFLOW],
+    () => [
+      `{"code":"save","key":"fz","state":${
+        fuzz.pick(["2" + "0".repeat(16), "-9007199254740993"])
+      }}`,
+      NOT_EXACT,
+    ],
     () => [`{"code":"update","key":"fz-list","index":${huge()},"value":1}`, OUT_OF_RANGE],
     () => [
       `{"code":"save","key":"fz","state":${nested(depth, `[${huge()}]`, false)}}`,
@@ -210,7 +221,7 @@ export const HOSTILE_KINDS: Record<string, (fuzz: Fuzz) => WireMessage> = {
     return refused(`[${witness},${bad}]`, "bad batch", error);
   },
   "empty batch"() {
-    return textMessage("[]", "empty batch", { kind: "silent" });
+    return refused("[]", "empty batch", EMPTY_BATCH);
   },
   "exactly the size limit"(fuzz) {
     const gets = Array.from({ length: fuzz.int(1, 20) }, () => {
