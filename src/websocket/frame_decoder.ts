@@ -1,0 +1,257 @@
+/**
+ * An incremental RFC 6455 frame decoder: bytes in any split, events out.
+ *
+ * @module
+ */
+import { CloseCode, isValidCloseCode } from "./close_codes.ts";
+import {
+  DEFAULT_MAX_FRAGMENTS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type FrameDecoderOptions,
+  type FrameEvent,
+} from "./frame_events.ts";
+import { isControlOpcode, Opcode } from "./opcode.ts";
+import { decodeUtf8 } from "./utf8.ts";
+
+const EMPTY = new Uint8Array(0);
+const NONE: readonly FrameEvent[] = Object.freeze([]);
+
+/**
+ * Decodes the frames of one connection. Checks fail as soon as the byte that breaks them
+ * arrives; after a `close` or `error` event the decoder ignores all further bytes. A message
+ * is unmasked straight into one buffer, never larger than the limit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeClientFrame } from "./frame_encoder.ts";
+ * import { FrameDecoder } from "./frame_decoder.ts";
+ * const decoder = new FrameDecoder({ maxMessageBytes: 16 });
+ * const frame = encodeClientFrame(0x1, new TextEncoder().encode("héllo"));
+ * assert.deepEqual(decoder.feed(frame.subarray(0, 3)), []);
+ * assert.deepEqual(decoder.feed(frame.subarray(3)), [{ type: "text", text: "héllo" }]);
+ * const big = encodeClientFrame(0x2, new Uint8Array(17));
+ * assert.deepEqual(decoder.feed(big.subarray(0, 2)), [
+ *   { type: "error", code: 1009, reason: "message over 16 bytes" },
+ * ]);
+ * ```
+ */
+export class FrameDecoder {
+  readonly maxMessageBytes: number;
+  readonly maxFragments: number;
+  readonly #stream: boolean;
+  readonly #server: boolean;
+  #events: FrameEvent[] | undefined;
+  #done = false;
+  // The frame being read: its header bytes, then its payload.
+  readonly #head = new Uint8Array(14);
+  #headLength = 0;
+  #headNeeded = 2;
+  #lengthEnd = 2;
+  #frameLength = 0;
+  #remaining = -1; // payload bytes still to come; -1 while reading a header
+  #position = 0; // payload bytes of this frame already read: the mask's phase
+  #masked = false;
+  #control: Uint8Array = EMPTY;
+  // The data message being gathered: its first opcode, fragments so far, bytes held.
+  #opcode = 0;
+  #fragments = 0;
+  #message: Uint8Array = EMPTY;
+  #length = 0;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
+    if (!(this.maxMessageBytes >= 0)) throw new RangeError("maxMessageBytes must be >= 0");
+    if (!(this.maxFragments >= 1)) throw new RangeError("maxFragments must be at least 1");
+    this.#stream = options.binary === "stream";
+    this.#server = options.role !== "client";
+  }
+
+  /** Bytes held for unfinished frames and messages. */
+  get bufferedBytes(): number {
+    return this.#message.length + this.#control.length + this.#headLength;
+  }
+
+  /** Whether a `close` or `error` event ended the decoding. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Decodes `bytes`, which are not modified nor kept; returns the events they complete. */
+  feed(bytes: Uint8Array): readonly FrameEvent[] {
+    let i = 0;
+    while (i < bytes.length && !this.#done) {
+      if (this.#remaining < 0) {
+        this.#headerByte(bytes[i++]);
+      } else {
+        const n = Math.min(this.#remaining, bytes.length - i);
+        this.#payload(bytes, i, n);
+        i += n;
+      }
+    }
+    const events = this.#events;
+    this.#events = undefined;
+    return events ?? NONE;
+  }
+
+  #emit(event: FrameEvent): void {
+    (this.#events ??= []).push(event);
+    if (event.type === "close" || event.type === "error") {
+      this.#done = true;
+      this.#message = this.#control = EMPTY;
+    }
+  }
+
+  #fail(code: number, reason: string): void {
+    this.#emit({ type: "error", code, reason });
+  }
+
+  #headerByte(byte: number): void {
+    const head = this.#head;
+    head[this.#headLength++] = byte;
+    if (this.#headLength === 1) return this.#checkFirst(byte);
+    if (this.#headLength === 2) this.#checkSecond(byte);
+    // Limits are decided as soon as the length is known, before the mask and the payload.
+    if (this.#headLength === this.#lengthEnd && !this.#done) this.#readLength();
+    if (this.#headLength === this.#headNeeded && !this.#done) this.#startPayload();
+  }
+
+  #checkFirst(byte: number): void {
+    const opcode = byte & 0xf;
+    if ((byte & 0x70) !== 0) return this.#fail(CloseCode.ProtocolError, "reserved bits set");
+    if (isControlOpcode(opcode)) {
+      if (opcode > Opcode.Pong) return this.#fail(CloseCode.ProtocolError, "unknown opcode");
+      if ((byte & 0x80) === 0) return this.#fail(CloseCode.ProtocolError, "fragmented control");
+    } else if (opcode > Opcode.Binary) {
+      this.#fail(CloseCode.ProtocolError, "unknown opcode");
+    } else if (opcode === Opcode.Continuation && this.#opcode === 0) {
+      this.#fail(CloseCode.ProtocolError, "continuation without a start");
+    } else if (opcode !== Opcode.Continuation && this.#opcode !== 0) {
+      this.#fail(CloseCode.ProtocolError, "new message inside a fragmented one");
+    }
+  }
+
+  #checkSecond(byte: number): void {
+    this.#masked = (byte & 0x80) !== 0;
+    if (this.#masked !== this.#server) {
+      return this.#fail(CloseCode.ProtocolError, this.#server ? "unmasked frame" : "masked frame");
+    }
+    const length = byte & 0x7f;
+    if (isControlOpcode(this.#head[0]) && length > 125) {
+      return this.#fail(CloseCode.ProtocolError, "control frame over 125 bytes");
+    }
+    this.#lengthEnd = 2 + (length === 126 ? 2 : length === 127 ? 8 : 0);
+    this.#headNeeded = this.#lengthEnd + (this.#masked ? 4 : 0);
+  }
+
+  #readLength(): void {
+    const head = this.#head;
+    const view = new DataView(head.buffer);
+    let length = head[1] & 0x7f;
+    if (length === 126) length = view.getUint16(2);
+    if (length === 127) {
+      const high = view.getUint32(2);
+      if (high >= 0x80000000) return this.#fail(CloseCode.ProtocolError, "length top bit set");
+      length = high * 0x100000000 + view.getUint32(6);
+    }
+    const opcode = head[0] & 0xf;
+    if (isControlOpcode(opcode)) this.#control = new Uint8Array(length);
+    else if (!this.#startData(opcode, length, (head[0] & 0x80) !== 0)) return;
+    this.#frameLength = length;
+  }
+
+  #startPayload(): void {
+    this.#remaining = this.#frameLength;
+    this.#position = 0;
+    if (this.#remaining === 0) this.#endFrame();
+  }
+
+  /** Checks a data frame's place and size in its message and makes room; false on error. */
+  #startData(opcode: number, length: number, fin: boolean): boolean {
+    if (opcode !== Opcode.Continuation) this.#opcode = opcode;
+    if (++this.#fragments > this.maxFragments) {
+      this.#fail(CloseCode.PolicyViolation, `message in over ${this.maxFragments} fragments`);
+      return false;
+    }
+    if (this.#stream && this.#opcode === Opcode.Binary) return true;
+    const total = this.#length + length;
+    if (total > this.maxMessageBytes) {
+      this.#fail(CloseCode.MessageTooBig, `message over ${this.maxMessageBytes} bytes`);
+      return false;
+    }
+    if (total > this.#message.length) {
+      // A whole message in one frame gets its exact size; fragments grow it by doubling.
+      const size = fin && this.#length === 0
+        ? total
+        : Math.max(total, Math.min(this.maxMessageBytes, this.#message.length * 2));
+      const grown = new Uint8Array(size);
+      grown.set(this.#message.subarray(0, this.#length));
+      this.#message = grown;
+    }
+    return true;
+  }
+
+  #payload(bytes: Uint8Array, start: number, n: number): void {
+    const control = isControlOpcode(this.#head[0]);
+    const streamed = !control && this.#stream && this.#opcode === Opcode.Binary;
+    const target = control ? this.#control : streamed ? new Uint8Array(n) : this.#message;
+    const offset = control ? this.#position : streamed ? 0 : this.#length;
+    const source = bytes.subarray(start, start + n);
+    if (this.#masked) {
+      const maskAt = this.#headNeeded - 4;
+      const mask = this.#head;
+      let phase = this.#position;
+      for (let k = 0; k < n; k++, phase++) {
+        target[offset + k] = source[k] ^ mask[maskAt + (phase & 3)];
+      }
+    } else {
+      target.set(source, offset);
+    }
+    this.#position += n;
+    this.#remaining -= n;
+    if (!control && !streamed) this.#length += n;
+    const fin = (this.#head[0] & 0x80) !== 0;
+    if (streamed) this.#emit({ type: "chunk", data: target, final: fin && this.#remaining === 0 });
+    if (this.#remaining === 0) this.#endFrame();
+  }
+
+  #endFrame(): void {
+    const opcode = this.#head[0] & 0xf;
+    const fin = (this.#head[0] & 0x80) !== 0;
+    this.#remaining = -1;
+    this.#headLength = 0;
+    this.#headNeeded = 2;
+    if (isControlOpcode(opcode)) return this.#endControl(opcode);
+    const streamed = this.#stream && this.#opcode === Opcode.Binary;
+    if (streamed && this.#position === 0) this.#emit({ type: "chunk", data: EMPTY, final: fin });
+    if (!fin) return;
+    const message = this.#message.subarray(0, this.#length);
+    const first = this.#opcode;
+    this.#opcode = this.#fragments = this.#length = 0;
+    this.#message = EMPTY;
+    if (first === Opcode.Text) {
+      const text = decodeUtf8(message);
+      if (text === undefined) return this.#fail(CloseCode.InvalidPayload, "invalid UTF-8 text");
+      this.#emit({ type: "text", text });
+    } else if (!streamed) {
+      this.#emit({ type: "binary", data: message });
+    }
+  }
+
+  #endControl(opcode: number): void {
+    const data = this.#control;
+    this.#control = EMPTY;
+    if (opcode === Opcode.Ping) return this.#emit({ type: "ping", data });
+    if (opcode === Opcode.Pong) return this.#emit({ type: "pong", data });
+    if (data.length === 0) {
+      return this.#emit({ type: "close", code: CloseCode.NoStatus, reason: "" });
+    }
+    if (data.length === 1) return this.#fail(CloseCode.ProtocolError, "close payload of 1 byte");
+    const code = (data[0] << 8) | data[1];
+    if (!isValidCloseCode(code)) return this.#fail(CloseCode.ProtocolError, "invalid close code");
+    const reason = decodeUtf8(data.subarray(2));
+    if (reason === undefined) return this.#fail(CloseCode.InvalidPayload, "invalid UTF-8 reason");
+    this.#emit({ type: "close", code, reason });
+  }
+}
