@@ -100,6 +100,7 @@ export class FrameDecoder {
     if (event.type === "close" || event.type === "error") {
       this.#done = true;
       this.#message = this.#control = EMPTY;
+      this.#headLength = 0;
     }
   }
 
@@ -149,8 +150,9 @@ export class FrameDecoder {
     const head = this.#head;
     const view = new DataView(head.buffer);
     let length = head[1] & 0x7f;
-    if (length === 126) length = view.getUint16(2);
-    if (length === 127) {
+    if (length === 126) {
+      length = view.getUint16(2);
+    } else if (length === 127) {
       const high = view.getUint32(2);
       if (high >= 0x80000000) return this.#fail(CloseCode.ProtocolError, "length top bit set");
       length = high * 0x100000000 + view.getUint32(6);
