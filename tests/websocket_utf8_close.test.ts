@@ -4,6 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { FrameEvent } from "../src/websocket/frame_events.ts";
+import { FrameDecoder } from "../src/websocket/frame_decoder.ts";
+import { checkUtf8 } from "../src/websocket/utf8.ts";
 import {
   assertEverySplit,
   BINARY,
@@ -50,11 +52,12 @@ test("6.2/6.5: valid UTF-8 in every fragmentation, code points split across fram
 });
 
 test("6.3: invalid UTF-8 inside otherwise valid text fails with 1007", () => {
-  assertText(hex("cebae1bdb9cf83cebcb5 eda080 656469746564"), undefined);
+  assertText(hex("cebae1bdb9cf83cebcceb5 eda080 656469746564"), undefined);
 });
 
 test("6.6: every prefix of κόσμε is valid exactly when it ends on a code point", () => {
-  const whole = hex("cebae1bdb9cf83cebcb5");
+  const whole = hex("cebae1bdb9cf83cebcceb5");
+  assert.equal(new TextDecoder().decode(whole), "\u03ba\u1f79\u03c3\u03bc\u03b5"); // κόσμε
   const boundaries = new Set([0, 2, 5, 7, 9, 11]);
   for (let n = 0; n <= whole.length; n++) {
     const prefix = whole.subarray(0, n);
@@ -122,6 +125,44 @@ test("6.8-6.21: beyond U+10FFFF, 5- and 6-byte forms, stray bytes, overlongs, su
   for (const sequence of invalid) assertText(hex(sequence), undefined);
 });
 
+test("6.4.1/6.4.2: a fragmented text fails at the fragment that breaks it, not at its end", () => {
+  // U+110000 in the UTF-8 scheme (Autobahn's PART2), whole in the second fragment or cut
+  // after its first byte.
+  const cases = [["cebae1bdb9cf83cebcceb5", "f4908080"], ["cebae1bdb9cf83cebcceb5f4", "90"]];
+  for (const [part1, part2] of cases) {
+    const decoder = new FrameDecoder();
+    assert.deepEqual(decoder.feed(frame(TEXT, hex(part1), { fin: false })), []);
+    assert.deepEqual(decoder.feed(frame(CONT, hex(part2), { fin: false })), [
+      error(1007, "invalid UTF-8 text"),
+    ]);
+  }
+});
+
+test("the incremental UTF-8 check agrees with a fatal TextDecoder, cut anywhere", () => {
+  const fatal = new TextDecoder("utf-8", { fatal: true });
+  let seed = 12345;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  // Bytes weighted toward the interesting ones: lead bytes, continuations, ASCII.
+  const pool = [0x41, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef];
+  pool.push(0xf0, 0xf4, 0xf5, 0xff);
+  for (let round = 0; round < 3000; round++) {
+    const bytes = new Uint8Array(1 + Math.floor(random() * 8));
+    for (let i = 0; i < bytes.length; i++) bytes[i] = pool[Math.floor(random() * pool.length)];
+    let valid = true;
+    try {
+      fatal.decode(bytes);
+    } catch {
+      valid = false;
+    }
+    assert.equal(checkUtf8(bytes, 0, bytes.length, 0) === 0, valid, `${Array.from(bytes)}`);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const first = checkUtf8(bytes, 0, cut, 0);
+      const both = first < 0 ? -1 : checkUtf8(bytes, cut, bytes.length, first);
+      assert.equal(both === 0, valid, `cut at ${cut} of ${Array.from(bytes)}`);
+    }
+  }
+});
+
 test("6.x: invalid UTF-8 in a binary message is not checked", () => {
   const data = hex("fe ff c0af");
   assertEverySplit(frame(BINARY, data), [{ type: "binary", data }]);
@@ -158,7 +199,7 @@ test("7.3.3-7.3.6: a close reason up to 123 bytes; a 124-byte one breaks the con
 });
 
 test("7.5.1: a close reason that is not UTF-8 is 1007", () => {
-  const payload = concat(hex("03e8"), hex("cebae1bdb9cf83cebcb5eda080656469746564"));
+  const payload = concat(hex("03e8"), hex("cebae1bdb9cf83cebcceb5eda080656469746564"));
   assertEverySplit(frame(CLOSE, payload), [error(1007, "invalid UTF-8 reason")]);
 });
 

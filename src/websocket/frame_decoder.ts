@@ -11,7 +11,7 @@ import {
   type FrameEvent,
 } from "./frame_events.ts";
 import { isControlOpcode, Opcode } from "./opcode.ts";
-import { decodeUtf8 } from "./utf8.ts";
+import { checkUtf8, decodeUtf8 } from "./utf8.ts";
 
 const EMPTY = new Uint8Array(0);
 const NONE: readonly FrameEvent[] = Object.freeze([]);
@@ -58,6 +58,9 @@ export class FrameDecoder {
   #fragments = 0;
   #message: Uint8Array = EMPTY;
   #length = 0;
+  // How far a fragmented text message has been checked as UTF-8, and the checker's state.
+  #checked = 0;
+  #utf8 = 0;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -227,10 +230,15 @@ export class FrameDecoder {
     if (isControlOpcode(opcode)) return this.#endControl(opcode);
     const streamed = this.#stream && this.#opcode === Opcode.Binary;
     if (streamed && this.#position === 0) this.#emit({ type: "chunk", data: EMPTY, final: fin });
-    if (!fin) return;
+    if (!fin) return this.#checkFragment();
     const message = this.#message.subarray(0, this.#length);
     const first = this.#opcode;
-    this.#opcode = this.#fragments = this.#length = 0;
+    this.#opcode =
+      this.#fragments =
+      this.#length =
+      this.#checked =
+      this.#utf8 =
+        0;
     this.#message = EMPTY;
     if (first === Opcode.Text) {
       const text = decodeUtf8(message);
@@ -239,6 +247,14 @@ export class FrameDecoder {
     } else if (!streamed) {
       this.#emit({ type: "binary", data: message });
     }
+  }
+
+  /** Fails a text message at the fragment where it stops being UTF-8, not at its end. */
+  #checkFragment(): void {
+    if (this.#opcode !== Opcode.Text) return;
+    this.#utf8 = checkUtf8(this.#message, this.#checked, this.#length, this.#utf8);
+    this.#checked = this.#length;
+    if (this.#utf8 < 0) this.#fail(CloseCode.InvalidPayload, "invalid UTF-8 text");
   }
 
   #endControl(opcode: number): void {
