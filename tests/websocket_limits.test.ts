@@ -76,6 +76,16 @@ test("a 64-bit length with its top bit set is a protocol error", () => {
   assert.deepEqual(decode(head), [error(1002, "length top bit set")]);
   const huge = new Uint8Array([0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
   assert.deepEqual(decode(huge), [error(1009, "message over 65536 bytes")]);
+  // Stream mode holds nothing, yet a length it could not count down exactly is refused.
+  const stream = { binary: "stream" as const };
+  assert.deepEqual(decode(huge, stream), [error(1009, `message over ${2 ** 53 - 1} bytes`)]);
+  const large = frame(BINARY, new Uint8Array(0)).slice(0, 2);
+  large[1] = 0xff;
+  const masked = bytes(3).map((b, i) => b ^ MASK[i]);
+  const withLength = concat(large, new Uint8Array([0, 0, 1, 0, 0, 0, 0, 0]), MASK, masked);
+  assert.deepEqual(decode(withLength, stream), [
+    { type: "chunk", data: bytes(3), final: false },
+  ]);
 });
 
 test("fragments count toward the limit on their running total", () => {

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { FrameEvent } from "./frame_events.ts";
+import { decodeUtf8 } from "./utf8.ts";
 
 /**
  * The close codes this server sends or must recognise.
@@ -60,4 +62,37 @@ export type CloseCodeValue = typeof CloseCode[keyof typeof CloseCode];
 export function isValidCloseCode(code: number): boolean {
   if (code >= 3000 && code <= 4999) return true;
   return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;
+}
+
+/**
+ * The event a close frame's payload stands for: a `close` (code 1005 when the payload is
+ * empty), or an `error` when the payload is 1 byte, the code may not be sent, or the reason
+ * is not UTF-8.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readClosePayload } from "./close_codes.ts";
+ * assert.deepEqual(readClosePayload(new Uint8Array([0x03, 0xe8, 0x6f, 0x6b])), {
+ *   type: "close",
+ *   code: 1000,
+ *   reason: "ok",
+ * });
+ * assert.equal(readClosePayload(new Uint8Array([0x03, 0xed])).type, "error"); // 1005
+ * ```
+ */
+export function readClosePayload(data: Uint8Array): FrameEvent {
+  if (data.length === 0) return { type: "close", code: CloseCode.NoStatus, reason: "" };
+  if (data.length === 1) {
+    return { type: "error", code: CloseCode.ProtocolError, reason: "close payload of 1 byte" };
+  }
+  const code = (data[0] << 8) | data[1];
+  if (!isValidCloseCode(code)) {
+    return { type: "error", code: CloseCode.ProtocolError, reason: "invalid close code" };
+  }
+  const reason = decodeUtf8(data.subarray(2));
+  if (reason === undefined) {
+    return { type: "error", code: CloseCode.InvalidPayload, reason: "invalid UTF-8 reason" };
+  }
+  return { type: "close", code, reason };
 }

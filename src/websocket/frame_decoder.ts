@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { CloseCode, isValidCloseCode } from "./close_codes.ts";
+import { CloseCode, readClosePayload } from "./close_codes.ts";
 import {
   DEFAULT_MAX_FRAGMENTS,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -11,6 +11,7 @@ import {
   type FrameEvent,
 } from "./frame_events.ts";
 import { isControlOpcode, Opcode } from "./opcode.ts";
+import { applyMask } from "./mask.ts";
 import { checkUtf8, decodeUtf8 } from "./utf8.ts";
 
 const EMPTY = new Uint8Array(0);
@@ -43,12 +44,14 @@ export class FrameDecoder {
   readonly #server: boolean;
   #events: FrameEvent[] | undefined;
   #done = false;
-  // The frame being read: its header bytes, then its payload.
-  readonly #head = new Uint8Array(14);
+  // The frame being read: its header, then its payload. Numbers rather than a byte array keep
+  // an idle decoder small, and the mask in a local register while unmasking.
+  #first = 0; // the header's first byte: FIN, RSV, opcode
   #headLength = 0;
   #headNeeded = 2;
   #lengthEnd = 2;
   #frameLength = 0;
+  #mask = 0;
   #remaining = -1; // payload bytes still to come; -1 while reading a header
   #position = 0; // payload bytes of this frame already read: the mask's phase
   #masked = false;
@@ -112,10 +115,21 @@ export class FrameDecoder {
   }
 
   #headerByte(byte: number): void {
-    const head = this.#head;
-    head[this.#headLength++] = byte;
-    if (this.#headLength === 1) return this.#checkFirst(byte);
-    if (this.#headLength === 2) this.#checkSecond(byte);
+    const at = this.#headLength++;
+    if (at === 0) {
+      this.#first = byte;
+      return this.#checkFirst(byte);
+    }
+    if (at === 1) {
+      this.#checkSecond(byte);
+    } else if (at < this.#lengthEnd) {
+      if (at === 2 && this.#lengthEnd === 10 && byte >= 0x80) {
+        return this.#fail(CloseCode.ProtocolError, "length top bit set");
+      }
+      this.#frameLength = this.#frameLength * 256 + byte;
+    } else {
+      this.#mask = ((this.#mask << 8) | byte) >>> 0;
+    }
     // Limits are decided as soon as the length is known, before the mask and the payload.
     if (this.#headLength === this.#lengthEnd && !this.#done) this.#readLength();
     if (this.#headLength === this.#headNeeded && !this.#done) this.#startPayload();
@@ -142,28 +156,19 @@ export class FrameDecoder {
       return this.#fail(CloseCode.ProtocolError, this.#server ? "unmasked frame" : "masked frame");
     }
     const length = byte & 0x7f;
-    if (isControlOpcode(this.#head[0]) && length > 125) {
+    if (isControlOpcode(this.#first) && length > 125) {
       return this.#fail(CloseCode.ProtocolError, "control frame over 125 bytes");
     }
+    this.#frameLength = length < 126 ? length : 0;
     this.#lengthEnd = 2 + (length === 126 ? 2 : length === 127 ? 8 : 0);
     this.#headNeeded = this.#lengthEnd + (this.#masked ? 4 : 0);
   }
 
   #readLength(): void {
-    const head = this.#head;
-    const view = new DataView(head.buffer);
-    let length = head[1] & 0x7f;
-    if (length === 126) {
-      length = view.getUint16(2);
-    } else if (length === 127) {
-      const high = view.getUint32(2);
-      if (high >= 0x80000000) return this.#fail(CloseCode.ProtocolError, "length top bit set");
-      length = high * 0x100000000 + view.getUint32(6);
-    }
-    const opcode = head[0] & 0xf;
+    const opcode = this.#first & 0xf;
+    const length = this.#frameLength;
     if (isControlOpcode(opcode)) this.#control = new Uint8Array(length);
-    else if (!this.#startData(opcode, length, (head[0] & 0x80) !== 0)) return;
-    this.#frameLength = length;
+    else this.#startData(opcode, length, (this.#first & 0x80) !== 0);
   }
 
   #startPayload(): void {
@@ -172,19 +177,23 @@ export class FrameDecoder {
     if (this.#remaining === 0) this.#endFrame();
   }
 
-  /** Checks a data frame's place and size in its message and makes room; false on error. */
-  #startData(opcode: number, length: number, fin: boolean): boolean {
+  /** Checks a data frame's place and size in its message and makes room for it. */
+  #startData(opcode: number, length: number, fin: boolean): void {
     if (opcode !== Opcode.Continuation) this.#opcode = opcode;
     if (++this.#fragments > this.maxFragments) {
-      this.#fail(CloseCode.PolicyViolation, `message in over ${this.maxFragments} fragments`);
-      return false;
+      return this.#fail(
+        CloseCode.PolicyViolation,
+        `message in over ${this.maxFragments} fragments`,
+      );
     }
-    if (this.#stream && this.#opcode === Opcode.Binary) return true;
+    const streamed = this.#stream && this.#opcode === Opcode.Binary;
+    // Streamed payload is not held, but a length past 2^53 could not be counted down exactly.
+    const limit = streamed ? Number.MAX_SAFE_INTEGER : this.maxMessageBytes;
     const total = this.#length + length;
-    if (total > this.maxMessageBytes) {
-      this.#fail(CloseCode.MessageTooBig, `message over ${this.maxMessageBytes} bytes`);
-      return false;
+    if (total > limit) {
+      return this.#fail(CloseCode.MessageTooBig, `message over ${limit} bytes`);
     }
+    if (streamed) return;
     if (total > this.#message.length) {
       // A whole message in one frame gets its exact size; fragments grow it by doubling.
       const size = fin && this.#length === 0
@@ -194,39 +203,31 @@ export class FrameDecoder {
       grown.set(this.#message.subarray(0, this.#length));
       this.#message = grown;
     }
-    return true;
   }
 
   #payload(bytes: Uint8Array, start: number, n: number): void {
-    const control = isControlOpcode(this.#head[0]);
+    const control = isControlOpcode(this.#first);
     const streamed = !control && this.#stream && this.#opcode === Opcode.Binary;
     const target = control ? this.#control : streamed ? new Uint8Array(n) : this.#message;
     const offset = control ? this.#position : streamed ? 0 : this.#length;
     const source = bytes.subarray(start, start + n);
-    if (this.#masked) {
-      const maskAt = this.#headNeeded - 4;
-      const mask = this.#head;
-      let phase = this.#position;
-      for (let k = 0; k < n; k++, phase++) {
-        target[offset + k] = source[k] ^ mask[maskAt + (phase & 3)];
-      }
-    } else {
-      target.set(source, offset);
-    }
+    if (this.#masked) applyMask(source, target, offset, this.#mask, this.#position);
+    else target.set(source, offset);
     this.#position += n;
     this.#remaining -= n;
     if (!control && !streamed) this.#length += n;
-    const fin = (this.#head[0] & 0x80) !== 0;
-    if (streamed) this.#emit({ type: "chunk", data: target, final: fin && this.#remaining === 0 });
+    const final = (this.#first & 0x80) !== 0 && this.#remaining === 0;
+    if (streamed) this.#emit({ type: "chunk", data: target, final });
     if (this.#remaining === 0) this.#endFrame();
   }
 
   #endFrame(): void {
-    const opcode = this.#head[0] & 0xf;
-    const fin = (this.#head[0] & 0x80) !== 0;
+    const opcode = this.#first & 0xf;
+    const fin = (this.#first & 0x80) !== 0;
     this.#remaining = -1;
     this.#headLength = 0;
-    this.#headNeeded = 2;
+    this.#headNeeded = this.#lengthEnd = 2;
+    this.#mask = 0;
     if (isControlOpcode(opcode)) return this.#endControl(opcode);
     const streamed = this.#stream && this.#opcode === Opcode.Binary;
     if (streamed && this.#position === 0) this.#emit({ type: "chunk", data: EMPTY, final: fin });
@@ -262,14 +263,6 @@ export class FrameDecoder {
     this.#control = EMPTY;
     if (opcode === Opcode.Ping) return this.#emit({ type: "ping", data });
     if (opcode === Opcode.Pong) return this.#emit({ type: "pong", data });
-    if (data.length === 0) {
-      return this.#emit({ type: "close", code: CloseCode.NoStatus, reason: "" });
-    }
-    if (data.length === 1) return this.#fail(CloseCode.ProtocolError, "close payload of 1 byte");
-    const code = (data[0] << 8) | data[1];
-    if (!isValidCloseCode(code)) return this.#fail(CloseCode.ProtocolError, "invalid close code");
-    const reason = decodeUtf8(data.subarray(2));
-    if (reason === undefined) return this.#fail(CloseCode.InvalidPayload, "invalid UTF-8 reason");
-    this.#emit({ type: "close", code, reason });
+    this.#emit(readClosePayload(data));
   }
 }

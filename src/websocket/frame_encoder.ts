@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { applyMask, maskKey } from "./mask.ts";
 import { Opcode } from "./opcode.ts";
 
 /** How {@linkcode encodeFrame} builds a frame. */
@@ -78,13 +79,8 @@ export function encodeFrame(
   const frame = new Uint8Array(header.length + payload.length);
   frame.set(header);
   const mask = options.mask;
-  if (mask === undefined) {
-    frame.set(payload, header.length);
-  } else {
-    for (let i = 0, j = header.length; i < payload.length; i++, j++) {
-      frame[j] = payload[i] ^ mask[i & 3];
-    }
-  }
+  if (mask === undefined) frame.set(payload, header.length);
+  else applyMask(payload, frame, header.length, maskKey(mask), 0);
   return frame;
 }
 

@@ -16,7 +16,12 @@
  *
  * @module
  */
-export { CloseCode, type CloseCodeValue, isValidCloseCode } from "./close_codes.ts";
+export {
+  CloseCode,
+  type CloseCodeValue,
+  isValidCloseCode,
+  readClosePayload,
+} from "./close_codes.ts";
 export { isControlOpcode, Opcode } from "./opcode.ts";
 export {
   DEFAULT_MAX_FRAGMENTS,
@@ -51,6 +56,7 @@ export {
 } from "./handshake.ts";
 export { errorResponse, httpResponse, upgradeRequiredResponse } from "./http_response.ts";
 export { ProtocolSniffer, sniffProtocol, type SniffResult } from "./sniff.ts";
-export { decodeUtf8 } from "./utf8.ts";
+export { checkUtf8, decodeUtf8 } from "./utf8.ts";
+export { applyMask, maskKey } from "./mask.ts";
 export { sha1 } from "./sha1.ts";
 export { base64Encode } from "./base64.ts";
