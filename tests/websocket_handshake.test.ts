@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HandshakeReader, type HandshakeResult } from "../src/websocket/handshake.ts";
-import { MAX_HEAD_BYTES } from "../src/websocket/http_head.ts";
+import { MAX_HEAD_BYTES } from "../src/websocket/head_buffer.ts";
 import {
   errorResponse,
   httpResponse,

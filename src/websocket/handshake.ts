@@ -5,12 +5,12 @@
  * @module
  */
 import { base64Encode } from "./base64.ts";
+import { HeadBuffer, MAX_HEAD_BYTES } from "./head_buffer.ts";
 import {
   hasToken,
   type HeadError,
   headError,
   type HttpRequestHead,
-  MAX_HEAD_BYTES,
   parseRequestHead,
 } from "./http_head.ts";
 import { sha1 } from "./sha1.ts";
@@ -30,15 +30,14 @@ export type HandshakeResult =
   /** Answer `errorResponse(result)`, then close. */
   | HeadError;
 
-const INCOMPLETE: HandshakeResult = Object.freeze({ kind: "incomplete" });
 // Exactly 16 bytes in base64, as ws accepts it.
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /**
  * Reads one request head from bytes fed in any split. Holds at most {@linkcode MAX_HEAD_BYTES}:
- * a head that does not end within them is a 431 error. Once it has answered anything but
- * `incomplete`, it must not be fed again.
+ * a head that does not end within them is a 431 error. `rest` in a result is a view into the
+ * bytes fed. Once it has answered anything but `incomplete`, it must not be fed again.
  *
  * @example
  * ```ts
@@ -57,62 +56,24 @@ const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
  * ```
  */
 export class HandshakeReader {
-  #held = new Uint8Array(0);
-  #length = 0;
+  readonly #buffer = new HeadBuffer(MAX_HEAD_BYTES);
   #done = false;
 
   /** Bytes held while the head is incomplete. */
   get bufferedBytes(): number {
-    return this.#length;
+    return this.#buffer.bufferedBytes;
   }
 
   /** Adds bytes; answers as soon as the head is complete or cannot be. */
   feed(bytes: Uint8Array): HandshakeResult {
     if (this.#done) throw new Error("HandshakeReader fed after its result");
-    const held = this.#length;
-    const taken = Math.min(bytes.length, MAX_HEAD_BYTES - held);
-    // The common case, a whole head in the first chunk, is parsed in place without a copy.
-    const buffer = held === 0 ? bytes : this.#append(bytes.subarray(0, taken));
-    const end = findEnd(buffer, Math.max(0, held - 3), held + taken);
-    if (end < 0) {
-      if (held + taken >= MAX_HEAD_BYTES) {
-        return this.#finish(headError(431, "request head over 8 KiB"));
-      }
-      if (held === 0) this.#append(bytes);
-      return INCOMPLETE;
-    }
-    const head = parseRequestHead(buffer.subarray(0, end - 4));
-    return this.#finish(head.kind === "error" ? head : classify(head, bytes.subarray(end - held)));
-  }
-
-  #append(bytes: Uint8Array): Uint8Array {
-    const needed = this.#length + bytes.length;
-    if (needed > this.#held.length) {
-      const grown = new Uint8Array(Math.min(MAX_HEAD_BYTES, Math.max(needed, this.#length * 2)));
-      grown.set(this.#held.subarray(0, this.#length));
-      this.#held = grown;
-    }
-    this.#held.set(bytes, this.#length);
-    this.#length = needed;
-    return this.#held;
-  }
-
-  #finish(result: HandshakeResult): HandshakeResult {
+    const found = this.#buffer.feed(bytes);
+    if (found.kind === "incomplete") return found;
     this.#done = true;
-    this.#held = new Uint8Array(0);
-    this.#length = 0;
-    return result;
+    if (found.kind === "too-large") return headError(431, "request head over 8 KiB");
+    const head = parseRequestHead(found.head);
+    return head.kind === "error" ? head : classify(head, found.rest);
   }
-}
-
-/** Index just past the first `\r\n\r\n` in `buffer[from, to)`, or -1. */
-function findEnd(buffer: Uint8Array, from: number, to: number): number {
-  for (let i = from; i + 4 <= to; i++) {
-    if (buffer[i] === 13 && buffer[i + 1] === 10 && buffer[i + 2] === 13 && buffer[i + 3] === 10) {
-      return i + 4;
-    }
-  }
-  return -1;
 }
 
 function classify(request: HttpRequestHead, rest: Uint8Array): HandshakeResult {

@@ -5,9 +5,6 @@
  * @module
  */
 
-/** The largest request head accepted, final empty line included: 8 KiB. */
-export const MAX_HEAD_BYTES = 8 * 1024;
-
 /** A parsed HTTP request head. */
 export interface HttpRequestHead {
   /** The method token, as sent (methods are case-sensitive). */
@@ -41,8 +38,7 @@ const FIELD = new RegExp(`^(${TOKEN}):[ \\t]*(.*?)[ \\t]*$`);
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /**
- * Parses a request head given without its final `\r\n\r\n`. Bytes are read as Latin-1, the
- * only reading HTTP allows for field values.
+ * Parses a request head given without its final `\r\n\r\n`.
  *
  * @example
  * ```ts
@@ -59,25 +55,12 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 export function parseRequestHead(
   bytes: Uint8Array,
 ): HeadError | (HttpRequestHead & { readonly kind: "head" }) {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 4096) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  }
-  const lines = text.split("\r\n");
+  const lines = headLines(bytes);
   const requestLine = REQUEST_LINE.exec(lines[0]);
   if (requestLine === null) return headError(400, "malformed request line");
   if (requestLine[3] !== "1") return headError(505, "only HTTP/1.x is served");
-  const headers = new Map<string, string>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (CONTROL.test(line)) return headError(400, "control character in a header field");
-    if (line[0] === " " || line[0] === "\t") return headError(400, "obsolete line folding");
-    const field = FIELD.exec(line);
-    if (field === null) return headError(400, "malformed header field");
-    const name = field[1].toLowerCase();
-    const previous = headers.get(name);
-    headers.set(name, previous === undefined ? field[2] : `${previous}, ${field[2]}`);
-  }
+  const headers = parseFields(lines);
+  if (typeof headers === "string") return headError(400, headers);
   const target = requestLine[2];
   const question = target.indexOf("?");
   return {
@@ -89,6 +72,54 @@ export function parseRequestHead(
     version: `HTTP/1.${requestLine[4]}`,
     headers,
   };
+}
+
+/**
+ * The lines of a head given without its final `\r\n\r\n`, its bytes read as Latin-1: the
+ * only reading HTTP allows for field values.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { headLines } from "./http_head.ts";
+ * const lines = headLines(new Uint8Array([0x47, 0x0d, 0x0a, 0x58, 0x3a, 0xe9]));
+ * assert.deepEqual(lines, ["G", "X:\u00e9"]);
+ * ```
+ */
+export function headLines(bytes: Uint8Array): string[] {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return text.split("\r\n");
+}
+
+/**
+ * The header fields of a head's lines (the first line, request or status, is skipped) by
+ * lower-cased name, repeated fields joined with `, `; or the reason they are malformed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFields } from "./http_head.ts";
+ * const fields = parseFields(["HTTP/1.1 101 Switching Protocols", "Upgrade:  websocket "]);
+ * assert.deepEqual(fields, new Map([["upgrade", "websocket"]]));
+ * assert.equal(parseFields(["GET / HTTP/1.1", "Host : h"]), "malformed header field");
+ * ```
+ */
+export function parseFields(lines: readonly string[]): Map<string, string> | string {
+  const headers = new Map<string, string>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (CONTROL.test(line)) return "control character in a header field";
+    if (line[0] === " " || line[0] === "\t") return "obsolete line folding";
+    const field = FIELD.exec(line);
+    if (field === null) return "malformed header field";
+    const name = field[1].toLowerCase();
+    const previous = headers.get(name);
+    headers.set(name, previous === undefined ? field[2] : `${previous}, ${field[2]}`);
+  }
+  return headers;
 }
 
 /**
@@ -130,4 +161,21 @@ export function headError(
 export function hasToken(value: string | undefined, token: string): boolean {
   if (value === undefined) return false;
   return value.split(",").some((part) => part.trim().toLowerCase() === token);
+}
+
+/**
+ * One header field line, CRLF included. Throws on CR or LF in the name or value, which would
+ * let a caller's data split the head.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatField } from "./http_head.ts";
+ * assert.equal(formatField("Upgrade", "websocket"), "Upgrade: websocket\r\n");
+ * assert.throws(() => formatField("X", "a\r\nSet-Cookie: b"), TypeError);
+ * ```
+ */
+export function formatField(name: string, value: string): string {
+  if (/[\r\n]/.test(name + value)) throw new TypeError(`CR or LF in header ${name}`);
+  return `${name}: ${value}\r\n`;
 }

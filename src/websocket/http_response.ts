@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { HeadError } from "./http_head.ts";
+import { formatField, type HeadError } from "./http_head.ts";
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: "OK",
@@ -54,11 +54,10 @@ export function httpResponse(
   let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Unknown"}\r\n`;
   let connection = false;
   for (const [name, value] of Object.entries(headers)) {
-    if (/[\r\n]/.test(name + value)) throw new TypeError(`CR or LF in header ${name}`);
     const lower = name.toLowerCase();
     if (lower === "content-length") continue;
     if (lower === "connection") connection = true;
-    head += `${name}: ${value}\r\n`;
+    head += formatField(name, value);
   }
   head += `Content-Length: ${payload.length}\r\n`;
   if (!connection) head += "Connection: close\r\n";

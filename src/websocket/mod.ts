@@ -42,10 +42,14 @@ export {
   frameHeader,
   type FrameOptions,
 } from "./frame_encoder.ts";
+export { HeadBuffer, type HeadChunk, MAX_HEAD_BYTES } from "./head_buffer.ts";
 export {
+  formatField,
   type HeadError,
+  headError,
+  headLines,
   type HttpRequestHead,
-  MAX_HEAD_BYTES,
+  parseFields,
   parseRequestHead,
 } from "./http_head.ts";
 export {
@@ -60,3 +64,10 @@ export { checkUtf8, decodeUtf8 } from "./utf8.ts";
 export { applyMask, maskKey } from "./mask.ts";
 export { sha1 } from "./sha1.ts";
 export { base64Encode } from "./base64.ts";
+export {
+  handshakeKey,
+  upgradeRequest,
+  type UpgradeRequestOptions,
+  type UpgradeResponse,
+  UpgradeResponseReader,
+} from "./client_handshake.ts";
