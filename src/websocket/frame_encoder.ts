@@ -1,0 +1,203 @@
+/**
+ * Encoding frames: unmasked for the server's own, masked for clients (the simulator's and the
+ * tests'). Nothing here enforces the protocol's rules, so that tests can build bad frames;
+ * the named helpers only build valid ones.
+ *
+ * @module
+ */
+import { applyMask, maskKey } from "./mask.ts";
+import { Opcode } from "./opcode.ts";
+
+/** How {@linkcode encodeFrame} builds a frame. */
+export interface FrameOptions {
+  /** Last frame of its message. Default true. */
+  fin?: boolean;
+  /** The three reserved bits RSV1-RSV3 as a number 0-7. Default 0. */
+  rsv?: number;
+  /** A 4-byte masking key: the frame is masked with it. Default: unmasked. */
+  mask?: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+
+/**
+ * The header of a frame alone (2 to 14 bytes), for writing the payload separately.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { frameHeader } from "./frame_encoder.ts";
+ * assert.deepEqual(frameHeader(0x2, 300), new Uint8Array([0x82, 126, 1, 44]));
+ * ```
+ */
+export function frameHeader(
+  opcode: number,
+  length: number,
+  options: FrameOptions = {},
+): Uint8Array {
+  const { fin = true, rsv = 0, mask } = options;
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`);
+  if (mask !== undefined && mask.length !== 4) throw new RangeError("a mask is 4 bytes");
+  const extended = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
+  const header = new Uint8Array(2 + extended + (mask === undefined ? 0 : 4));
+  header[0] = (fin ? 0x80 : 0) | ((rsv & 7) << 4) | (opcode & 0xf);
+  header[1] = (mask === undefined ? 0 : 0x80) |
+    (extended === 0 ? length : extended === 2 ? 126 : 127);
+  const view = new DataView(header.buffer);
+  if (extended === 2) view.setUint16(2, length);
+  if (extended === 8) {
+    view.setUint32(2, Math.floor(length / 0x100000000));
+    view.setUint32(6, length >>> 0);
+  }
+  if (mask !== undefined) header.set(mask, 2 + extended);
+  return header;
+}
+
+/**
+ * A whole frame: header then payload, the payload masked when `options.mask` is given (the
+ * input is left untouched).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeFrame } from "./frame_encoder.ts";
+ * // RFC 6455 section 5.7: a masked "Hello".
+ * const mask = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
+ * const frame = encodeFrame(0x1, new TextEncoder().encode("Hello"), { mask });
+ * assert.deepEqual(frame, new Uint8Array([
+ *   0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
+ * ]));
+ * ```
+ */
+export function encodeFrame(
+  opcode: number,
+  payload: Uint8Array,
+  options: FrameOptions = {},
+): Uint8Array {
+  const header = frameHeader(opcode, payload.length, options);
+  const frame = new Uint8Array(header.length + payload.length);
+  frame.set(header);
+  const mask = options.mask;
+  if (mask === undefined) frame.set(payload, header.length);
+  else applyMask(payload, frame, header.length, maskKey(mask), 0);
+  return frame;
+}
+
+/**
+ * A server text frame holding one whole message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeText } from "./frame_encoder.ts";
+ * assert.deepEqual(encodeText("Hi"), new Uint8Array([0x81, 2, 0x48, 0x69]));
+ * ```
+ */
+export function encodeText(text: string): Uint8Array {
+  return encodeFrame(Opcode.Text, encoder.encode(text));
+}
+
+/**
+ * A server binary frame holding `data`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeBinary } from "./frame_encoder.ts";
+ * assert.deepEqual(encodeBinary(new Uint8Array([0])), new Uint8Array([0x82, 1, 0]));
+ * ```
+ */
+export function encodeBinary(data: Uint8Array): Uint8Array {
+  return encodeFrame(Opcode.Binary, data);
+}
+
+/**
+ * A server ping; its payload, at most 125 bytes, comes back in the pong.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePing } from "./frame_encoder.ts";
+ * assert.deepEqual(encodePing(), new Uint8Array([0x89, 0]));
+ * ```
+ */
+export function encodePing(data: Uint8Array = EMPTY): Uint8Array {
+  return encodeFrame(Opcode.Ping, controlPayload(data));
+}
+
+/**
+ * A server pong, carrying the payload of the ping it answers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePong } from "./frame_encoder.ts";
+ * assert.deepEqual(encodePong(new Uint8Array([7])), new Uint8Array([0x8a, 1, 7]));
+ * ```
+ */
+export function encodePong(data: Uint8Array = EMPTY): Uint8Array {
+  return encodeFrame(Opcode.Pong, controlPayload(data));
+}
+
+/**
+ * The payload of a close frame: no code at all, or a code and a UTF-8 reason, 125 bytes at
+ * most (a longer reason throws: it would break the control frame limit).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { closePayload } from "./frame_encoder.ts";
+ * assert.deepEqual(closePayload(1000, "ok"), new Uint8Array([0x03, 0xe8, 0x6f, 0x6b]));
+ * assert.deepEqual(closePayload(), new Uint8Array(0));
+ * ```
+ */
+export function closePayload(code?: number, reason = ""): Uint8Array {
+  if (code === undefined) return EMPTY;
+  const text = encoder.encode(reason);
+  const payload = new Uint8Array(2 + text.length);
+  payload[0] = code >> 8;
+  payload[1] = code & 0xff;
+  payload.set(text, 2);
+  return controlPayload(payload);
+}
+
+/**
+ * A server close frame.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeClose } from "./frame_encoder.ts";
+ * assert.deepEqual(encodeClose(1009), new Uint8Array([0x88, 2, 0x03, 0xf1]));
+ * ```
+ */
+export function encodeClose(code?: number, reason = ""): Uint8Array {
+  return encodeFrame(Opcode.Close, closePayload(code, reason));
+}
+
+/**
+ * A client frame, masked as RFC 6455 requires: with `mask` when given (deterministic, for the
+ * simulator), else with a key from `crypto.getRandomValues`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeClientFrame } from "./frame_encoder.ts";
+ * const frame = encodeClientFrame(0x2, new Uint8Array([1, 2]), new Uint8Array([1, 1, 1, 1]));
+ * assert.deepEqual(frame, new Uint8Array([0x82, 0x82, 1, 1, 1, 1, 0, 3]));
+ * ```
+ */
+export function encodeClientFrame(
+  opcode: number,
+  payload: Uint8Array,
+  mask: Uint8Array = crypto.getRandomValues(new Uint8Array(4)),
+  fin = true,
+): Uint8Array {
+  return encodeFrame(opcode, payload, { mask, fin });
+}
+
+function controlPayload(data: Uint8Array): Uint8Array {
+  if (data.length > 125) throw new RangeError("a control frame's payload is at most 125 bytes");
+  return data;
+}
