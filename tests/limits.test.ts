@@ -27,7 +27,7 @@ test("connections over maxConnections are told the server is full, then closed",
   assert.equal(c.index, 3, "a place freed is a place taken");
 });
 
-test("commands over the rate get an error each, carrying code and key; the rest run", async () => {
+test("commands over the rate get one error per read, with the count refused; the rest run", async () => {
   const { harness, clock } = limited({ commandsPerSecond: 10, commandBurst: 3 });
   const a = await harness.connect();
   a.take();
@@ -37,15 +37,58 @@ test("commands over the rate get an error each, carrying code and key; the rest 
     [{ code: "echo", key: "k1" }],
     [{ code: "echo", key: "k2" }],
     [{ code: "echo", key: "k3" }],
-    [{ error: "rate limit exceeded", code: "echo", key: "k4" }],
-    [{ error: "rate limit exceeded", code: "echo", key: "k5" }],
+    [{ error: "rate limit exceeded", code: "echo", key: "k4", refused: 2 }],
   ]);
   clock.advance(100); // one more token at 10 a second
   await a.send([{ code: "echo", n: 1 }, { code: "echo", n: 2 }]);
   assert.deepEqual(a.take(), [
     [{ code: "echo", n: 1 }],
-    [{ error: "rate limit exceeded", code: "echo" }],
+    [{ error: "rate limit exceeded", code: "echo", refused: 1 }],
   ]);
+});
+
+test("bad messages count against the rate; over it they are refused with the rest, unanswered", async () => {
+  const { harness } = limited({ commandsPerSecond: 10, commandBurst: 3 });
+  const a = await harness.connect();
+  a.take();
+  await a.sendText("\0".repeat(5) + '{"code":"echo"}\0');
+  assert.deepEqual(a.take(), [
+    [{ error: "message is not valid JSON" }],
+    [{ error: "message is not valid JSON" }],
+    [{ error: "message is not valid JSON" }],
+    [{ error: "rate limit exceeded", refused: 3 }],
+  ]);
+});
+
+test("a connection that sends only garbage is reset after maxBadMessages in a row", async () => {
+  const { harness, storage } = limited({ maxBadMessages: 3, commandsPerSecond: 0 });
+  const a = await harness.connect();
+  a.take();
+  await a.sendText("x\0y\0");
+  await a.send({ code: "echo" }); // a good one ends the run
+  await a.sendText("x\0y\0z\0w\0more\0");
+  await harness.settle();
+  const replies = a.take().flat();
+  assert.equal(replies.filter((reply) => reply.error === "message is not valid JSON").length, 6);
+  assert.deepEqual(replies.at(-1), { error: "too many bad messages" });
+  assert.equal(a.closed, true);
+  assert.equal(disconnects(storage.hooks, a.index), 1);
+});
+
+test("a message begun must be complete within partialMessageTimeoutMs, however it trickles", async () => {
+  const { harness, clock, storage } = limited({ partialMessageTimeoutMs: 1000, idleTimeoutMs: 0 });
+  const [slow, prompt] = [await harness.connect(), await harness.connect()];
+  [slow, prompt].forEach((client) => client.take());
+  for (let step = 0; step < 4; step++) {
+    await slow.sendText('{"co'.slice(step, step + 1));
+    await prompt.send({ code: "echo" });
+    clock.advance(300);
+  }
+  await harness.settle();
+  assert.deepEqual(slow.take(), [[{ error: "message not completed in time" }]]);
+  assert.equal(slow.closed, true);
+  assert.equal(prompt.closed, false, "whole messages, however slow, never time out");
+  assert.equal(disconnects(storage.hooks, slow.index), 1);
 });
 
 test("a connection that sends nothing for idleTimeoutMs is told so and disconnected", async () => {

@@ -42,11 +42,17 @@ export interface Connection {
    */
   drain(): Promise<void>;
   /**
-   * Flushes what is queued if the peer takes it within the transport's bound, then closes.
-   * Idempotent; resolves when the connection is closed; never rejects.
+   * `"graceful"` (the default): flushes what is queued if the peer takes it within the
+   * transport's bound, then closes. `"abort"`, for a peer that has lost the right to its
+   * bytes (a slow consumer, a flooder): drops what is queued and resets the connection
+   * where the transport can. Idempotent; resolves when the connection is closed; never
+   * rejects.
    */
-  close(): Promise<void>;
+  close(mode?: CloseMode): Promise<void>;
 }
+
+/** How a connection is closed: see {@linkcode Connection.close}. */
+export type CloseMode = "graceful" | "abort";
 
 /**
  * What a transport reports about one accepted connection. Each returned promise resolves

@@ -17,29 +17,57 @@
  * ```
  */
 export interface Limits {
-  /** Connections over this are answered `{"error":"server is full"}` and closed. */
+  /**
+   * Connections over this are answered `{"error":"server is full"}` and closed
+   * (`Server.accept`).
+   */
   maxConnections: number;
-  /** Unsent bytes over this make a connection lagging: nobody waits for its drain. */
+  /**
+   * Unsent bytes over this make a connection lagging: nobody waits for its drain
+   * (`OutboundGuard.write`).
+   */
   highWaterMarkBytes: number;
   /**
    * How long sending waits for one connection to drain before it goes on without it; the
-   * connection is then lagging too, until it drains.
+   * connection is then lagging too, until it drains (`OutboundGuard.drain`).
    */
   drainWaitMs: number;
-  /** A connection that has not drained for this long is disconnected as a slow consumer. */
+  /**
+   * A connection that has not drained for this long is reset as a slow consumer
+   * (`OutboundGuard`'s wait timer).
+   */
   slowConsumerTimeoutMs: number;
   /**
-   * Unsent bytes over this disconnect a connection at once. The TCP adapters hold what a
-   * turn sends a connection (64 KiB at most) until the turn ends, and count it only once the
-   * peer lags: a peer that keeps up may briefly be owed that much more.
+   * Unsent bytes over this reset a connection at once (`OutboundGuard.write`, before the
+   * write). The connection layer holds what an event-loop iteration sends a connection
+   * (64 KiB at most) until the iteration ends, and counts it only once the peer lags: a
+   * peer that keeps up may briefly be owed that much more.
    */
   maxBufferedBytes: number;
-  /** A connection that sends nothing for this long is disconnected; 0 switches it off. */
+  /**
+   * A connection that sends nothing for this long is told so and closed; 0 switches it off
+   * (`ConnectionPolicy`'s idle timer).
+   */
   idleTimeoutMs: number;
-  /** Commands a connection may send per second, on average; 0 switches the limit off. */
+  /**
+   * A message begun must be complete within this long, however slowly its bytes come; else
+   * the client is told so and closed; 0 switches it off (`ConnectionPolicy`'s partial timer).
+   */
+  partialMessageTimeoutMs: number;
+  /**
+   * Messages (commands, and bad messages, one each) a connection may send per second, on
+   * average; 0 switches the limit off (`ConnectionPolicy.admit`). What is over the rate is
+   * answered with one error per read, with the count refused.
+   */
   commandsPerSecond: number;
   /** Commands a connection may send at once after a quiet spell. */
   commandBurst: number;
+  /**
+   * Bad messages (not JSON, refused values) a connection may send in a row, without a good
+   * one between; the next one resets it with `{"error":"too many bad messages"}`; 0
+   * switches it off (`ConnectionPolicy.badMessage`).
+   */
+  maxBadMessages: number;
 }
 
 /**
@@ -61,8 +89,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   slowConsumerTimeoutMs: 10_000,
   maxBufferedBytes: 2 * 1024 * 1024,
   idleTimeoutMs: 10 * 60_000,
+  partialMessageTimeoutMs: 30_000,
   commandsPerSecond: 200,
   commandBurst: 400,
+  maxBadMessages: 100,
 });
 
 /**

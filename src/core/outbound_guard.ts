@@ -4,7 +4,7 @@
  * @module
  */
 import type { Cancel, Clock } from "./clock.ts";
-import type { Connection } from "./connection.ts";
+import type { CloseMode, Connection } from "./connection.ts";
 import type { Limits } from "./limits.ts";
 
 /** Why a guard gave up on its connection. */
@@ -109,9 +109,9 @@ export class OutboundGuard implements Connection {
     return this.#lagging ? Promise.resolve() : Promise.race([wait.drained, wait.patience]);
   }
 
-  close(): Promise<void> {
+  close(mode?: CloseMode): Promise<void> {
     this.#stopTimer();
-    return this.#inner.close();
+    return this.#inner.close(mode);
   }
 
   #startWait(): Wait {

@@ -12,14 +12,17 @@ import { InternalCommands } from "./internal_commands.ts";
 import { ConnectionPolicy, type GiveUp } from "./connection_policy.ts";
 import { type Limits, limitsWith } from "./limits.ts";
 import type { ServerOptions } from "./server_options.ts";
-import type { Admission, Connection } from "./connection.ts";
+import type { Admission, CloseMode, Connection } from "./connection.ts";
 import { ConnectionsView, type Live } from "./live_connections.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { Registry } from "./registry.ts";
 import { type DeliverPath, deliverResult, type Recipients } from "./deliver.ts";
-import type { Command, Delivery, Index, Result } from "./types.ts";
+import type { Command, Index, Result } from "./types.ts";
 import { JsonParser } from "../parser/json_parser.ts";
 import type { Parser } from "../parser/parser.ts";
+
+/** How a peer that has lost the right to its bytes is let go. */
+const ABORT = { mode: "abort" } as const;
 
 /** What legacy Flash clients expect in answer to `<policy-file-request/>`. */
 export const FLASH_POLICY =
@@ -133,7 +136,7 @@ export class Server {
         index,
         data: (bytes) => then(() => this.#receive(entry, bytes)),
         end: () => then(() => this.#disconnect(entry, "end")),
-        error: (error) => this.#disconnect(entry, "error", error),
+        error: (error) => this.#disconnect(entry, "error", { error }),
       },
     };
   }
@@ -175,41 +178,58 @@ export class Server {
     await this.#turn;
   }
 
+  /**
+   * Handles one read: every message, good or bad, counts against the rate; what is over it
+   * is answered once for the whole read, with the count refused.
+   */
   async #receive(entry: Live, bytes: Uint8Array): Promise<void> {
     if (entry.leaving || !this.#accepting) return;
-    entry.policy.heard();
-    for (const message of entry.decoder.decode(bytes)) {
+    const { policy, decoder, index } = entry;
+    policy.heard();
+    let refused: { count: number; first: Command | undefined } | undefined;
+    for (const message of decoder.decode(bytes, this.#clock.now())) {
       if (entry.leaving || !this.#accepting) return;
-      if (message.kind === "commands") {
-        await this.#runCommands(entry, message.commands);
-      } else if (message.kind === "policy-request" && this.#flashPolicy) {
+      if (message.kind === "policy-request" && this.#flashPolicy) {
         await this.#answerPolicy(entry, this.#flashPolicy);
-      } else {
-        const reason = message.kind === "error" ? message.message : "message is not valid JSON";
-        this.#logger.warn("bad message", { index: entry.index, reason });
-        await this.runTurn(() => [[[entry.index], [{ error: reason }]]]);
-        if (message.kind === "error" && message.fatal) {
-          await this.#disconnect(entry, "message too large");
+        continue;
+      }
+      const commands = message.kind === "commands" ? message.commands : undefined;
+      const count = commands?.length ?? 1;
+      const allowed = policy.admit(count);
+      if (allowed < count) {
+        refused ??= { count: 0, first: commands?.[allowed] };
+        refused.count += count - allowed;
+      }
+      if (commands) {
+        policy.goodMessage();
+        const admitted = allowed === count ? commands : commands.slice(0, allowed);
+        if (allowed > 0) {
+          await this.runTurn(() => this.#application.handleCommands(index, admitted));
         }
+        continue;
+      }
+      const reason = message.kind === "error" ? message.message : "message is not valid JSON";
+      const fatal = message.kind === "error" && message.fatal;
+      this.#warn(entry, "bad message", { reason });
+      if (allowed > 0 || fatal) await this.runTurn(() => [[[index], [{ error: reason }]]]);
+      if (fatal) return void await this.#disconnect(entry, "message too large", ABORT);
+      if (!policy.badMessage()) {
+        await this.runTurn(() => [[[index], [{ error: "too many bad messages" }]]]);
+        return void await this.#disconnect(entry, "too many bad messages", ABORT);
       }
     }
+    policy.pending(decoder.pendingSince);
+    if (!refused) return;
+    this.#warn(entry, "rate limit exceeded", { refused: refused.count });
+    const error = errorFor(refused.first ?? {}, "rate limit exceeded");
+    await this.runTurn(() => [[[index], [{ ...error, refused: refused.count }]]]);
   }
 
-  /** Runs the commands the rate allows; each one over it is answered with an error. */
-  #runCommands(entry: Live, commands: Command[]): Promise<void> {
-    const allowed = entry.policy.admit(commands.length);
-    if (allowed === commands.length) {
-      return this.runTurn(() => this.#application.handleCommands(entry.index, commands));
-    }
-    const refused = commands.length - allowed;
-    this.#logger.warn("rate limit exceeded", { index: entry.index, refused });
-    return this.runTurn(async () => [
-      ...await this.#application.handleCommands(entry.index, commands.slice(0, allowed)),
-      ...commands.slice(allowed).map((command): Delivery => [
-        [entry.index],
-        [errorFor(command, "rate limit exceeded")],
-      ]),
-    ]);
+  /** Logs a warning about a connection, at most once per interval (with the count held back). */
+  #warn(entry: Live, message: string, fields: Record<string, unknown>): void {
+    const held = entry.policy.warning();
+    if (held === undefined) return;
+    this.#logger.warn(message, { index: entry.index, ...fields, ...held > 0 ? { held } : {} });
   }
 
   #refuse(connection: Connection, reason: string): Admission {
@@ -232,7 +252,7 @@ export class Server {
         // The connection is failing anyway.
       }
     }
-    void this.#disconnect(entry, why.reason);
+    void this.#disconnect(entry, why.reason, why.tell ? {} : ABORT);
   }
 
   async #answerPolicy(entry: Live, policy: Uint8Array): Promise<void> {
@@ -247,10 +267,14 @@ export class Server {
 
   #fail(index: Index, error: unknown): void {
     const entry = this.#registry.get(index);
-    if (entry) void this.#disconnect(entry, "write failed", error);
+    if (entry) void this.#disconnect(entry, "write failed", { error });
   }
 
-  #disconnect(entry: Live, reason: string, error?: unknown): Promise<void> {
+  #disconnect(
+    entry: Live,
+    reason: string,
+    { error, mode }: { error?: unknown; mode?: CloseMode } = {},
+  ): Promise<void> {
     if (entry.leaving) return entry.leaving;
     // Marked first: closing may report the socket's failure, and with it this very disconnect.
     let left!: () => void;
@@ -261,7 +285,7 @@ export class Server {
     const fields = { index, reason, error: error === undefined ? undefined : String(error) };
     if (error === undefined) this.#logger.info("disconnect", fields);
     else this.#logger.warn("disconnect", fields);
-    const closed = entry.policy.outbound.close();
+    const closed = entry.policy.outbound.close(mode);
     const hooked = this.runTurn(() => this.#application.onDisconnect(index));
     void Promise.all([closed, hooked]).then(left);
     return entry.leaving;

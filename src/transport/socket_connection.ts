@@ -6,7 +6,7 @@
  * @module
  */
 import type { Cancel, Clock } from "../core/clock.ts";
-import type { Connection } from "../core/connection.ts";
+import type { CloseMode, Connection } from "../core/connection.ts";
 import type { Socket } from "./socket.ts";
 import { HeldWrites, type WriteBatcher } from "./write_batcher.ts";
 
@@ -50,6 +50,7 @@ export class SocketConnection implements LayerConnection {
   #stopped: Error | undefined;
   #closing: Promise<void> | undefined;
   #isClosed = false;
+  #aborted = false;
   #onClosed: (() => void) | undefined;
   #cancelTimeout: Cancel | undefined;
 
@@ -83,7 +84,8 @@ export class SocketConnection implements LayerConnection {
     return this.#socket.drained();
   }
 
-  close(): Promise<void> {
+  close(mode?: CloseMode): Promise<void> {
+    if (mode === "abort") this.#abort();
     return this.#closing ??= this.#close();
   }
 
@@ -101,6 +103,15 @@ export class SocketConnection implements LayerConnection {
     this.#onClosed?.();
   }
 
+  /** What is held goes to the socket (it may still leave first), and the socket is reset. */
+  #abort(): void {
+    if (this.#isClosed) return;
+    this.#stopped ??= new Error("connection is closed");
+    this.#held.flush();
+    this.#aborted = true;
+    this.#socket.abort();
+  }
+
   #close(): Promise<void> {
     this.#stopped ??= new Error("connection is closed");
     this.#held.flush();
@@ -112,7 +123,7 @@ export class SocketConnection implements LayerConnection {
         this.#socket.abort();
         resolve();
       });
-      this.#socket.end();
+      if (!this.#aborted) this.#socket.end();
     });
   }
 }

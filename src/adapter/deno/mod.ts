@@ -19,7 +19,7 @@ import type { Server } from "../../core/server.ts";
 import type { SocketHandlers } from "../../transport/socket.ts";
 import type { Transport } from "../../transport/transport.ts";
 import type { Listener, ServeOptions } from "../../transport/serve_options.ts";
-import { acceptLoop, runtimeTransport } from "../runtime_transport.ts";
+import { acceptLoop, KERNEL_TAKES_BYTES, runtimeTransport } from "../runtime_transport.ts";
 
 export type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 
@@ -37,6 +37,7 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
 function serveConn(transport: Transport, conn: Deno.TcpConn): void {
   const writer = conn.writable.getWriter();
   let unsent = 0;
+  let fresh = 0; // bytes handed over in this event-loop iteration
   const close = () => {
     try {
       conn.close();
@@ -45,13 +46,15 @@ function serveConn(transport: Transport, conn: Deno.TcpConn): void {
   };
   const handlers: SocketHandlers = transport.open({
     write(bytes) {
+      if (fresh === 0) setImmediate(() => void (fresh = 0));
+      fresh += bytes.length;
       unsent += bytes.length;
-      writer.write(bytes).finally(() => void (unsent -= bytes.length)).catch((error) =>
-        handlers.error(error)
-      );
+      const done = () => void (unsent -= bytes.length);
+      writer.write(bytes).finally(done).catch((error) => handlers.error(error));
     },
     get unsentBytes() {
-      return unsent;
+      // No write finishes in the iteration that made it; the kernel would take this much.
+      return Math.max(0, unsent - Math.min(fresh, KERNEL_TAKES_BYTES));
     },
     drained: () => writer.ready,
     // The writer sends what is queued, then ends our side; closing frees the rest.
