@@ -5,22 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createLogger, type Limits, Server } from "../mod.ts";
+import { Server } from "../mod.ts";
 import { createRoomsApplication } from "../examples/rooms/mod.ts";
 import { systemClock } from "../src/adapter/system_clock.ts";
-import { countHooks } from "./helpers/hook_counter.ts";
+import { limitedServer } from "./helpers/limited_server.ts";
 import { Player, playUntil, settlePlayers } from "./helpers/room_players.ts";
 import { type Adapter, ADAPTERS, withServed } from "./helpers/served.ts";
-
-/** A rooms server on the real clock with some limits changed, its hook counts and log. */
-function limitedServer(limits: Partial<Limits>) {
-  const lines: string[] = [];
-  const logger = createLogger({ level: "info", write: (line) => lines.push(line) });
-  const application = createRoomsApplication();
-  const hooks = countHooks(application);
-  const server = new Server({ application, clock: systemClock, limits, logger });
-  return { server, hooks, lines, rooms: application.storage.rooms };
-}
 
 /** The brief's small limits: with players this fast, the hard cap is what cuts. */
 const CAPPED = {
