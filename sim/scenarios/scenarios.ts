@@ -9,6 +9,7 @@ import { CARDS_PLANTS, type CardsPlant } from "./cards_planted.ts";
 import { buildCardsScenario } from "./cards_scenario.ts";
 import { buildStormScenario } from "./connect_storm.ts";
 import { buildReaderScenario, READER_PLANTS, type ReaderPlant } from "./hostile_readers.ts";
+import { buildSenderScenario, SENDER_PLANTS, type SenderPlant } from "./hostile_senders.ts";
 import type { SimulationView } from "../engine/invariant.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import type { TraceMode } from "../engine/trace.ts";
@@ -43,7 +44,7 @@ async function finish<
 
 /**
  * The hostile-client scenarios (`never-reader`, `slow-reader`, `flood`, `steady-reader`,
- * `broadcast-break`, `connect-storm`) and the card table (`cards`), by name.
+ * `garbage-sender`, `byte-sender`, `batch-flooder`, `broadcast-break`, `connect-storm`) and the card table (`cards`), by name.
  *
  * @example
  * ```ts
@@ -57,6 +58,9 @@ export const SCENARIOS = {
   "slow-reader": readers("slow-reader"),
   "flood": readers("flood"),
   "steady-reader": readers("steady-reader"),
+  "garbage-sender": senders("garbage-sender"),
+  "byte-sender": senders("byte-sender"),
+  "batch-flooder": senders("batch-flooder"),
   "broadcast-break": named({
     plants: {},
     run: (seed, _plant, trace) => finish(buildBreakScenario(seed, trace)),
@@ -89,5 +93,13 @@ function readers(kind: Parameters<typeof buildReaderScenario>[0]): NamedScenario
     plants: READER_PLANTS,
     run: (seed, plant, trace) =>
       finish(buildReaderScenario(kind, seed, { plant: plant as ReaderPlant | undefined, trace })),
+  };
+}
+
+function senders(kind: Parameters<typeof buildSenderScenario>[0]): NamedScenario {
+  return {
+    plants: SENDER_PLANTS,
+    run: (seed, plant, trace) =>
+      finish(buildSenderScenario(kind, seed, { plant: plant as SenderPlant | undefined, trace })),
   };
 }
