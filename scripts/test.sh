@@ -20,6 +20,9 @@ echo "== format and lint (deno fmt --check, deno lint)"
 echo "== type-check (deno check, doc examples included)"
 "$deno" check --quiet --doc "${entries[@]}" src/ sim/ examples/ tests/ bench/
 
+echo "== JSR package: no slow types, what it would publish (deno publish --dry-run, offline)"
+"$deno" publish --dry-run --allow-dirty --quiet
+
 echo "== doc examples (deno test --doc)"
 # shellcheck disable=SC2086 # one word per file
 "$deno" test --quiet --doc "${perms[@]}" "${entries[@]}" $doc_examples sim/mod.ts
