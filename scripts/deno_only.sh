@@ -52,9 +52,15 @@ fi
 kill -INT -- "-$server"
 for _ in $(seq 1 100); do grep -q "INFO stopped" "$tmp/server.log" && break; sleep 0.1; done
 grep -q "INFO stopped" "$tmp/server.log" || { cat "$tmp/server.log"; exit 1; }
-wait "$server" || true
+code=0
+wait "$server" || code=$?
 server=""
-echo "served on port $port, answered, stopped on SIGINT"
+if [ "$code" != 0 ]; then
+  cat "$tmp/server.log"
+  echo "deno task server exited $code on SIGINT, not 0" >&2
+  exit 1
+fi
+echo "served on port $port, answered, stopped on SIGINT with exit code 0"
 
 echo "== deno task sim"
 out=$(timeout 120 "${only_deno[@]}" SIM_SEED=1 deno task sim)
