@@ -70,8 +70,9 @@ export async function main(runtime: Runtime): Promise<void> {
     logger.error("cannot start", { reason: String(error) });
     return runtime.exit(1);
   }
-  logger.info("listening", { hostname: listener.hostname, port: listener.port });
+  // Handlers first: whoever reads "listening" may signal at once.
   stopOnSignals(runtime, listener, logger);
+  logger.info("listening", { hostname: listener.hostname, port: listener.port });
 }
 
 async function start(runtime: Runtime, options: CliOptions, logger: Logger): Promise<Listener> {

@@ -12,8 +12,8 @@ import { createGame } from "./game.ts";
 const listener = await serve(new Server({ application: createGame(), clock: systemClock }), {
   port: Number(process.env.PORT || 5556),
 });
-console.log(`listening on ${listener.hostname}:${listener.port}`);
 // Ctrl-C: stop taking connections, let everyone leave, flush, exit 0. `on`, not `once`: under
 // `npm start` the signal comes twice, from the terminal and forwarded by npm; close() is
-// idempotent.
+// idempotent. Set before the line below, which tells whoever waits for it that it may signal.
 process.on("SIGINT", () => void listener.close().then(() => process.exit(0)));
+console.log(`listening on ${listener.hostname}:${listener.port}`);
