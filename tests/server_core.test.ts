@@ -76,7 +76,10 @@ test("a failed write disturbs nobody else; the failed one leaves exactly once", 
   }
   assert.equal(b.closeCount, 1);
   assert.equal(harness.server.registry.has(2), false);
-  assert.deepEqual(storage.hooks.filter((hook) => hook.endsWith(" 2")), ["connect 2", "disconnect 2"]);
+  assert.deepEqual(storage.hooks.filter((hook) => hook.endsWith(" 2")), [
+    "connect 2",
+    "disconnect 2",
+  ]);
   await b.events.end();
   await b.events.error(new Error("late"));
   assert.equal(storage.hooks.filter((hook) => hook === "disconnect 2").length, 1);

@@ -70,7 +70,10 @@ test("a flooded reader that never reads: cut off at the hard cap, long before th
     assert.ok(gone.time < waited + limits.slowConsumerTimeoutMs * 1000);
     // The guard refuses the write that would pass the cap: the queue never holds more.
     const queued = offender.link.maxQueuedBytes;
-    assert.ok(queued <= limits.maxBufferedBytes, `${queued} bytes queued, cap ${limits.maxBufferedBytes}`);
+    assert.ok(
+      queued <= limits.maxBufferedBytes,
+      `${queued} bytes queued, cap ${limits.maxBufferedBytes}`,
+    );
     assert.ok(queued > limits.highWaterMarkBytes, "it did fill up past the high-water mark");
     assert.ok(offender.link.discardedBytes > 0, "what it never read was dropped at the close");
   }

@@ -30,13 +30,17 @@ const table: Controller<Table> = {
     const code = String(command.code);
     storage.handled.push(`${code}@${storage.clock.now()} by ${index}`);
     if (index !== SERVER_INDEX) {
-      if (code === "start") return [later({ code: "timeout", seat: index }, { afterMs: 30, id: "turn" })];
+      if (code === "start") {
+        return [later({ code: "timeout", seat: index }, { afterMs: 30, id: "turn" })];
+      }
       if (code === "act") return [cancelTimer("turn"), ...deliver([index], { acted: true })];
       if (code === "chain") return [internal({ code: "step", left: 3 })];
       if (code === "loop") return [internal({ code: "loop" })];
       if (code === "tick") return [later({ code: "tick" }, { periodMs: 100, id: "tick" })];
       if (code === "at") return [later({ code: "alarm" }, { at: 500 })];
-      if (code === "bad") return [later({ code: "x" }, { afterMs: -1 }), ...deliver([index], { ok: 1 })];
+      if (code === "bad") {
+        return [later({ code: "x" }, { afterMs: -1 }), ...deliver([index], { ok: 1 })];
+      }
       return [];
     }
     if (code === "step") {

@@ -66,7 +66,9 @@ export class ManualClock implements Clock {
     let first: Timer | undefined;
     for (const timer of this.#timers) {
       if (timer.at > until) continue;
-      if (!first || timer.at < first.at || (timer.at === first.at && timer.sequence < first.sequence)) {
+      if (
+        !first || timer.at < first.at || (timer.at === first.at && timer.sequence < first.sequence)
+      ) {
         first = timer;
       }
     }

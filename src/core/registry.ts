@@ -14,7 +14,6 @@ export interface Registered {
   readonly decoder: Decoder;
 }
 
-
 /**
  * Gives each connection the next index (1, 2, 3, ...; never reused) and finds it again.
  *

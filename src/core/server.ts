@@ -178,7 +178,10 @@ export class Server<S> {
     if (allowed === commands.length) {
       return this.#handle(() => this.application.handleCommands(entry.index, commands));
     }
-    this.#logger.warn("rate limit exceeded", { index: entry.index, refused: commands.length - allowed });
+    this.#logger.warn("rate limit exceeded", {
+      index: entry.index,
+      refused: commands.length - allowed,
+    });
     return this.#handle(async () => [
       ...await this.application.handleCommands(entry.index, commands.slice(0, allowed)),
       ...commands.slice(allowed).map((command): Delivery => [
@@ -255,5 +258,3 @@ export class Server<S> {
     return entry.leaving;
   }
 }
-
-
