@@ -1,9 +1,9 @@
 /**
- * The pure core of the framework: commands and deliveries, the JSON parser of the wire
- * protocol, the Application and its controllers, the IO-free server core with its limits,
- * internal and timed commands, and the in-memory state store. Transports live in their own
- * entry points (`./src/adapter/node/mod.ts`, `./src/adapter/deno/mod.ts`), as does the file
- * store (`./src/store/file_store.ts`).
+ * The pure core of the framework (`zerobyte`): commands and deliveries, the JSON parser of
+ * the wire protocol, the Application and its controllers, the IO-free server core with its
+ * limits, internal and timed commands, and the in-memory state store. What touches the
+ * outside world has an entry point of its own: `zerobyte/node` and `zerobyte/deno` (the TCP
+ * adapters and the system clock), `zerobyte/file-store`, and `zerobyte/sim` (the simulator).
  *
  * @example
  * ```ts
@@ -13,6 +13,9 @@
  *   storage: null,
  *   defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
  * });
+ * // What a command gets back: deliveries, here one to its sender.
+ * assert.deepEqual(await application.handleCommands(1, [{ code: "hi" }]), [[[1], [{ code: "hi" }]]]);
+ * // A real server takes `systemClock` from `zerobyte/node` or `zerobyte/deno`.
  * const server = new Server({ application, clock: new ManualClock() });
  * assert.equal(server.connections.count, 0);
  * ```

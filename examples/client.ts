@@ -8,20 +8,38 @@
  * deno run --allow-net examples/client.ts --port 5554
  * ```
  *
- * Options: `--host HOST` (default 127.0.0.1), `--port PORT` (default 5554).
+ * Options: `--host HOST` (default 127.0.0.1), `--port PORT` (default 5554), `--help`.
  *
  * @module
  */
 import { connect } from "node:net";
 import process from "node:process";
 import { createInterface } from "node:readline";
-import { JsonParser } from "../mod.ts";
+import { JsonParser } from "zerobyte";
+
+const USAGE = `Usage: client [--host HOST] [--port PORT]
+
+Connects to a zerobyte server over TCP. Each line typed (or piped) is sent as one message,
+a zero byte added: type a JSON command such as {"code":"get","key":"dresser"}. Each message
+received prints as one line of JSON. Ctrl-D hangs up.
+
+Options:
+  --host HOST  the server's address (default 127.0.0.1)
+  --port PORT  the server's port (default 5554; the chat example listens on 5555)
+  --help       print this and exit`;
 
 const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = args.find((arg, at) =>
+  !/^--(host|port)(=|$)/.test(arg) && !/^--(host|port)$/.test(args[at - 1] ?? "")
+);
 const host = option("--host") ?? "127.0.0.1";
 const port = Number(option("--port") ?? 5554);
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error("usage: client [--host HOST] [--port PORT]");
+if (unknown !== undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`${unknown !== undefined ? `unknown option: ${unknown}` : "bad port"}\n\n${USAGE}`);
   process.exit(2);
 }
 

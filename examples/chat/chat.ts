@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CommandError, type Controller, deliver, verbOf } from "../../mod.ts";
+import { CommandError, type Controller, deliver, verbOf } from "zerobyte";
 
 /** Who is connected. */
 export type Chat = { members: Set<number> };
@@ -12,7 +12,7 @@ export type Chat = { members: Set<number> };
 /** `say` goes to everyone; joining and leaving are announced. */
 export const chat: Controller<Chat> = {
   handleCommand(command, { index, storage }) {
-    if (verbOf(command) !== "say") throw new CommandError("unknown code");
+    if (verbOf(command) !== "say") throw new CommandError("unknown code"); // to the sender
     return deliver([...storage.members], { code: "said", from: index, text: command.text ?? "" });
   },
   onConnect({ index, storage }) {

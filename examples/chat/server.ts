@@ -1,17 +1,17 @@
 /**
- * Serves the chat example on Node: `npx tsx examples/chat/server.ts`, then talk to it with
- * `npx tsx examples/client.ts --port 5555`.
+ * Serves the chat example: `npx tsx examples/chat/server.ts` (Node) or
+ * `deno run --allow-net examples/chat/server.ts`, then talk to it with
+ * `npx tsx examples/client.ts --port 5555`. `--port` picks another port (0: any free one).
  *
  * @module
  */
-import { Application, Server } from "../../mod.ts";
-import { serve } from "../../src/adapter/node/mod.ts";
-import { systemClock } from "../../src/adapter/system_clock.ts";
+import process from "node:process";
+import { Application, Server } from "zerobyte";
+import { serve, systemClock } from "zerobyte/node"; // on Deno, "zerobyte/deno" works too
 import { chat } from "./chat.ts";
 
-const application = new Application({
-  storage: { members: new Set<number>() },
-  defaultController: chat,
-});
-const listener = await serve(new Server({ application, clock: systemClock }), { port: 5555 });
+const at = process.argv.indexOf("--port");
+const port = at === -1 ? 5555 : Number(process.argv[at + 1]);
+const application = new Application({ storage: { members: new Set() }, defaultController: chat });
+const listener = await serve(new Server({ application, clock: systemClock }), { port });
 console.log(`chat on ${listener.hostname}:${listener.port}`);

@@ -70,8 +70,9 @@ export async function main(runtime: Runtime): Promise<void> {
     logger.error("cannot start", { reason: String(error) });
     return runtime.exit(1);
   }
-  logger.info("listening", { hostname: listener.hostname, port: listener.port });
+  // Handlers first: whoever reads "listening" may signal at once.
   stopOnSignals(runtime, listener, logger);
+  logger.info("listening", { hostname: listener.hostname, port: listener.port });
 }
 
 async function start(runtime: Runtime, options: CliOptions, logger: Logger): Promise<Listener> {
@@ -95,15 +96,26 @@ async function createGame(options: CliOptions, logger: Logger): Promise<Applicat
   return createRoomsApplication({ store, logger }) as Application<unknown>;
 }
 
-/** The first signal shuts down cleanly; a second one, while that runs, exits at once. */
+/**
+ * How soon after the first stop signal a second one still counts as the same: under
+ * `npm start`, a Ctrl-C reaches the server from the terminal and again from npm, which
+ * forwards it.
+ */
+const REPEATED_SIGNAL_MS = 1000;
+
+/**
+ * The first signal shuts down cleanly; a second one, while that runs and more than
+ * {@linkcode REPEATED_SIGNAL_MS} later, exits at once.
+ */
 function stopOnSignals(runtime: Runtime, listener: Listener, logger: Logger): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (signal: StopSignal) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < REPEATED_SIGNAL_MS) return;
       logger.warn("stopped without finishing the shutdown", { signal });
       return runtime.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info("shutting down", { signal });
     listener.close().then(() => {
       logger.info("stopped");

@@ -1,5 +1,7 @@
 /**
  * The example server on Node: `npm start` (through tsx), e.g. `npm start -- --port 6000`.
+ * The npm script `exec`s Node, so that no shell between npm and the server dies of the
+ * Ctrl-C and makes npm exit 130: the server exits 0 after a clean shutdown, and so does npm.
  *
  * @module
  */

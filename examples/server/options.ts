@@ -28,10 +28,14 @@ export const GAMES = ["rooms", "cards"] as const;
 export type Game = typeof GAMES[number];
 
 /** The usage text printed by `--help`. */
-export const USAGE = `Usage: server [options]
+export const USAGE = `Usage: npm start -- [options]          (Node)
+       npm run start:deno -- [options]   (Deno, after npm install)
+       deno task server [options]        (Deno, in a clone without node_modules)
 
 Serves an example game over TCP: the rooms game of the original dress-up and coloring
-clients (goto, get/load, set/save, update), or a Texas hold'em card table.
+clients (goto, get/load, set/save, update), or a Texas hold'em card table. Talk to it with
+\`npx tsx examples/client.ts --port PORT\`. Ctrl-C (SIGINT) or SIGTERM shuts it down
+cleanly and exits 0.
 
 Options:
   --game GAME        rooms (default) or cards

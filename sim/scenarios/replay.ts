@@ -1,19 +1,21 @@
 /**
  * Replaying a run from its seed: what `npm run sim` (and `deno task sim`) does, and the
- * failure text the swarm test prints.
+ * failure text the swarm test prints. What the command was asked for is read in
+ * `./replay_request.ts`.
  *
  * @module
  */
 import { formatClientLog, formatViolation } from "../engine/report.ts";
+import { readReplayRequest, type ReplayRequest, usageLines } from "./replay_request.ts";
 import { PLANTED_BUGS, type PlantedBug } from "./planted.ts";
-import { type NamedScenarioName, scenarioNamed, type ScenarioRun, SCENARIOS } from "./scenarios.ts";
+import { type NamedScenarioName, scenarioNamed, type ScenarioRun } from "./scenarios.ts";
 import { buildSwarm, describeSwarm, type Swarm, SWARM_SHUTDOWN_MS } from "./swarm.ts";
 import { buildTargeted, TARGETED_SHUTDOWN_MS } from "./targeted.ts";
 import type { TraceMode } from "../engine/trace.ts";
 
 /**
  * Which scenario a seed is for: the random swarm, the targeted one of the planted bugs, or
- * one of {@linkcode SCENARIOS} (the hostile clients, the card table).
+ * one of the `SCENARIOS` of `./scenarios.ts` (the hostile clients, the card table).
  */
 export type ScenarioName = "swarm" | "targeted" | NamedScenarioName;
 
@@ -28,22 +30,30 @@ export interface RunSpec {
 /** A run of the swarm or of the targeted scenario. */
 export type SwarmRun = Swarm & ScenarioRun;
 
+/** The command that runs the replay, as the user typed it: `npm run sim` or `deno task sim`. */
+export const NPM_SIM = "npm run sim";
+
 /**
- * The one-line command that replays a run.
+ * The one-line command that replays a run, with `runner` (default {@linkcode NPM_SIM}) at
+ * its end.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { replayCommand } from "./replay.ts";
- * replayCommand({ seed: 1234, scenario: "swarm" }); // "SIM_SEED=1234 npm run sim"
- * replayCommand({ seed: 7, scenario: "cards" }); // "SIM_SEED=7 SIM_SCENARIO=cards npm run sim"
+ * assert.equal(replayCommand({ seed: 1234, scenario: "swarm" }), "SIM_SEED=1234 npm run sim");
+ * assert.equal(
+ *   replayCommand({ seed: 7, scenario: "cards" }, "deno task sim"),
+ *   "SIM_SEED=7 SIM_SCENARIO=cards deno task sim",
+ * );
  * ```
  */
-export function replayCommand(spec: RunSpec): string {
+export function replayCommand(spec: RunSpec, runner: string = NPM_SIM): string {
   const plant = spec.plant ? ` SIM_PLANT=${spec.plant}` : "";
   const scenario = spec.scenario === (spec.plant ? "targeted" : "swarm")
     ? ""
     : ` SIM_SCENARIO=${spec.scenario}`;
-  return `SIM_SEED=${spec.seed}${plant}${scenario} npm run sim`;
+  return `SIM_SEED=${spec.seed}${plant}${scenario} ${runner}`;
 }
 
 /** Builds and runs one scenario. */
@@ -88,56 +98,34 @@ export function describeFailure(spec: RunSpec, run: ScenarioRun, withLogs = fals
   return lines.join("\n");
 }
 
-/** The plants of a scenario, by name, with what each does. */
-function plantsOf(scenario: string): Readonly<Record<string, string>> | undefined {
-  if (scenario === "swarm" || scenario === "targeted") {
-    return Object.fromEntries(
-      Object.entries(PLANTED_BUGS).map(([name, plant]) => [name, plant.description]),
-    );
-  }
-  return scenarioNamed(scenario)?.plants;
-}
-
 /**
- * The replay command's body: reads `SIM_SEED` (required), `SIM_PLANT` (a planted bug),
- * `SIM_SCENARIO` (`swarm`, `targeted`, or a name of {@linkcode SCENARIOS}), `SIM_CLIENT`
- * (whose log to print; default: the clients a violation names) and `SIM_TRACE=1` (print the
- * whole trace); prints through `print`; returns the exit code (1 when an invariant failed).
+ * The replay command's body: reads `SIM_SEED`, `SIM_PLANT` (a planted bug), `SIM_SCENARIO`
+ * (`swarm`, `targeted`, or a name of `SCENARIOS`), `SIM_CLIENT` (whose log to
+ * print; default: the clients a violation names) and `SIM_TRACE=1` (print the whole trace);
+ * prints through `print`; returns the exit code (1 when an invariant failed, 2 for the
+ * usage). A scenario or a planted bug without a seed runs `DEFAULT_SEEDS`, one line
+ * each. `runner` is the command the user typed, for the replay lines.
  */
 export async function replay(
   env: Record<string, string | undefined>,
   print: (line: string) => void,
+  runner: string = NPM_SIM,
 ): Promise<number> {
-  const seed = Number(env.SIM_SEED);
-  const plant = env.SIM_PLANT;
-  const scenario = env.SIM_SCENARIO ?? (plant ? "targeted" : "swarm");
-  const plants = plantsOf(scenario);
-  if (
-    !Number.isSafeInteger(seed) || seed < 0 || !plants || (plant && !Object.hasOwn(plants, plant))
-  ) {
-    print(
-      `usage: SIM_SEED=<integer> [SIM_PLANT=<bug>] [SIM_SCENARIO=swarm|targeted|${
-        Object.keys(SCENARIOS).join("|")
-      }] [SIM_CLIENT=c3] [SIM_TRACE=1] npm run sim`,
-    );
-    print(`planted bugs: ${Object.keys(PLANTED_BUGS).join(", ")}`);
-    for (const [name, named] of Object.entries(SCENARIOS)) {
-      const own = Object.keys(named.plants);
-      if (own.length > 0) print(`planted bugs of ${name}: ${own.join(", ")}`);
-    }
+  const request = readReplayRequest(env);
+  if (request.kind === "usage") {
+    for (const line of usageLines(runner)) print(line);
+    if (request.problem) print(`\nerror: ${request.problem}`);
     return 2;
   }
-  const spec: RunSpec = { seed, scenario: scenario as ScenarioName, plant };
+  const { scenario, plant, plants } = request;
+  if (!request.seeded) return await replaySeeds(request, print, runner);
+  const spec: RunSpec = { seed: request.seeds[0], scenario: scenario as ScenarioName, plant };
   const run = await runSpec(spec, "full");
   const { report, sim } = run;
   const planted = plant ? `, planted bug: ${plant} (${plants[plant]})` : "";
   const swarmLike = scenario === "swarm" || scenario === "targeted";
   print(swarmLike ? `${run.summary} (scenario ${scenario}${planted})` : run.summary);
-  print(
-    `${
-      report.ok ? "ok" : `${report.violations.length} violation(s)`
-    }: ${sim.clients.length} clients, ${report.events} events, ${report.deliveries} deliveries, ${report.virtualMs} virtual ms, trace ${report.traceHash}`,
-  );
+  print(`${report.ok ? "ok" : `${report.violations.length} violation(s)`}: ${totals(run)}`);
   for (const violation of report.violations) print(`  ${formatViolation(violation)}`);
   if (env.SIM_TRACE === "1") { for (const line of sim.trace.lines) print(line); }
   const names = env.SIM_CLIENT
@@ -146,6 +134,43 @@ export async function replay(
   for (const client of sim.clients.filter((client) => names.has(client.name))) {
     print(`\n${formatClientLog(client)}`);
   }
-  print(`\nreplay: ${replayCommand(spec)}`);
+  print(`\nreplay: ${replayCommand(spec, runner)}`);
   return report.ok ? 0 : 1;
+}
+
+/** Runs each seed of `request` and prints one line per seed; 1 when any of them failed. */
+async function replaySeeds(
+  request: ReplayRequest & { kind: "run" },
+  print: (line: string) => void,
+  runner: string,
+): Promise<number> {
+  const planted = request.plant ? `, planted bug ${request.plant}` : "";
+  print(`scenario ${request.scenario}${planted}, seeds ${request.seeds.join(", ")}:`);
+  let failed = 0;
+  for (const seed of request.seeds) {
+    const spec: RunSpec = {
+      seed,
+      scenario: request.scenario as ScenarioName,
+      plant: request.plant,
+    };
+    const run = await runSpec(spec);
+    if (run.report.ok) {
+      print(`  seed ${seed}: ok: ${totals(run)}`);
+    } else {
+      failed++;
+      const first = formatViolation(run.report.violations[0]);
+      print(`  seed ${seed}: ${run.report.violations.length} violation(s), first ${first}`);
+      print(`    replay: ${replayCommand(spec, runner)}`);
+    }
+  }
+  print(
+    failed === 0
+      ? `all ${request.seeds.length} seeds ok; SIM_SEED=<n> replays one in full`
+      : `${failed} of ${request.seeds.length} seeds failed; replay one to see its client logs`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+function totals({ report, sim }: ScenarioRun): string {
+  return `${sim.clients.length} clients, ${report.events} events, ${report.deliveries} deliveries, ${report.virtualMs} virtual ms, trace ${report.traceHash}`;
 }
