@@ -5,9 +5,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Server } from "../mod.ts";
-import { createRoomsApplication } from "../examples/rooms/mod.ts";
-import { systemClock } from "../src/adapter/system_clock.ts";
 import { limitedServer } from "./helpers/limited_server.ts";
 import { Player, playUntil, settlePlayers } from "./helpers/room_players.ts";
 import { type Adapter, ADAPTERS, withServed } from "./helpers/served.ts";

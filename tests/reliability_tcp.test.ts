@@ -4,19 +4,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Command } from "../mod.ts";
 import { limitedServer } from "./helpers/limited_server.ts";
 import { type Adapter, ADAPTERS, withServed } from "./helpers/served.ts";
-import type { TcpClient } from "./helpers/tcp_client.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits for every reply until `done` says the stream of them is complete. */
-async function repliesUntil(client: TcpClient, done: (replies: Command[]) => boolean) {
-  const replies: Command[] = [];
-  while (!done(replies)) replies.push(...await client.next());
-  return replies;
-}
 
 const scenarios: Record<string, (adapter: Adapter) => Promise<void>> = {
   async "a client sending only empty messages is answered at the rate, then reset"(adapter) {

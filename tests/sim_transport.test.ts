@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type LayerConnection, type Socket, type SocketConnectionOptions } from "../mod.ts";
+import type { LayerConnection, Socket, SocketConnectionOptions } from "../mod.ts";
 import { Simulation } from "../sim/mod.ts";
 import { uncountedHeldBytes, writeThrough } from "../sim/scenarios/planted.ts";
 import { assertClean, lobbyApplication } from "./helpers/sim_apps.ts";

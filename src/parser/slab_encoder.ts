@@ -20,9 +20,13 @@ const textEncoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SlabEncoder } from "./slab_encoder.ts";
  * const encoder = new SlabEncoder();
- * encoder.encodeFrame('{"a":1}'); // Uint8Array [123, 34, 97, 34, 58, 49, 125, 0]
+ * const first = encoder.encodeFrame('{"a":1}');
+ * assert.deepEqual([...first], [123, 34, 97, 34, 58, 49, 125, 0]);
+ * const second = encoder.encodeFrame("[]");
+ * assert.equal(second.buffer, first.buffer); // slices of one slab
  * ```
  */
 export class SlabEncoder {

@@ -13,9 +13,11 @@ const UNSYNCABLE = new Set(["EISDIR", "EPERM", "EACCES", "EINVAL", "ENOTSUP"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tmpdir } from "node:os";
  * import { syncDirectory } from "./group_sync.ts";
  * await syncDirectory(tmpdir());
+ * await assert.rejects(syncDirectory("/no/such/directory/here"));
  * ```
  */
 export async function syncDirectory(directory: string): Promise<void> {

@@ -14,11 +14,12 @@ import type { JsonValue } from "../core/types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryStore, type StateStore } from "../../mod.ts";
  * const store: StateStore = new MemoryStore();
  * await store.set("dresser", [1, 2, 3]);
- * await store.get("dresser"); // [1, 2, 3]
- * await store.get("nothing"); // undefined
+ * assert.deepEqual(await store.get("dresser"), [1, 2, 3]);
+ * assert.equal(await store.get("nothing"), undefined);
  * ```
  */
 export interface StateStore {
