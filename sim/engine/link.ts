@@ -6,13 +6,14 @@
  * @module
  */
 import type { Connection, Socket, SocketHandlers } from "../../mod.ts";
-import { FLUSH_BYTES } from "../../src/transport/write_batcher.ts";
+import { BatchingCheck } from "./batching_check.ts";
 import { Feed } from "./feed.ts";
 import type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 import type { LinkFaults } from "./faults.ts";
 import { Pipe } from "./pipe.ts";
 import { Reader } from "./reader.ts";
 import type { Random } from "./random.ts";
+import { WatchedConnection, type WatchHost } from "./watched_connection.ts";
 import type { World } from "./world.ts";
 
 export type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
@@ -56,7 +57,11 @@ export class Link {
    */
   maxUnsentOnBacklog = 0;
   /** Socket writes beyond one per event-loop iteration that nothing forced, as found. */
-  readonly unbatchedWrites: string[] = [];
+  get unbatchedWrites(): string[] {
+    return this.#batching.unbatched.map(({ iteration, write }) =>
+      `${this.name}: socket write ${write} of one iteration (event ${iteration})`
+    );
+  }
   /** The client's receive buffer. */
   readonly reader: Reader;
   /** Drains that had to wait, drains that failed, core writes that threw, socket writes. */
@@ -82,8 +87,26 @@ export class Link {
   /** Tells the layer of a reset it has not heard of yet. */
   #untold: (() => void) | undefined;
   #coreWrites = 0;
-  /** This event-loop iteration's socket writes, and what may force more than one. */
-  #iteration = { event: -1, writes: 0, bytes: 0, forced: 0 };
+  readonly #batching = new BatchingCheck();
+
+  readonly #host: WatchHost = {
+    coreWriting: () => {
+      this.#world.activity();
+      const n = ++this.#coreWrites;
+      if (n === this.triggers.resetBeforeWrite && this.#leaveClient("reset before write")) {
+        this.#break("connection reset before write", 0);
+      }
+      return n;
+    },
+    coreWrote: (bytes, n) => {
+      this.#peer.written(bytes);
+      if (n === this.triggers.abortAfterWrite && this.#leaveClient("abort after write")) {
+        this.#break("connection reset after write", 1);
+      }
+    },
+    coreWriteFailed: () => void this.counts.writeFailures++,
+    flushForced: () => this.#batching.forced(this.#world.eventNumber),
+  };
 
   constructor(world: World, random: Random, name: string, faults: LinkFaults, peer: LinkPeer) {
     this.#world = world;
@@ -156,42 +179,9 @@ export class Link {
     });
   }
 
-  /**
-   * The core's connection as the layer built it, watched: the core's writes are told to the
-   * client (what it must read) and strike the write triggers; drains and closes are counted
-   * as what may force a socket write mid-iteration.
-   */
+  /** The core's connection as the layer built it, watched (see {@linkcode WatchedConnection}). */
   watch(inner: Connection): Connection {
-    return this.connection = {
-      get bufferedBytes() {
-        return inner.bufferedBytes;
-      },
-      write: (bytes) => {
-        this.#world.activity();
-        const n = ++this.#coreWrites;
-        if (n === this.triggers.resetBeforeWrite && this.#leaveClient("reset before write")) {
-          this.#break("connection reset before write", 0);
-        }
-        try {
-          inner.write(bytes);
-        } catch (error) {
-          this.counts.writeFailures++;
-          throw error;
-        }
-        this.#peer.written(bytes);
-        if (n === this.triggers.abortAfterWrite && this.#leaveClient("abort after write")) {
-          this.#break("connection reset after write", 1);
-        }
-      },
-      drain: () => {
-        this.#forced();
-        return inner.drain();
-      },
-      close: () => {
-        this.#forced();
-        return inner.close();
-      },
-    };
+    return this.connection = new WatchedConnection(inner, this.#host);
   }
 
   /** The client writes bytes; false once it can no longer send. */
@@ -228,7 +218,7 @@ export class Link {
   #write(bytes: Uint8Array): void {
     this.#world.activity();
     this.counts.socketWrites++;
-    this.#checkBatching(bytes.length);
+    this.#batching.written(this.#world.eventNumber, bytes.length);
     if (this.state !== "open" && this.state !== "closing") {
       this.discardedBytes += bytes.length;
       if (this.#untold) {
@@ -341,34 +331,6 @@ export class Link {
     };
     if (noticeUs === 0) notify();
     else this.#world.schedule(noticeUs, () => this.#untold?.());
-  }
-
-  /** A drain or a close: either may send held bytes before the iteration ends. */
-  #forced(): void {
-    this.#sameIteration().forced++;
-  }
-
-  /** More than one socket write in an iteration needs a reason: a drain, a close, a full hold. */
-  #checkBatching(bytes: number): void {
-    const now = this.#sameIteration();
-    now.writes++;
-    now.bytes += bytes;
-    const allowed = 1 + now.forced + Math.floor(now.bytes / FLUSH_BYTES);
-    if (now.writes > allowed) {
-      this.unbatchedWrites.push(
-        `${this.name}: socket write ${now.writes} of one iteration at ${this.#world.now}us`,
-      );
-    }
-  }
-
-  #sameIteration() {
-    const event = this.#world.eventNumber;
-    const now = this.#iteration;
-    if (now.event !== event) {
-      now.event = event;
-      now.writes = now.bytes = now.forced = 0;
-    }
-    return now;
   }
 
   #serverOpen(): boolean {

@@ -56,12 +56,7 @@ export class WriteBatcher {
    * messages in the same iteration, as the very same arrays: they share one copy.
    */
   join(chunks: readonly Uint8Array[], length: number): Uint8Array {
-    const last = this.#lastChunks;
-    if (
-      this.#lastJoined && last.length === chunks.length && chunks.every((c, i) => c === last[i])
-    ) {
-      return this.#lastJoined;
-    }
+    if (this.#lastJoined && sameChunks(chunks, this.#lastChunks)) return this.#lastJoined;
     this.#lastChunks = chunks;
     return this.#lastJoined = concat(chunks, length);
   }
@@ -138,6 +133,12 @@ export class HeldWrites {
     this.#chunks = [];
     this.#bytes = 0;
   }
+}
+
+function sameChunks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
