@@ -7,13 +7,15 @@
  *
  * Run: `node --import tsx bench/framework_server.ts`, or
  * `node_modules/.bin/deno run --allow-net --allow-env --allow-read bench/framework_server.ts`.
- * It prints `{"port":…,"pid":…}` and stops when stdin closes.
+ * It prints `{"port":…,"pid":…}` and stops when stdin closes. With `--default-limits` it
+ * keeps every default limit, the command rate too (the hostile-senders benchmark).
  *
  * @module
  */
 import { Server } from "../mod.ts";
 import { createRoomsApplication } from "../examples/rooms/mod.ts";
 import { systemClock } from "../src/adapter/system_clock.ts";
+import process from "node:process";
 import { runServerProcess } from "./server_process.ts";
 
 const { serve } = "Deno" in globalThis
@@ -25,7 +27,7 @@ await runServerProcess(() =>
     new Server({
       application: createRoomsApplication(),
       clock: systemClock,
-      limits: { commandsPerSecond: 0 },
+      limits: process.argv.includes("--default-limits") ? {} : { commandsPerSecond: 0 },
     }),
     { hostname: "127.0.0.1", port: 0 },
   )
