@@ -12,7 +12,7 @@ import type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 import type { LinkFaults } from "./faults.ts";
 import { Pipe } from "./pipe.ts";
 import { Reader } from "./reader.ts";
-import type { Random } from "./random.ts";
+import type { FaultPlan } from "./fault_plan.ts";
 import type { World } from "./world.ts";
 
 export type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
@@ -85,7 +85,7 @@ export class Link {
   /** This event-loop iteration's socket writes, and what may force more than one. */
   #iteration = { event: -1, writes: 0, bytes: 0, forced: 0 };
 
-  constructor(world: World, random: Random, name: string, faults: LinkFaults, peer: LinkPeer) {
+  constructor(world: World, plan: FaultPlan, name: string, faults: LinkFaults, peer: LinkPeer) {
     this.#world = world;
     this.name = name;
     this.faults = faults;
@@ -103,15 +103,17 @@ export class Link {
         if (this.#down.queue.bytes > 0) this.#down.scheduleFlush();
       },
     });
-    const shared = { world, random, faults, flushed: () => this.#afterFlush() };
+    const shared = { world, plan, client: name, faults, flushed: () => this.#afterFlush() };
     this.#up = new Pipe({
       ...shared,
+      direction: "up",
       delayUs: faults.upDelayMs * 1000,
       room: () => faults.serverWindowBytes - this.#up.inFlight - this.#feed.bufferedBytes,
       arrive: (bytes) => this.#serverOpen() && this.#feed.push(bytes),
     });
     this.#down = new Pipe({
       ...shared,
+      direction: "down",
       delayUs: faults.downDelayMs * 1000,
       room: () => faults.windowBytes - this.#down.inFlight - this.reader.unreadBytes,
       arrive: (bytes) => this.#arriveAtClient(bytes),

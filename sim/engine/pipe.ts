@@ -6,13 +6,19 @@
  */
 import { ByteQueue } from "./byte_queue.ts";
 import type { LinkFaults } from "./faults.ts";
+import type { FaultPlan } from "./fault_plan.ts";
 import type { Random } from "./random.ts";
 import type { World } from "./world.ts";
 
 /** Options of {@linkcode Pipe}. */
 export interface PipeOptions {
   world: World;
-  random: Random;
+  /** Decides each segment's fate: cut, coalesced, late. */
+  plan: FaultPlan;
+  /** The client whose link this is. */
+  client: string;
+  /** `up` (client to server) or `down`: prefixes the faults' kinds. */
+  direction: "up" | "down";
   faults: LinkFaults;
   /** The base one-way delay, in microseconds. */
   delayUs: number;
@@ -55,6 +61,9 @@ export class Pipe {
   /** Arrival events still due for what {@linkcode Pipe.cut} dropped. */
   #dropped = 0;
   #lastArrival = 0;
+  /** Bytes taken from the queue so far: a segment's faults are keyed by its first byte's offset. */
+  #offset = 0;
+  readonly #kinds: { cut: string; coalesce: string; jitter: string };
   #flushPending = false;
   #end: (() => void) | undefined;
   // Bound once: scheduling allocates no closure per event.
@@ -66,6 +75,12 @@ export class Pipe {
 
   constructor(options: PipeOptions) {
     this.#options = options;
+    const { direction } = options;
+    this.#kinds = {
+      cut: `${direction}-cut`,
+      coalesce: `${direction}-coalesce`,
+      jitter: `${direction}-jitter`,
+    };
   }
 
   /**
@@ -113,22 +128,51 @@ export class Pipe {
   }
 
   #flush(): void {
-    const { random, faults, room } = this.#options;
+    const { faults, room } = this.#options;
     while (this.queue.bytes > 0) {
       const space = room();
       if (space <= 0) break;
-      let size = random.chance(faults.coalesceRate) ? this.queue.bytes : this.queue.headBytes;
-      size = Math.min(size, space);
-      if (size > 1 && random.chance(faults.fragmentRate)) {
-        size = random.int(1, size - 1);
-        this.fragments++;
+      const offset = this.#offset;
+      const head = this.queue.headBytes;
+      let size = head;
+      if (
+        this.queue.bytes > head && this.#decide("coalesce", (r) => r.chance(faults.coalesceRate))
+      ) {
+        size = this.queue.bytes;
       }
-      if (size > this.queue.headBytes) this.coalesced++;
+      size = Math.min(size, space);
+      if (size > 1) {
+        const cut = this.#options.plan.drawn(
+          this.#options.client,
+          this.#kinds.cut,
+          offset,
+          this.#options.world.now,
+          (r) => r.chance(faults.fragmentRate) ? r.int(1, size - 1) : undefined,
+        );
+        if (cut !== undefined && cut < size) {
+          size = cut;
+          this.fragments++;
+        }
+      }
+      if (size > head) this.coalesced++;
       this.inFlight += size;
-      this.#put(this.queue.take(size));
+      this.#offset += size;
+      this.#put(this.queue.take(size), offset);
     }
     if (this.queue.bytes === 0 && this.#end) this.#sendEnd();
     this.#options.flushed();
+  }
+
+  /** Whether the segment at the current offset suffers a yes-or-no fault. */
+  #decide(kind: "coalesce", draw: (random: Random) => boolean): boolean {
+    const { plan, client, world } = this.#options;
+    return plan.drawn(
+      client,
+      this.#kinds[kind],
+      this.#offset,
+      world.now,
+      (r) => draw(r) ? 1 : undefined,
+    ) !== undefined;
   }
 
   #sendEnd(): void {
@@ -137,10 +181,17 @@ export class Pipe {
     if (end) this.mark(end);
   }
 
-  #put(item: Uint8Array | (() => void)): void {
-    const { world, random, faults, delayUs } = this.#options;
-    const jitter = faults.jitterMs > 0 ? random.int(0, faults.jitterMs * 1000) : 0;
-    const at = Math.max(this.#lastArrival, world.now + delayUs + jitter);
+  /** Puts a segment (with its offset: it may be late by a jitter) or a marker on the wire. */
+  #put(item: Uint8Array | (() => void), offset = -1): void {
+    const { world, plan, client, faults, delayUs } = this.#options;
+    const jitter = offset < 0 || (faults.jitterMs <= 0 && !plan.replaying) ? undefined : plan.drawn(
+      client,
+      this.#kinds.jitter,
+      offset,
+      world.now,
+      (r) => r.int(0, faults.jitterMs * 1000) || undefined,
+    );
+    const at = Math.max(this.#lastArrival, world.now + delayUs + (jitter ?? 0));
     this.#lastArrival = at;
     this.#wire.push(item);
     world.schedule(at - world.now, this.#arriveNext);

@@ -1,0 +1,117 @@
+/**
+ * A run's faults as data: every fault that strikes is one {@linkcode FaultEvent}, and a run
+ * either records them (drawing each from its own keyed generator) or replays a given list.
+ *
+ * @module
+ */
+import { fnv1a } from "./hash.ts";
+import { Random } from "./random.ts";
+
+/** One fault of a run. */
+export interface FaultEvent {
+  /** When it struck (or was decided), in virtual microseconds: for the schedule only. */
+  readonly at: number;
+  /** The client whose link or script it strikes (`server` for the server's own). */
+  readonly client: string;
+  /** What it is: a link property (`up-delay`), a segment's fate (`down-cut`), an action (`abort`). */
+  readonly kind: string;
+  /** Which one of its kind: a segment's byte offset, the n-th action of a kind; else 0. */
+  readonly seq: number;
+  /** Its magnitude: milliseconds, bytes, a virtual time in ms, a count. */
+  readonly value: number;
+}
+
+/**
+ * Records or replays a run's faults. Recording, a scenario's choice ({@linkcode
+ * FaultPlan.given}) is kept as is and a per-event draw ({@linkcode FaultPlan.drawn}) comes
+ * from a generator keyed by (seed, client, kind, seq), never from a shared stream: removing
+ * one fault then changes no other draw. Replaying, a fault strikes only if the list has it.
+ * Either way {@linkcode FaultPlan.events} lists the faults that struck, in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FaultPlan } from "./fault_plan.ts";
+ * const recording = FaultPlan.recording(7);
+ * const cut = recording.drawn("c1", "down-cut", 40, 0, (random) => random.int(1, 9));
+ * recording.given("c1", "abort", 0, 5000, 5);
+ * assert.equal(recording.events.length, 2);
+ * const replaying = FaultPlan.replaying(7, recording.events.slice(1));
+ * assert.equal(replaying.drawn("c1", "down-cut", 40, 0, () => 1), undefined);
+ * assert.equal(replaying.given("c1", "abort", 0, 5000, 5), 5);
+ * assert.equal(FaultPlan.recording(7).drawn("c1", "down-cut", 40, 0, (r) => r.int(1, 9)), cut);
+ * ```
+ */
+export class FaultPlan {
+  /** The run's seed, which keys every draw. */
+  readonly seed: number;
+  /** The faults that struck so far, in the order they were decided. */
+  readonly events: FaultEvent[] = [];
+  readonly #list: Map<string, number> | undefined;
+
+  private constructor(seed: number, list: Map<string, number> | undefined) {
+    this.seed = seed >>> 0;
+    this.#list = list;
+  }
+
+  /** A plan that draws and records. */
+  static recording(seed: number): FaultPlan {
+    return new FaultPlan(seed, undefined);
+  }
+
+  /** A plan that strikes exactly the faults of `events` (when the run reaches them). */
+  static replaying(seed: number, events: readonly FaultEvent[]): FaultPlan {
+    return new FaultPlan(seed, new Map(events.map((event) => [faultKey(event), event.value])));
+  }
+
+  /** Whether this plan replays a list. */
+  get replaying(): boolean {
+    return this.#list !== undefined;
+  }
+
+  /**
+   * A fault the scenario chose (`value`, or undefined for none): recording, it strikes as
+   * chosen; replaying, only if listed, with the listed value.
+   */
+  given(
+    client: string,
+    kind: string,
+    seq: number,
+    at: number,
+    value: number | undefined,
+  ): number | undefined {
+    const decided = this.#list ? this.#list.get(keyOf(client, kind, seq)) : value;
+    if (decided !== undefined) this.events.push({ at, client, kind, seq, value: decided });
+    return decided;
+  }
+
+  /**
+   * A fault drawn for one event: recording, `draw` decides it (undefined for none) with a
+   * generator of its own; replaying, the list does.
+   */
+  drawn(
+    client: string,
+    kind: string,
+    seq: number,
+    at: number,
+    draw: (random: Random) => number | undefined,
+  ): number | undefined {
+    if (this.#list) return this.given(client, kind, seq, at, undefined);
+    return this.given(client, kind, seq, at, draw(this.keyed(`${client}.${kind}`, seq)));
+  }
+
+  /** A generator of its own for (seed, `stream`, `seq`): for what is not a fault. */
+  keyed(stream: string, seq: number): Random {
+    const base = fnv1a(stream, Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0);
+    return new Random(Math.imul(base ^ seq, 0xc2b2ae35) ^ (seq >>> 16));
+  }
+}
+
+/** The key of a fault in a list: its client, kind and seq. */
+export function faultKey(event: Pick<FaultEvent, "client" | "kind" | "seq">): string {
+  return keyOf(event.client, event.kind, event.seq);
+}
+
+function keyOf(client: string, kind: string, seq: number): string {
+  return seq === 0 ? `${client}.${kind}` : `${client}.${kind}#${seq}`;
+}
