@@ -10,6 +10,7 @@ import { type NamedScenarioName, scenarioNamed, type ScenarioRun, SCENARIOS } fr
 import { buildSwarm, describeSwarm, type Swarm, SWARM_SHUTDOWN_MS } from "./swarm.ts";
 import { buildTargeted, TARGETED_SHUTDOWN_MS } from "./targeted.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import { type FaultEvent, FaultPlan } from "../engine/fault_plan.ts";
 
 /**
  * Which scenario a seed is for: the random swarm, the targeted one of the planted bugs, or
@@ -23,6 +24,8 @@ export interface RunSpec {
   readonly scenario: ScenarioName;
   /** A planted bug: one of `PLANTED_BUGS` for the swarm and the targeted scenario, else the scenario's own. */
   readonly plant?: PlantedBug | string;
+  /** The faults to replay instead of those the seed draws (swarm and targeted only). */
+  readonly faults?: readonly FaultEvent[];
 }
 
 /** A run of the swarm or of the targeted scenario. */
@@ -54,11 +57,13 @@ export async function runSpec(
 export async function runSpec(spec: RunSpec, trace?: TraceMode): Promise<ScenarioRun>;
 export async function runSpec(spec: RunSpec, trace: TraceMode = "hash"): Promise<ScenarioRun> {
   const named = scenarioNamed(spec.scenario);
+  const faults = spec.faults && FaultPlan.replaying(spec.seed, spec.faults);
+  if (named && faults) throw new Error(`${spec.scenario} does not replay a fault list yet`);
   if (named) return named.run(spec.seed, spec.plant, trace);
   const plant = spec.plant ? PLANTED_BUGS[spec.plant as PlantedBug] : {};
   const swarm = spec.scenario === "swarm"
-    ? buildSwarm(spec.seed, { ...plant, trace })
-    : buildTargeted(spec.seed, spec.plant as PlantedBug | undefined, trace);
+    ? buildSwarm(spec.seed, { ...plant, trace, faults })
+    : buildTargeted(spec.seed, spec.plant as PlantedBug | undefined, trace, faults);
   const shutdownAtMs = spec.scenario === "swarm" ? SWARM_SHUTDOWN_MS : TARGETED_SHUTDOWN_MS;
   const report = await swarm.sim.run({ shutdownAtMs });
   return { ...swarm, report, summary: describeSwarm(swarm) };
