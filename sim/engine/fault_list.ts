@@ -48,7 +48,7 @@ export function decodeRun(text: string): ListedRun {
 }
 
 function decodeFault(text: string): FaultEvent {
-  const match = /^(.+)\.([a-z-]+)(?:#(\d+))?=(-?[\d.e+-]+)$/.exec(text);
+  const match = /^(.+)\.([a-zA-Z-]+)(?:#(\d+))?=(-?[\d.e+-]+)$/.exec(text);
   const value = Number(match?.[4]);
   if (!match || Number.isNaN(value)) throw new Error(`not a fault: ${text}`);
   return { at: 0, client: match[1], kind: match[2], seq: Number(match[3] ?? 0), value };
