@@ -45,13 +45,19 @@ export interface FaultEvent {
 export class FaultPlan {
   /** The run's seed, which keys every draw. */
   readonly seed: number;
-  /** The faults that struck so far, in the order they were decided. */
-  readonly events: FaultEvent[] = [];
+  /** What struck, flat (a run may cut and delay hundreds of thousands of segments). */
+  readonly #struck: (FaultStream | number)[] = [];
+  #events: FaultEvent[] | undefined;
+  readonly #streams = new Map<string, FaultStream>();
   readonly #list: Map<string, number> | undefined;
+  readonly #seedMix: number;
+  /** Reseeded for each draw: a draw is synchronous, and a generator per draw is garbage. */
+  readonly #scratch = new Random(0);
 
   private constructor(seed: number, list: Map<string, number> | undefined) {
     this.seed = seed >>> 0;
     this.#list = list;
+    this.#seedMix = Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
   }
 
   /** A plan that draws and records. */
@@ -62,6 +68,19 @@ export class FaultPlan {
   /** A plan that strikes exactly the faults of `events` (when the run reaches them). */
   static replaying(seed: number, events: readonly FaultEvent[]): FaultPlan {
     return new FaultPlan(seed, new Map(events.map((event) => [faultKey(event), event.value])));
+  }
+
+  /** The faults that struck so far, in the order they were decided. */
+  get events(): readonly FaultEvent[] {
+    if (this.#events) return this.#events;
+    const events: FaultEvent[] = [];
+    const struck = this.#struck;
+    for (let n = 0; n < struck.length; n += 4) {
+      const { client, kind } = struck[n] as FaultStream;
+      const [seq, at, value] = struck.slice(n + 1, n + 4) as number[];
+      events.push({ at, client, kind, seq, value });
+    }
+    return this.#events = events;
   }
 
   /** Whether this plan replays a list. */
@@ -80,9 +99,10 @@ export class FaultPlan {
     at: number,
     value: number | undefined,
   ): number | undefined {
-    const decided = this.#list ? this.#list.get(keyOf(client, kind, seq)) : value;
-    if (decided !== undefined) this.events.push({ at, client, kind, seq, value: decided });
-    return decided;
+    const key = `${client}.${kind}`;
+    let stream = this.#streams.get(key);
+    if (!stream) this.#streams.set(key, stream = { client, kind, base: this.#base(key) });
+    return this.#strike(stream, seq, at, value);
   }
 
   /**
@@ -96,15 +116,54 @@ export class FaultPlan {
     at: number,
     draw: (random: Random) => number | undefined,
   ): number | undefined {
-    if (this.#list) return this.given(client, kind, seq, at, undefined);
-    return this.given(client, kind, seq, at, draw(this.keyed(`${client}.${kind}`, seq)));
+    return this.draw(this.stream(client, kind), seq, at, draw);
+  }
+
+  /** The faults of one kind on one link, keyed once: what {@linkcode FaultPlan.draw} takes. */
+  stream(client: string, kind: string): FaultStream {
+    return { client, kind, base: this.#base(`${client}.${kind}`) };
+  }
+
+  /** {@linkcode FaultPlan.drawn} for a stream made beforehand: a pipe draws for every segment. */
+  draw(
+    stream: FaultStream,
+    seq: number,
+    at: number,
+    draw: (random: Random) => number | undefined,
+  ): number | undefined {
+    if (this.#list) return this.#strike(stream, seq, at, undefined);
+    const value = draw(this.#scratch.reseed(mixSeq(stream.base, seq)));
+    return value === undefined ? undefined : this.#strike(stream, seq, at, value);
+  }
+
+  #strike(stream: FaultStream, seq: number, at: number, value: number | undefined) {
+    const decided = this.#list ? this.#list.get(keyOf(stream.client, stream.kind, seq)) : value;
+    if (decided !== undefined) {
+      this.#struck.push(stream, seq, at, decided);
+      this.#events = undefined;
+    }
+    return decided;
   }
 
   /** A generator of its own for (seed, `stream`, `seq`): for what is not a fault. */
   keyed(stream: string, seq: number): Random {
-    const base = fnv1a(stream, Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0);
-    return new Random(Math.imul(base ^ seq, 0xc2b2ae35) ^ (seq >>> 16));
+    return new Random(mixSeq(this.#base(stream), seq));
   }
+
+  #base(stream: string): number {
+    return fnv1a(stream, this.#seedMix);
+  }
+}
+
+/** One kind of fault on one link, with its key's hash. */
+export interface FaultStream {
+  readonly client: string;
+  readonly kind: string;
+  readonly base: number;
+}
+
+function mixSeq(base: number, seq: number): number {
+  return Math.imul(base ^ seq, 0xc2b2ae35) ^ (seq >>> 16);
 }
 
 /** The key of a fault in a list: its client, kind and seq. */

@@ -6,7 +6,7 @@
  */
 import { ByteQueue } from "./byte_queue.ts";
 import type { LinkFaults } from "./faults.ts";
-import type { FaultPlan } from "./fault_plan.ts";
+import type { FaultPlan, FaultStream } from "./fault_plan.ts";
 import type { Random } from "./random.ts";
 import type { World } from "./world.ts";
 
@@ -63,7 +63,7 @@ export class Pipe {
   #lastArrival = 0;
   /** Bytes taken from the queue so far: a segment's faults are keyed by its first byte's offset. */
   #offset = 0;
-  readonly #kinds: { cut: string; coalesce: string; jitter: string };
+  readonly #streams: { cut: FaultStream; coalesce: FaultStream; jitter: FaultStream };
   #flushPending = false;
   #end: (() => void) | undefined;
   // Bound once: scheduling allocates no closure per event.
@@ -72,14 +72,21 @@ export class Pipe {
     this.#flush();
   };
   readonly #arriveNext = () => this.#arrive();
+  /** The size of the segment a cut is drawn for. */
+  #cutFrom = 0;
+  readonly #drawCoalesce = (r: Random) =>
+    r.chance(this.#options.faults.coalesceRate) ? 1 : undefined;
+  readonly #drawCut = (r: Random) =>
+    r.chance(this.#options.faults.fragmentRate) ? r.int(1, this.#cutFrom - 1) : undefined;
+  readonly #drawJitter = (r: Random) => r.int(0, this.#options.faults.jitterMs * 1000) || undefined;
 
   constructor(options: PipeOptions) {
     this.#options = options;
-    const { direction } = options;
-    this.#kinds = {
-      cut: `${direction}-cut`,
-      coalesce: `${direction}-coalesce`,
-      jitter: `${direction}-jitter`,
+    const { direction, plan, client } = options;
+    this.#streams = {
+      cut: plan.stream(client, `${direction}-cut`),
+      coalesce: plan.stream(client, `${direction}-coalesce`),
+      jitter: plan.stream(client, `${direction}-jitter`),
     };
   }
 
@@ -128,7 +135,10 @@ export class Pipe {
   }
 
   #flush(): void {
-    const { faults, room } = this.#options;
+    const { faults, room, plan, world } = this.#options;
+    // A fault whose rate is 0 is never drawn; replaying, the list decides whatever the rate.
+    const coalescing = faults.coalesceRate > 0 || plan.replaying;
+    const fragmenting = faults.fragmentRate > 0 || plan.replaying;
     while (this.queue.bytes > 0) {
       const space = room();
       if (space <= 0) break;
@@ -136,19 +146,15 @@ export class Pipe {
       const head = this.queue.headBytes;
       let size = head;
       if (
-        this.queue.bytes > head && this.#decide("coalesce", (r) => r.chance(faults.coalesceRate))
+        coalescing && this.queue.bytes > head &&
+        plan.draw(this.#streams.coalesce, offset, world.now, this.#drawCoalesce) !== undefined
       ) {
         size = this.queue.bytes;
       }
       size = Math.min(size, space);
-      if (size > 1) {
-        const cut = this.#options.plan.drawn(
-          this.#options.client,
-          this.#kinds.cut,
-          offset,
-          this.#options.world.now,
-          (r) => r.chance(faults.fragmentRate) ? r.int(1, size - 1) : undefined,
-        );
+      if (size > 1 && fragmenting) {
+        this.#cutFrom = size;
+        const cut = plan.draw(this.#streams.cut, offset, world.now, this.#drawCut);
         if (cut !== undefined && cut < size) {
           size = cut;
           this.fragments++;
@@ -163,18 +169,6 @@ export class Pipe {
     this.#options.flushed();
   }
 
-  /** Whether the segment at the current offset suffers a yes-or-no fault. */
-  #decide(kind: "coalesce", draw: (random: Random) => boolean): boolean {
-    const { plan, client, world } = this.#options;
-    return plan.drawn(
-      client,
-      this.#kinds[kind],
-      this.#offset,
-      world.now,
-      (r) => draw(r) ? 1 : undefined,
-    ) !== undefined;
-  }
-
   #sendEnd(): void {
     const end = this.#end;
     this.#end = undefined;
@@ -183,14 +177,10 @@ export class Pipe {
 
   /** Puts a segment (with its offset: it may be late by a jitter) or a marker on the wire. */
   #put(item: Uint8Array | (() => void), offset = -1): void {
-    const { world, plan, client, faults, delayUs } = this.#options;
-    const jitter = offset < 0 || (faults.jitterMs <= 0 && !plan.replaying) ? undefined : plan.drawn(
-      client,
-      this.#kinds.jitter,
-      offset,
-      world.now,
-      (r) => r.int(0, faults.jitterMs * 1000) || undefined,
-    );
+    const { world, plan, faults, delayUs } = this.#options;
+    const jitter = offset < 0 || (faults.jitterMs <= 0 && !plan.replaying)
+      ? undefined
+      : plan.draw(this.#streams.jitter, offset, world.now, this.#drawJitter);
     const at = Math.max(this.#lastArrival, world.now + delayUs + (jitter ?? 0));
     this.#lastArrival = at;
     this.#wire.push(item);

@@ -11,7 +11,9 @@ import { faultKey } from "./fault_plan.ts";
  * Reruns with only `faults`: the faults that struck if it still fails the same way, else
  * undefined.
  */
-export type StillFails = (faults: readonly FaultEvent[]) => Promise<FaultEvent[] | undefined>;
+export type StillFails = (
+  faults: readonly FaultEvent[],
+) => Promise<readonly FaultEvent[] | undefined>;
 
 /** What shrinking found: the smallest list that still fails, and how many reruns it took. */
 export interface Shrunk {
@@ -40,7 +42,7 @@ export async function shrinkFaults(
   stillFails: StillFails,
   maxReruns = 200,
 ): Promise<Shrunk> {
-  let current = [...faults];
+  let current: readonly FaultEvent[] = faults;
   let reruns = 0;
   const attempt = async (candidate: readonly FaultEvent[]): Promise<boolean> => {
     if (reruns >= maxReruns) return false;
