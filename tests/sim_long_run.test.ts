@@ -64,11 +64,22 @@ test("the flags of a long run are checked", () => {
       "--seeds",
       "5",
       "--scenario",
-      "cards",
+      "nope",
     ]]
   ) {
     assert.equal(typeof parseLongRun(wrong), "string", wrong.join(" "));
   }
+  assert.deepEqual(parseLongRun(["--seeds", "9", "--scenario", "cards", "--plant", "lazy-timer"]), {
+    scenario: "cards",
+    from: 1,
+    count: 9,
+    keepGoing: false,
+    plant: "lazy-timer",
+  });
+  assert.equal(
+    typeof parseLongRun(["--seeds", "9", "--scenario", "cards", "--plant", "nope"]),
+    "string",
+  );
 });
 
 test("npm run sim -- --seeds: Ctrl-C prints where the run got to and how to go on", async () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { decodeRun, encodeRun, formatSchedule } from "../sim/engine/fault_list.ts";
 import { FaultPlan } from "../sim/engine/fault_plan.ts";
 import { PLANTED_BUGS, type PlantedBug } from "../sim/scenarios/planted.ts";
-import { runSpec } from "../sim/scenarios/replay.ts";
+import { runSpec, type ScenarioName } from "../sim/scenarios/replay.ts";
 import { replayList } from "../sim/scenarios/replay_list.ts";
 import { describeShrunk, shrinkRun } from "../sim/scenarios/shrink_run.ts";
 
@@ -109,4 +109,24 @@ test("a bug that needs its faults keeps them: the drains of a stalled reader", a
   // Without them the same story passes.
   const cleaned = await runSpec({ ...spec, faults: [] });
   assert.ok(!cleaned.report.violations.some((v) => v.invariant === shrunk.invariant));
+});
+
+test("the named scenarios replay their fault lists too, and their planted bugs shrink", async (t) => {
+  for (const scenario of ["broadcast-break", "connect-storm", "cards", "steady-reader"] as const) {
+    const run = await runSpec({ seed: 1, scenario });
+    const faults = run.sim.faults.events;
+    const again = await runSpec({ seed: 1, scenario, faults });
+    assert.equal(again.report.traceHash, run.report.traceHash, scenario);
+  }
+  for (const [scenario, plant] of [["slow-reader", "sequential-drain"], ["cards", "lazy-timer"]]) {
+    const spec = { seed: 1, scenario: scenario as ScenarioName, plant };
+    const failed = await runSpec(spec);
+    const shrunk = await shrinkRun(spec, failed);
+    const before = failed.sim.faults.events.length;
+    t.diagnostic(
+      `${scenario} ${plant}: ${before} faults -> ${shrunk.spec.faults.length} in ${shrunk.reruns} reruns`,
+    );
+    assert.ok(shrunk.spec.faults.length <= 10 && shrunk.reruns <= 200, scenario);
+    assert.equal(shrunk.invariant, failed.report.violations[0].invariant);
+  }
 });

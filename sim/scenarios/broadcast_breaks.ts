@@ -21,6 +21,7 @@ import {
 } from "./hostile_room.ts";
 import { Random } from "../engine/random.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
 
 /** Who vanishes: a place in the room's order (the sender is the third). */
 export const POSITIONS = ["first", "before-sender", "sender", "after-sender", "last"] as const;
@@ -80,7 +81,11 @@ export interface BreakScenario extends HostileRoom {
  * const report = await scenario.sim.run({ shutdownAtMs: scenario.shutdownAtMs });
  * ```
  */
-export function buildBreakScenario(seed: number, trace?: TraceMode): BreakScenario {
+export function buildBreakScenario(
+  seed: number,
+  trace?: TraceMode,
+  faults?: FaultPlan,
+): BreakScenario {
   const position = POSITIONS[seed % POSITIONS.length];
   const moment = MOMENTS[Math.floor(seed / POSITIONS.length) % MOMENTS.length];
   const random = new Random(seed);
@@ -95,6 +100,7 @@ export function buildBreakScenario(seed: number, trace?: TraceMode): BreakScenar
     seed,
     link,
     trace,
+    faults,
     invariants: [breakInvariant(() => built.scenario!)],
   });
   const { sim } = room;

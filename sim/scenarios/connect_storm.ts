@@ -10,6 +10,7 @@ import { departureOf } from "../invariants/limit_invariants.ts";
 import { HOSTILE_ROOM, type HostileRoom, hostileRoom, probe, said, talk } from "./hostile_room.ts";
 import { Random } from "../engine/random.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
 
 /** When the storm starts, and how long it lasts, in virtual ms. */
 export const STORM_AT_MS = 500;
@@ -62,7 +63,7 @@ const FATES = [
  */
 export function buildStormScenario(
   seed: number,
-  options: { count?: number; trace?: TraceMode } = {},
+  options: { count?: number; trace?: TraceMode; faults?: FaultPlan } = {},
 ): StormScenario {
   const random = new Random(seed);
   const talkerCount = 3;
@@ -71,6 +72,7 @@ export function buildStormScenario(
   const room = hostileRoom({
     seed,
     trace: options.trace,
+    faults: options.faults,
     limits: maxConnections === undefined ? undefined : { maxConnections },
     invariants: [stormInvariant(() => built.scenario!)],
   });

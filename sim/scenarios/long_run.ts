@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { describeFailure, runSpec } from "./replay.ts";
-import { describeShrunk, shrinkRun, type SwarmSpec } from "./shrink_run.ts";
+import { describeFailure, type RunSpec, runSpec, type ScenarioName } from "./replay.ts";
+import { describeShrunk, shrinkRun } from "./shrink_run.ts";
 
 /** Where a long run is. */
 export interface Progress {
@@ -23,7 +23,7 @@ export interface Progress {
 
 /** Options of {@linkcode runSeeds}. */
 export interface LongRunOptions {
-  readonly scenario: "swarm" | "targeted";
+  readonly scenario: ScenarioName;
   readonly plant?: string;
   readonly from: number;
   readonly count: number;
@@ -73,7 +73,7 @@ export async function runSeeds(options: LongRunOptions): Promise<Progress & { st
   });
   while (done < options.count) {
     if (options.stop?.()) return { ...where(), stopped: true };
-    const spec: SwarmSpec = {
+    const spec: RunSpec = {
       seed: options.from + done,
       scenario: options.scenario,
       ...(options.plant ? { plant: options.plant } : {}),

@@ -1,11 +1,13 @@
 /**
  * The command line of a long run: `npm run sim -- --seeds 100000 [--from 1]
- * [--scenario swarm|targeted] [--plant <bug>] [--keep-going]`.
+ * [--scenario <name>] [--plant <bug>] [--keep-going]`.
  *
  * @module
  */
 import { isPlantedBug, PLANTED_BUGS } from "./planted.ts";
+import { scenarioNamed, SCENARIOS } from "./scenarios.ts";
 import { describeStop, formatProgress, type LongRunOptions, runSeeds } from "./long_run.ts";
+import type { ScenarioName } from "./replay.ts";
 
 /** What a long run prints through, and how it hears Ctrl-C. */
 export interface LongRunIo {
@@ -49,11 +51,21 @@ export function parseLongRun(args: readonly string[]): LongRunOptions | string {
   }
   if (!Number.isSafeInteger(count) || count < 1) return "--seeds takes a positive integer";
   if (!Number.isSafeInteger(from) || from < 0) return "--from takes an integer >= 0";
-  if (scenario !== "swarm" && scenario !== "targeted") return "--scenario is swarm or targeted";
-  if (plant !== undefined && !isPlantedBug(plant)) {
-    return `--plant is one of ${Object.keys(PLANTED_BUGS).join(", ")}`;
+  const named = scenarioNamed(scenario);
+  if (scenario !== "swarm" && scenario !== "targeted" && !named) {
+    return `--scenario is swarm, targeted or one of ${Object.keys(SCENARIOS).join(", ")}`;
   }
-  return { scenario, from, count, keepGoing, ...(plant ? { plant } : {}) };
+  const plants = named ? Object.keys(named.plants) : Object.keys(PLANTED_BUGS);
+  if (plant !== undefined && !(named ? plants.includes(plant) : isPlantedBug(plant))) {
+    return `--plant is one of ${plants.join(", ") || "(none for this scenario)"}`;
+  }
+  return {
+    scenario: scenario as ScenarioName,
+    from,
+    count,
+    keepGoing,
+    ...(plant ? { plant } : {}),
+  };
 }
 
 /** Runs a long run from its flags; returns the exit code (1 if a seed failed, 130 if stopped). */
@@ -62,7 +74,7 @@ export async function longRunMain(args: readonly string[], io: LongRunIo): Promi
   if (typeof parsed === "string") {
     io.print(parsed);
     io.print(
-      "usage: npm run sim -- --seeds <n> [--from <seed>] [--scenario swarm|targeted] " +
+      "usage: npm run sim -- --seeds <n> [--from <seed>] [--scenario <name>] " +
         "[--plant <bug>] [--keep-going]",
     );
     return 2;

@@ -24,7 +24,7 @@ export interface RunSpec {
   readonly scenario: ScenarioName;
   /** A planted bug: one of `PLANTED_BUGS` for the swarm and the targeted scenario, else the scenario's own. */
   readonly plant?: PlantedBug | string;
-  /** The faults to replay instead of those the seed draws (swarm and targeted only). */
+  /** The faults to replay instead of those the seed draws. */
   readonly faults?: readonly FaultEvent[];
 }
 
@@ -58,8 +58,7 @@ export async function runSpec(spec: RunSpec, trace?: TraceMode): Promise<Scenari
 export async function runSpec(spec: RunSpec, trace: TraceMode = "hash"): Promise<ScenarioRun> {
   const named = scenarioNamed(spec.scenario);
   const faults = spec.faults && FaultPlan.replaying(spec.seed, spec.faults);
-  if (named && faults) throw new Error(`${spec.scenario} does not replay a fault list yet`);
-  if (named) return named.run(spec.seed, spec.plant, trace);
+  if (named) return named.run(spec.seed, spec.plant, trace, faults);
   const plant = spec.plant ? PLANTED_BUGS[spec.plant as PlantedBug] : {};
   const swarm = spec.scenario === "swarm"
     ? buildSwarm(spec.seed, { ...plant, trace, faults })

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { decodeRun, formatSchedule } from "../engine/fault_list.ts";
-import type { FaultEvent } from "../engine/fault_plan.ts";
 import { formatViolation } from "../engine/report.ts";
 import { runSpec, type ScenarioName } from "./replay.ts";
+import { scenarioNamed } from "./scenarios.ts";
 import { replayListCommand } from "./shrink_run.ts";
 
 /**
@@ -39,6 +39,10 @@ export async function replayList(
     print("   or: SIM_REPLAY=<file holding such a list> npm run sim");
     return 2;
   }
+  if (!["swarm", "targeted"].includes(listed.scenario) && !scenarioNamed(listed.scenario)) {
+    print(`SIM_REPLAY: no scenario named ${listed.scenario}`);
+    return 2;
+  }
   const spec = { ...listed, scenario: listed.scenario as ScenarioName };
   const run = await runSpec(spec, "full");
   const { report } = run;
@@ -50,9 +54,7 @@ export async function replayList(
       ` ${report.virtualMs} virtual ms, trace ${report.traceHash}`,
   );
   for (const violation of report.violations) print(`  ${formatViolation(violation)}`);
-  const struck: readonly FaultEvent[] = "faults" in run.sim
-    ? (run.sim as { faults: { events: FaultEvent[] } }).faults.events
-    : [];
+  const struck = run.sim.faults.events;
   print(`faults that struck (${struck.length} of ${spec.faults.length} listed):`);
   for (const line of formatSchedule(struck)) print(`  ${line}`);
   print(`\nreplay: ${replayListCommand(spec)}`);

@@ -1,5 +1,5 @@
 /**
- * Shrinking a failing swarm or targeted run to the few faults that make it fail, and telling
+ * Shrinking a failing run to the few faults that make it fail, and telling
  * the result as a schedule with the command that replays it.
  *
  * @module
@@ -8,22 +8,20 @@ import { encodeRun, formatSchedule } from "../engine/fault_list.ts";
 import type { FaultEvent } from "../engine/fault_plan.ts";
 import { shrinkFaults } from "../engine/shrink.ts";
 import type { TraceMode } from "../engine/trace.ts";
-import { type RunSpec, runSpec, type SwarmRun } from "./replay.ts";
-
-/** A run of the swarm or the targeted scenario. */
-export type SwarmSpec = RunSpec & { readonly scenario: "swarm" | "targeted" };
+import { type RunSpec, runSpec } from "./replay.ts";
+import type { ScenarioRun } from "./scenarios.ts";
 
 /** A failing run shrunk: its spec with the faults kept, and what it took. */
 export interface ShrunkRun {
   /** The run to replay: the same seed, scenario and plant, with the faults kept. */
-  readonly spec: SwarmSpec & { readonly faults: readonly FaultEvent[] };
+  readonly spec: RunSpec & { readonly faults: readonly FaultEvent[] };
   /** The invariant it fails, as the original run did. */
   readonly invariant: string;
   /** How many faults struck in the original run. */
   readonly before: number;
   readonly reruns: number;
   /** The shrunk run, replayed. */
-  readonly run: SwarmRun;
+  readonly run: ScenarioRun;
 }
 
 /**
@@ -42,8 +40,8 @@ export interface ShrunkRun {
  * ```
  */
 export async function shrinkRun(
-  spec: SwarmSpec,
-  failed: SwarmRun,
+  spec: RunSpec,
+  failed: ScenarioRun,
   maxReruns = 200,
   trace: TraceMode = "hash",
 ): Promise<ShrunkRun> {
