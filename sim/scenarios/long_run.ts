@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { describeFailure, type RunSpec, runSpec, type ScenarioName } from "./replay.ts";
+import { describeFailure } from "./replay.ts";
+import { type RunSpec, runSpec, type ScenarioName } from "./run_spec.ts";
 import { describeShrunk, shrinkRun } from "./shrink_run.ts";
 
 /** Where a long run is. */

@@ -7,7 +7,7 @@
 import { isPlantedBug, PLANTED_BUGS } from "./planted.ts";
 import { scenarioNamed, SCENARIOS } from "./scenarios.ts";
 import { describeStop, formatProgress, type LongRunOptions, runSeeds } from "./long_run.ts";
-import type { ScenarioName } from "./replay.ts";
+import type { ScenarioName } from "./run_spec.ts";
 
 /** What a long run prints through, and how it hears Ctrl-C. */
 export interface LongRunIo {

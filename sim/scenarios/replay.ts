@@ -5,31 +5,12 @@
  * @module
  */
 import { formatClientLog, formatViolation } from "../engine/report.ts";
-import { PLANTED_BUGS, type PlantedBug } from "./planted.ts";
-import { type NamedScenarioName, scenarioNamed, type ScenarioRun, SCENARIOS } from "./scenarios.ts";
-import { buildSwarm, describeSwarm, type Swarm, SWARM_SHUTDOWN_MS } from "./swarm.ts";
-import { buildTargeted, TARGETED_SHUTDOWN_MS } from "./targeted.ts";
-import type { TraceMode } from "../engine/trace.ts";
-import { type FaultEvent, FaultPlan } from "../engine/fault_plan.ts";
+import { PLANTED_BUGS } from "./planted.ts";
+import { scenarioNamed, type ScenarioRun, SCENARIOS } from "./scenarios.ts";
+import { type RunSpec, runSpec, type ScenarioName } from "./run_spec.ts";
+import { describeShrunk, shrinkRun } from "./shrink_run.ts";
 
-/**
- * Which scenario a seed is for: the random swarm, the targeted one of the planted bugs, or
- * one of {@linkcode SCENARIOS} (the hostile clients, the card table).
- */
-export type ScenarioName = "swarm" | "targeted" | NamedScenarioName;
-
-/** What names one run exactly. */
-export interface RunSpec {
-  readonly seed: number;
-  readonly scenario: ScenarioName;
-  /** A planted bug: one of `PLANTED_BUGS` for the swarm and the targeted scenario, else the scenario's own. */
-  readonly plant?: PlantedBug | string;
-  /** The faults to replay instead of those the seed draws. */
-  readonly faults?: readonly FaultEvent[];
-}
-
-/** A run of the swarm or of the targeted scenario. */
-export type SwarmRun = Swarm & ScenarioRun;
+export { type RunSpec, runSpec, type ScenarioName, type SwarmRun } from "./run_spec.ts";
 
 /**
  * The one-line command that replays a run.
@@ -47,25 +28,6 @@ export function replayCommand(spec: RunSpec): string {
     ? ""
     : ` SIM_SCENARIO=${spec.scenario}`;
   return `SIM_SEED=${spec.seed}${plant}${scenario} npm run sim`;
-}
-
-/** Builds and runs one scenario. */
-export async function runSpec(
-  spec: RunSpec & { scenario: "swarm" | "targeted" },
-  trace?: TraceMode,
-): Promise<SwarmRun>;
-export async function runSpec(spec: RunSpec, trace?: TraceMode): Promise<ScenarioRun>;
-export async function runSpec(spec: RunSpec, trace: TraceMode = "hash"): Promise<ScenarioRun> {
-  const named = scenarioNamed(spec.scenario);
-  const faults = spec.faults && FaultPlan.replaying(spec.seed, spec.faults);
-  if (named) return named.run(spec.seed, spec.plant, trace, faults);
-  const plant = spec.plant ? PLANTED_BUGS[spec.plant as PlantedBug] : {};
-  const swarm = spec.scenario === "swarm"
-    ? buildSwarm(spec.seed, { ...plant, trace, faults })
-    : buildTargeted(spec.seed, spec.plant as PlantedBug | undefined, trace, faults);
-  const shutdownAtMs = spec.scenario === "swarm" ? SWARM_SHUTDOWN_MS : TARGETED_SHUTDOWN_MS;
-  const report = await swarm.sim.run({ shutdownAtMs });
-  return { ...swarm, report, summary: describeSwarm(swarm) };
 }
 
 /**
@@ -106,7 +68,8 @@ function plantsOf(scenario: string): Readonly<Record<string, string>> | undefine
  * The replay command's body: reads `SIM_SEED` (required), `SIM_PLANT` (a planted bug),
  * `SIM_SCENARIO` (`swarm`, `targeted`, or a name of {@linkcode SCENARIOS}), `SIM_CLIENT`
  * (whose log to print; default: the clients a violation names) and `SIM_TRACE=1` (print the
- * whole trace); prints through `print`; returns the exit code (1 when an invariant failed).
+ * whole trace); prints through `print`, with a failing run shrunk to the faults it needs
+ * (unless `SIM_SHRINK=0`); returns the exit code (1 when an invariant failed).
  */
 export async function replay(
   env: Record<string, string | undefined>,
@@ -149,6 +112,10 @@ export async function replay(
     : new Set(report.violations.map((v) => v.client));
   for (const client of sim.clients.filter((client) => names.has(client.name))) {
     print(`\n${formatClientLog(client)}`);
+  }
+  if (!report.ok && env.SIM_SHRINK !== "0") {
+    print("");
+    for (const line of describeShrunk(await shrinkRun(spec, run))) print(line);
   }
   print(`\nreplay: ${replayCommand(spec)}`);
   return report.ok ? 0 : 1;

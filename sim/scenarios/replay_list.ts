@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { decodeRun, formatSchedule } from "../engine/fault_list.ts";
 import { formatViolation } from "../engine/report.ts";
-import { runSpec, type ScenarioName } from "./replay.ts";
+import { runSpec, type ScenarioName } from "./run_spec.ts";
 import { scenarioNamed } from "./scenarios.ts";
 import { replayListCommand } from "./shrink_run.ts";
 

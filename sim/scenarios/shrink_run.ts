@@ -8,7 +8,7 @@ import { encodeRun, formatSchedule } from "../engine/fault_list.ts";
 import type { FaultEvent } from "../engine/fault_plan.ts";
 import { shrinkFaults } from "../engine/shrink.ts";
 import type { TraceMode } from "../engine/trace.ts";
-import { type RunSpec, runSpec } from "./replay.ts";
+import { type RunSpec, runSpec } from "./run_spec.ts";
 import type { ScenarioRun } from "./scenarios.ts";
 
 /** A failing run shrunk: its spec with the faults kept, and what it took. */
@@ -31,7 +31,7 @@ export interface ShrunkRun {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runSpec } from "./replay.ts";
+ * import { runSpec } from "./run_spec.ts";
  * import { shrinkRun } from "./shrink_run.ts";
  * const spec = { seed: 3, scenario: "targeted", plant: "drop-recipient" } as const;
  * const shrunk = await shrinkRun(spec, await runSpec(spec));
