@@ -10,6 +10,12 @@ import { PLANTED_BUGS, type PlantedBug } from "../sim/scenarios/planted.ts";
 import { runSpec, type ScenarioName } from "../sim/scenarios/replay.ts";
 import { replayList } from "../sim/scenarios/replay_list.ts";
 import { describeShrunk, shrinkRun } from "../sim/scenarios/shrink_run.ts";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { ROOT } from "./helpers/cli_process.ts";
 
 test("a recorded fault list replays to the same trace; an empty one to a run without faults", async () => {
   for (const scenario of ["swarm", "targeted"] as const) {
@@ -128,5 +134,39 @@ test("the named scenarios replay their fault lists too, and their planted bugs s
     );
     assert.ok(shrunk.spec.faults.length <= 10 && shrunk.reruns <= 200, scenario);
     assert.equal(shrunk.invariant, failed.report.violations[0].invariant);
+  }
+});
+
+test("sim/cli.ts, as a process on this runtime, shrinks a failing seed and replays the list it prints, from the environment or a file", () => {
+  const onDeno = typeof Deno !== "undefined";
+  const cli = (env: Record<string, string>) => {
+    const [command, ...args] = onDeno
+      ? [Deno.execPath(), "run", "--allow-env", "--allow-read", "sim/cli.ts"]
+      : [process.execPath, "--import", "tsx", "sim/cli.ts"];
+    return spawnSync(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
+  };
+  const seeded = cli({ SIM_SEED: "2", SIM_PLANT: "sequential-drain" });
+  assert.equal(seeded.status, 1, seeded.stderr);
+  assert.match(seeded.stdout, /\nshrunk from \d+ faults to \d in \d+ reruns; still fails "/);
+  const list = /replay: SIM_REPLAY=(\S+) npm run sim/.exec(seeded.stdout)?.[1];
+  assert.ok(list, seeded.stdout);
+  const replayed = cli({ SIM_REPLAY: list });
+  assert.equal(replayed.status, 1, replayed.stderr);
+  assert.match(
+    replayed.stdout,
+    /faults that struck \((\d) of \1 listed\):\n +[\d.]+ms c1: receive window/,
+  );
+  const dir = mkdtempSync(join(tmpdir(), "sim-replay-"));
+  try {
+    writeFileSync(join(dir, "list.txt"), `${list}\n`);
+    const fromFile = cli({ SIM_REPLAY: join(dir, "list.txt") });
+    assert.equal(fromFile.status, 1, fromFile.stderr);
+    assert.equal(fromFile.stdout, replayed.stdout);
+  } finally {
+    rmSync(dir, { recursive: true });
   }
 });
