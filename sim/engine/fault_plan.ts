@@ -46,9 +46,12 @@ export class FaultPlan {
   /** The run's seed, which keys every draw. */
   readonly seed: number;
   /** What struck, flat (a run may cut and delay hundreds of thousands of segments). */
-  readonly #struck: (FaultStream | number)[] = [];
+  #streamOf = new Int32Array(64);
+  #numbers = new Float64Array(3 * 64);
+  #count = 0;
   #events: FaultEvent[] | undefined;
   readonly #streams = new Map<string, FaultStream>();
+  readonly #streamList: FaultStream[] = [];
   readonly #list: Map<string, number> | undefined;
   readonly #seedMix: number;
   /** Reseeded for each draw: a draw is synchronous, and a generator per draw is garbage. */
@@ -74,10 +77,10 @@ export class FaultPlan {
   get events(): readonly FaultEvent[] {
     if (this.#events) return this.#events;
     const events: FaultEvent[] = [];
-    const struck = this.#struck;
-    for (let n = 0; n < struck.length; n += 4) {
-      const { client, kind } = struck[n] as FaultStream;
-      const [seq, at, value] = struck.slice(n + 1, n + 4) as number[];
+    const numbers = this.#numbers;
+    for (let n = 0; n < this.#count; n++) {
+      const { client, kind } = this.#streamList[this.#streamOf[n]];
+      const [seq, at, value] = [numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2]];
       events.push({ at, client, kind, seq, value });
     }
     return this.#events = events;
@@ -99,10 +102,7 @@ export class FaultPlan {
     at: number,
     value: number | undefined,
   ): number | undefined {
-    const key = `${client}.${kind}`;
-    let stream = this.#streams.get(key);
-    if (!stream) this.#streams.set(key, stream = { client, kind, base: this.#base(key) });
-    return this.#strike(stream, seq, at, value);
+    return this.#strike(this.stream(client, kind), seq, at, value);
   }
 
   /**
@@ -121,7 +121,14 @@ export class FaultPlan {
 
   /** The faults of one kind on one link, keyed once: what {@linkcode FaultPlan.draw} takes. */
   stream(client: string, kind: string): FaultStream {
-    return { client, kind, base: this.#base(`${client}.${kind}`) };
+    const key = `${client}.${kind}`;
+    let stream = this.#streams.get(key);
+    if (!stream) {
+      stream = { client, kind, base: this.#base(key), id: this.#streamList.length };
+      this.#streams.set(key, stream);
+      this.#streamList.push(stream);
+    }
+    return stream;
   }
 
   /** {@linkcode FaultPlan.drawn} for a stream made beforehand: a pipe draws for every segment. */
@@ -139,8 +146,7 @@ export class FaultPlan {
   #strike(stream: FaultStream, seq: number, at: number, value: number | undefined) {
     const decided = this.#list ? this.#list.get(keyOf(stream.client, stream.kind, seq)) : value;
     if (decided !== undefined) {
-      this.#struck.push(stream, seq, at, decided);
-      this.#events = undefined;
+      this.#record(stream.id, seq, at, decided);
     }
     return decided;
   }
@@ -148,6 +154,24 @@ export class FaultPlan {
   /** A generator of its own for (seed, `stream`, `seq`): for what is not a fault. */
   keyed(stream: string, seq: number): Random {
     return new Random(mixSeq(this.#base(stream), seq));
+  }
+
+  /** Kept in typed arrays: a run may strike hundreds of thousands of segment faults. */
+  #record(id: number, seq: number, at: number, value: number): void {
+    const n = this.#count++;
+    if (n === this.#streamOf.length) {
+      const streamOf = new Int32Array(2 * n);
+      streamOf.set(this.#streamOf);
+      this.#streamOf = streamOf;
+      const numbers = new Float64Array(6 * n);
+      numbers.set(this.#numbers);
+      this.#numbers = numbers;
+    }
+    this.#streamOf[n] = id;
+    this.#numbers[3 * n] = seq;
+    this.#numbers[3 * n + 1] = at;
+    this.#numbers[3 * n + 2] = value;
+    this.#events = undefined;
   }
 
   #base(stream: string): number {
@@ -160,6 +184,8 @@ export interface FaultStream {
   readonly client: string;
   readonly kind: string;
   readonly base: number;
+  /** Its number in the plan. */
+  readonly id: number;
 }
 
 function mixSeq(base: number, seq: number): number {
