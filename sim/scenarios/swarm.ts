@@ -66,10 +66,13 @@ export function buildSwarm(seed: number, options: SwarmOptions = {}): Swarm {
   storm(sim, random.chance(mix.stormRate), random.fork(), faults);
   // Now and then someone knocks after the shutdown and must be refused.
   if (random.chance(0.1)) {
-    sim.client({ at: SWARM_SHUTDOWN_MS + random.int(0, 5) }).send(SWARM_SHUTDOWN_MS + 5, {
-      code: "get",
-      key: "s-0",
-    });
+    sim.client({ at: SWARM_SHUTDOWN_MS + random.int(0, 5), name: "late" }).send(
+      SWARM_SHUTDOWN_MS + 5,
+      {
+        code: "get",
+        key: "s-0",
+      },
+    );
   }
   return { seed, mix, app, sim };
 }
@@ -115,8 +118,11 @@ function scriptClient(client: SimClient, random: Random, mix: FaultMix): void {
   } else if (random.chance(mix.halfCloseRate)) client.end(end);
   if (random.chance(mix.momentAbortRate)) {
     // A drain waits only on a link with a window: that is where to vanish while drained.
+    // Both draws are made either way: whether the link has a window is a fault, and the list
+    // that replays this run may drop it without shifting the draws of the rest of the script.
     const windowed = client.link.faults.windowBytes !== Infinity;
-    const moment = windowed && random.chance(0.7) ? 1 : random.int(0, 2);
+    const [preferDrain, any] = [random.chance(0.7), random.int(0, 2)];
+    const moment = windowed && preferDrain ? 1 : any;
     if (moment === 0) client.abortAfterConnect();
     else if (moment === 1) client.abortWhileDraining();
     else client.resetBeforeWrite(random.int(1, 6));
