@@ -80,7 +80,17 @@ export function formatSchedule(faults: readonly FaultEvent[]): string[] {
   );
 }
 
-/** What one fault does, in words. */
+/**
+ * What one fault does, in words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeFault } from "./fault_list.ts";
+ * const cut = { at: 0, client: "c2", kind: "down-cut", seq: 120, value: 5 };
+ * assert.equal(describeFault(cut), "server→client segment at byte 120 cut after 5 bytes");
+ * ```
+ */
 export function describeFault(fault: FaultEvent): string {
   const { kind, value, seq } = fault;
   const direction = kind.startsWith("up-") ? "client→server" : "server→client";

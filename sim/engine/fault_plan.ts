@@ -192,7 +192,17 @@ function mixSeq(base: number, seq: number): number {
   return Math.imul(base ^ seq, 0xc2b2ae35) ^ (seq >>> 16);
 }
 
-/** The key of a fault in a list: its client, kind and seq. */
+/**
+ * The key of a fault in a list: its client, kind and seq.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { faultKey } from "./fault_plan.ts";
+ * assert.equal(faultKey({ client: "c1", kind: "up-cut", seq: 40 }), "c1.up-cut#40");
+ * assert.equal(faultKey({ client: "c1", kind: "abort", seq: 0 }), "c1.abort");
+ * ```
+ */
 export function faultKey(event: Pick<FaultEvent, "client" | "kind" | "seq">): string {
   return keyOf(event.client, event.kind, event.seq);
 }

@@ -119,7 +119,21 @@ export function formatProgress(progress: Progress): string {
     `${failures} failing | ${Number.isFinite(left) ? duration(left) : "?"} left`;
 }
 
-/** Where a stopped run got to, and how to go on from there. */
+/**
+ * Where a stopped run got to, and how to go on from there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeStop } from "./long_run.ts";
+ * const at = { done: 40, total: 100, next: 41, events: 9000, elapsedMs: 1000, failures: 0 };
+ * assert.equal(
+ *   describeStop(at, { scenario: "swarm", from: 1, count: 100 }),
+ *   "stopped after 40 seeds (1 to 40), 9000 events, 0 failing; go on with: " +
+ *     "npm run sim -- --seeds 60 --from 41",
+ * );
+ * ```
+ */
 export function describeStop(progress: Progress, options: LongRunOptions): string {
   const rest = options.count - progress.done;
   const plant = options.plant ? ` --plant ${options.plant}` : "";

@@ -68,7 +68,20 @@ export function parseLongRun(args: readonly string[]): LongRunOptions | string {
   };
 }
 
-/** Runs a long run from its flags; returns the exit code (1 if a seed failed, 130 if stopped). */
+/**
+ * Runs a long run from its flags; returns the exit code (1 if a seed failed, 130 if stopped).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { longRunMain } from "./long_run_cli.ts";
+ * const lines: string[] = [];
+ * const io = { print: (line: string) => lines.push(line), progress() {}, onInterrupt() {} };
+ * assert.equal(await longRunMain(["--seeds", "3"], io), 0);
+ * assert.match(lines.at(-1)!, /^seeds 3\/3 \(100\.0%\) \| /);
+ * assert.equal(await longRunMain(["--seeds"], io), 2);
+ * ```
+ */
 export async function longRunMain(args: readonly string[], io: LongRunIo): Promise<number> {
   const parsed = parseLongRun(args);
   if (typeof parsed === "string") {

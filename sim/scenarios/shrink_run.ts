@@ -58,7 +58,20 @@ export async function shrinkRun(
   return { spec: kept, invariant, before: faults.length, reruns: shrunk.reruns, run };
 }
 
-/** The command that replays a list of faults in a run. */
+/**
+ * The command that replays a list of faults in a run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { replayListCommand } from "./shrink_run.ts";
+ * const faults = [{ at: 0, client: "c1", kind: "window", seq: 0, value: 128 }];
+ * assert.equal(
+ *   replayListCommand({ seed: 4, scenario: "swarm", faults }),
+ *   "SIM_REPLAY=swarm:4::c1.window=128 npm run sim",
+ * );
+ * ```
+ */
 export function replayListCommand(spec: RunSpec & { faults: readonly FaultEvent[] }): string {
   return `SIM_REPLAY=${encodeRun(spec)} npm run sim`;
 }
@@ -66,6 +79,17 @@ export function replayListCommand(spec: RunSpec & { faults: readonly FaultEvent[
 /**
  * A shrunk run, told for a person: what it still fails, from how many faults, the schedule
  * of those kept (one line per fault in virtual time), and the command that replays it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runSpec } from "./run_spec.ts";
+ * import { describeShrunk, shrinkRun } from "./shrink_run.ts";
+ * const spec = { seed: 1, scenario: "targeted", plant: "wrong-index" } as const;
+ * const lines = describeShrunk(await shrinkRun(spec, await runSpec(spec)));
+ * assert.match(lines[0], /^shrunk from \d+ faults to 0 in 1 reruns; still fails "per-index delivery"/);
+ * assert.equal(lines.at(-1), "  replay: SIM_REPLAY=targeted:1:wrong-index: npm run sim");
+ * ```
  */
 export function describeShrunk(shrunk: ShrunkRun): string[] {
   const { spec, run } = shrunk;
