@@ -4,72 +4,38 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeFailure, runSpec } from "../sim/scenarios/replay.ts";
+import { runSpec } from "../sim/scenarios/replay.ts";
 import { runSwarm } from "../sim/scenarios/swarm.ts";
-import { describeShrunk, shrinkRun } from "../sim/scenarios/shrink_run.ts";
 import { QUIET_TURNS } from "../sim/engine/settle.ts";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { traceHashes } from "./helpers/sim_apps.ts";
+import { swarmSeeds, type SwarmSummary } from "./helpers/sim_swarm_seeds.ts";
 import { ROOT } from "./helpers/cli_process.ts";
 
-/**
- * Seeds the suite runs on each runtime, each twice (its seed, then its fault list): about 30 s
- * on Node 20 (whose test runner tracks every promise of a test with an async hook) and 4 s on
- * Deno.
- */
+/** Seeds the suite runs on each runtime, each twice (its seed, then its fault list). */
 const SWARM_SEEDS = 1000;
 
 test(`swarm: ${SWARM_SEEDS} seeds of random scenarios and fault mixes keep every invariant, each replayed from its fault list to the same trace`, async () => {
-  const failures: string[] = [];
-  const diverged: string[] = [];
-  const seen = {
-    fragments: 0,
-    coalesced: 0,
-    drainWaits: 0,
-    drainFailures: 0,
-    writeFailures: 0,
-    vanished: 0,
-    halfClosed: 0,
-    unflushedCloses: 0,
-    pausedReaders: 0,
-    refused: 0,
-    directWrites: 0,
-    storms: 0,
-  };
-  const started = performance.now();
-  for (let seed = 1; seed <= SWARM_SEEDS; seed++) {
-    const spec = { seed, scenario: "swarm" } as const;
-    const run = await runSpec(spec);
-    if (!run.report.ok) {
-      const shrunk = describeShrunk(await shrinkRun(spec, run));
-      failures.push(`${describeFailure(spec, run, true)}\n\n${shrunk.join("\n")}`);
-    }
-    // Determinism checked, not assumed: the seed again, its faults replayed from their list.
-    const again = await runSpec({ ...spec, faults: run.sim.faults.events });
-    if (again.report.traceHash !== run.report.traceHash) {
-      diverged.push(`seed ${seed}: ${run.report.traceHash} then ${again.report.traceHash}`);
-    }
-    seen.directWrites += run.sim.records.directWrites;
-    const atOnce = new Map<number, number>();
-    for (const { link, refused } of run.sim.clients) {
-      seen.fragments += link.segmentCounts.fragments;
-      seen.coalesced += link.segmentCounts.coalesced;
-      seen.drainWaits += link.counts.drainWaits;
-      seen.drainFailures += link.counts.drainFailures;
-      seen.writeFailures += link.counts.writeFailures;
-      seen.vanished += Number(link.clientGone);
-      seen.halfClosed += Number(link.clientEnded);
-      seen.unflushedCloses += Number(link.discardedBytes > 0 && !link.clientGone);
-      seen.pausedReaders += Number(link.reader.pausedEver);
-      seen.refused += Number(refused);
-    }
-    for (const { connectAt } of run.sim.clients) {
-      atOnce.set(connectAt, (atOnce.get(connectAt) ?? 0) + 1);
-    }
-    seen.storms += Number([...atOnce.values()].some((count) => count >= 5));
+  const onDeno = typeof Deno !== "undefined";
+  let summary: SwarmSummary;
+  if (onDeno) summary = await swarmSeeds(SWARM_SEEDS);
+  else {
+    // Outside the test runner's async hook: several times faster on Node 20.
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "tests/helpers/sim_swarm_seeds.ts"],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SIM_SWARM_SEEDS: String(SWARM_SEEDS) },
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    summary = JSON.parse(child.stdout);
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const { failures, diverged, seen, seconds } = summary;
   assert.deepEqual(diverged, [], "a seed replayed from its fault list traced differently");
   assert.deepEqual(
     failures,
