@@ -177,8 +177,7 @@ export class Simulation implements SimulationView, World {
       world: this,
       plan: this.faults,
       name,
-      faults: this.#linkFaults(name, connectAtUs, {
-        ...drawn,
+      faults: this.#linkFaults(name, connectAtUs, drawn, {
         ...this.#options.link,
         ...options.link,
       }),
@@ -276,15 +275,24 @@ export class Simulation implements SimulationView, World {
     this.#settler.activity();
   }
 
-  /** A link's properties, each one that is not a clean link's a fault of the plan. */
-  #linkFaults(name: string, atUs: number, chosen: LinkFaults): LinkFaults {
-    const faults = { ...chosen };
+  /**
+   * A link's properties: those the mix drew, each one that is not a clean link's a fault of
+   * the plan, under those the scenario chose (its story, which no fault list drops).
+   */
+  #linkFaults(
+    name: string,
+    atUs: number,
+    drawn: LinkFaults,
+    chosen: Partial<LinkFaults>,
+  ): LinkFaults {
+    const faults = { ...drawn };
     for (const [property, kind] of LINK_FAULT_KINDS) {
+      if (chosen[property] !== undefined) continue;
       const clean = CLEAN_LINK[property];
-      const value = chosen[property] === clean ? undefined : chosen[property];
+      const value = drawn[property] === clean ? undefined : drawn[property];
       faults[property] = this.faults.given(name, kind, 0, atUs, value) ?? clean;
     }
-    return faults;
+    return { ...faults, ...chosen };
   }
 
   /** The layer opens the client's socket; the core admits (or refuses) its connection. */

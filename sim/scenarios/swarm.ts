@@ -188,6 +188,15 @@ function tightLimits(random: Random, tight: boolean, faults: FaultPlan): Partial
     const struck = faults.given("server", `limit-${name}`, 0, 0, chosen);
     if (struck !== undefined) (limits as Record<string, number>)[name] = struck;
   }
+  // A list may keep one limit of a pair that must agree and drop the other: the one kept
+  // brings the other's usual value down with it.
+  const { maxBufferedBytes, slowConsumerTimeoutMs } = limits;
+  if (maxBufferedBytes !== undefined && limits.highWaterMarkBytes === undefined) {
+    limits.highWaterMarkBytes = Math.min(usual.highWaterMarkBytes, maxBufferedBytes);
+  }
+  if (slowConsumerTimeoutMs !== undefined && limits.drainWaitMs === undefined) {
+    limits.drainWaitMs = Math.min(usual.drainWaitMs, slowConsumerTimeoutMs);
+  }
   return limits;
 }
 
