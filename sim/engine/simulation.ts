@@ -18,7 +18,7 @@ import {
 } from "../../mod.ts";
 import { SimClient } from "./client.ts";
 import { EventQueue } from "./event_queue.ts";
-import { CLEAN_LINK, drawLinkFaults, type LinkFaults } from "./faults.ts";
+import { CLEAN_LINK, drawLinkFaults, linkFaults } from "./faults.ts";
 import { FaultPlan } from "./fault_plan.ts";
 import type { Invariant, SimObserver, SimulationView } from "./invariant.ts";
 import { defaultInvariants } from "../invariants/mod.ts";
@@ -33,16 +33,6 @@ import { Trace } from "./trace.ts";
 import { virtualClock } from "./virtual_clock.ts";
 import type { World } from "./world.ts";
 import { checkAll, type SimulationReport } from "./report.ts";
-
-/** The link properties that are faults when not a clean link's, and their kinds in a list. */
-const LINK_FAULT_KINDS = [
-  ["upDelayMs", "up-delay"],
-  ["downDelayMs", "down-delay"],
-  ["windowBytes", "window"],
-  ["readBytesPerMs", "read-rate"],
-  ["highWaterMark", "high-water-mark"],
-  ["serverWindowBytes", "server-window"],
-] as const;
 
 export type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_options.ts";
 
@@ -177,7 +167,7 @@ export class Simulation implements SimulationView, World {
       world: this,
       plan: this.faults,
       name,
-      faults: this.#linkFaults(name, connectAtUs, drawn, {
+      faults: linkFaults(this.faults, name, connectAtUs, drawn, {
         ...this.#options.link,
         ...options.link,
       }),
@@ -273,26 +263,6 @@ export class Simulation implements SimulationView, World {
   /** @internal World: the core did something observable. */
   activity(): void {
     this.#settler.activity();
-  }
-
-  /**
-   * A link's properties: those the mix drew, each one that is not a clean link's a fault of
-   * the plan, under those the scenario chose (its story, which no fault list drops).
-   */
-  #linkFaults(
-    name: string,
-    atUs: number,
-    drawn: LinkFaults,
-    chosen: Partial<LinkFaults>,
-  ): LinkFaults {
-    const faults = { ...drawn };
-    for (const [property, kind] of LINK_FAULT_KINDS) {
-      if (chosen[property] !== undefined) continue;
-      const clean = CLEAN_LINK[property];
-      const value = drawn[property] === clean ? undefined : drawn[property];
-      faults[property] = this.faults.given(name, kind, 0, atUs, value) ?? clean;
-    }
-    return { ...faults, ...chosen };
   }
 
   /** The layer opens the client's socket; the core admits (or refuses) its connection. */
