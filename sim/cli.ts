@@ -1,25 +1,48 @@
 /**
  * `npm run sim` / `deno task sim`: replays one simulated run from its seed and prints what
- * happened, or runs seeds 1-10 of a scenario or a planted bug named without a seed. Example:
- * `SIM_SEED=1234 npm run sim`; `npm run sim -- --help` prints the usage. `--deno-task` (the
- * `deno task sim` task passes it) makes the replay lines say `deno task sim`.
+ * happened (`SIM_SEED=1234 npm run sim`), or runs seeds 1-10 of a scenario or a planted bug
+ * named without a seed; replays a fault list
+ * (`SIM_REPLAY=targeted:3:drop-recipient:c5.half-close=50 npm run sim`); or runs many seeds
+ * with a live progress line (`npm run sim -- --seeds 100000`). `npm run sim -- --help`
+ * prints the usage. `--deno-task` (the `deno task sim` task passes it) makes the replay
+ * lines say `deno task sim`.
  *
  * @module
  */
 import process from "node:process";
 import { NPM_SIM, replay } from "./scenarios/replay.ts";
 import { usageLines } from "./scenarios/replay_request.ts";
+import { replayList } from "./scenarios/replay_list.ts";
+import { longRunMain } from "./scenarios/long_run_cli.ts";
 
-const args = process.argv.slice(2);
-const runner = args.includes("--deno-task") ? "deno task sim" : NPM_SIM;
-const unknown = args.filter((arg) => !["--deno-task", "--help", "-h"].includes(arg));
+const LONG_RUN_FLAGS = ["--seeds", "--from", "--scenario", "--plant", "--keep-going"];
+
+const args = process.argv.slice(2).filter((arg) => arg !== "--deno-task");
+const runner = process.argv.includes("--deno-task") ? "deno task sim" : NPM_SIM;
 const print = (line: string) => console.log(line);
-if (args.includes("--help") || args.includes("-h") || unknown.length > 0) {
+const unknown = args.find((arg) => arg.startsWith("-") && !LONG_RUN_FLAGS.includes(arg));
+if (args.includes("--help") || args.includes("-h") || unknown !== undefined) {
   for (const line of usageLines(runner)) print(line);
-  if (unknown.length > 0) {
-    print(`\nerror: unknown argument ${unknown[0]} (the options are SIM_* variables)`);
+  print("  or: npm run sim -- --seeds <n> [--from <seed>] [--scenario <name>] [--plant <bug>]");
+  if (unknown !== undefined && unknown !== "--help" && unknown !== "-h") {
+    print(`\nerror: unknown argument ${unknown} (the options are SIM_* variables)`);
+    process.exitCode = 2;
   }
-  process.exitCode = unknown.length > 0 ? 2 : 0;
+} else if (args.length > 0) {
+  process.exitCode = await longRunMain(args, {
+    print,
+    progress: (line) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
+      else if (line) process.stderr.write(`${line}\n`);
+    },
+    onInterrupt: (stop) => {
+      // The first Ctrl-C stops after the seed that runs; a second one at once.
+      let interrupts = 0;
+      process.on("SIGINT", () => ++interrupts === 1 ? stop() : process.exit(130));
+    },
+  });
 } else {
-  process.exitCode = await replay(process.env, print, runner);
+  process.exitCode = process.env.SIM_REPLAY
+    ? await replayList(process.env.SIM_REPLAY, print)
+    : await replay(process.env, print, runner);
 }

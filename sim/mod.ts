@@ -5,7 +5,9 @@
  * Ready-made scenarios live beside it: the random swarm (`./swarm.ts`), and, by name in
  * `./scenarios.ts`, hostile clients (`never-reader`, `slow-reader`, `flood`, `steady-reader`,
  * `broadcast-break`, `connect-storm`) and the card table (`cards`). Any seed of any of them
- * replays with `SIM_SEED=<seed> SIM_SCENARIO=<name> npm run sim`.
+ * replays with `SIM_SEED=<seed> SIM_SCENARIO=<name> npm run sim`. A run's faults are data
+ * (a {@linkcode FaultPlan}): a failing run shrinks to the few it needs, and its list replays
+ * with `SIM_REPLAY=<list> npm run sim`.
  *
  * @example
  * ```ts
@@ -53,6 +55,15 @@ export {
   NO_FAULTS,
   randomFaultMix,
 } from "./engine/faults.ts";
+export { type FaultEvent, faultKey, FaultPlan, type FaultStream } from "./engine/fault_plan.ts";
+export {
+  decodeRun,
+  describeFault,
+  encodeRun,
+  formatSchedule,
+  type ListedRun,
+} from "./engine/fault_list.ts";
+export { shrinkFaults, type Shrunk, type StillFails } from "./engine/shrink.ts";
 export * from "./invariants/mod.ts";
 export type { Invariant, SimObserver, SimulationView, Violation } from "./engine/invariant.ts";
 export type { Addressed, HookCounts, Incident, Records } from "./engine/records.ts";

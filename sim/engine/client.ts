@@ -10,7 +10,7 @@ import { Inbox } from "./inbox.ts";
 import { Addressed } from "./records.ts";
 import { Link, type LinkPeer } from "./link.ts";
 import { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
-import type { Random } from "./random.ts";
+import type { FaultPlan } from "./fault_plan.ts";
 import type { World } from "./world.ts";
 
 export { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
@@ -18,7 +18,8 @@ export { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
 /** Options of {@linkcode SimClient}. */
 export interface SimClientOptions {
   world: World;
-  random: Random;
+  /** Decides its link's segment faults, and which of its scripted faults strike. */
+  plan: FaultPlan;
   name: string;
   faults: LinkFaults;
   /** The server's parser: the client decodes with it. */
@@ -71,6 +72,8 @@ export class SimClient {
   readonly #entries: (ClientLogEntry & { sequence: number })[] = [];
   #expected: Addressed[] = [];
   #sequence = 0;
+  /** How many faults of each kind its script asked for so far. */
+  readonly #faultCounts = new Map<string, number>();
   #decoded: { length: number; messages: Received[]; perRead: string[][] } | undefined;
   readonly #listeners: MessageListener[] = [];
   #liveDecoder: Decoder | undefined;
@@ -95,7 +98,7 @@ export class SimClient {
       },
     };
     this.inbox.expect(this.#expected);
-    this.link = new Link(options.world, options.random, options.name, options.faults, peer);
+    this.link = new Link(options.world, options.plan, options.name, options.faults, peer);
     this.#at(0, () => this.link.connect());
   }
 
@@ -146,50 +149,49 @@ export class SimClient {
 
   /** Half-closes at `atMs`: sends nothing more, still reads. */
   end(atMs: number): this {
-    return this.#at(atMs, () => this.#event("half-close", () => this.link.clientEnd()));
+    return this.#faultAt("half-close", atMs, () => this.link.clientEnd());
   }
 
   /** Vanishes at `atMs`; the server is told when the reset reaches it. */
   abort(atMs: number): this {
-    return this.#at(
-      atMs,
-      () => this.#event("abort", () => this.link.clientAbort("client aborted")),
-    );
+    return this.#faultAt("abort", atMs, () => this.link.clientAbort("client aborted"));
   }
 
   /** Is reset at `atMs`: the server's writes fail first, and it is told `noticeMs` later. */
   reset(atMs: number, noticeMs = 20): this {
-    return this.#at(
+    return this.#faultAt(
+      "reset",
       atMs,
-      () => this.#event("reset", () => this.link.clientAbort("client reset", noticeMs * 1000)),
+      () => this.link.clientAbort("client reset", noticeMs * 1000),
     );
   }
 
   /** Stops reading at `atMs`. */
   pauseReading(atMs: number): this {
-    return this.#at(atMs, () => this.#event("pause reading", () => this.link.reader.pause()));
+    return this.#faultAt("pause reading", atMs, () => this.link.reader.pause());
   }
 
   /** Reads again from `atMs`. */
   resumeReading(atMs: number): this {
-    return this.#at(atMs, () => this.#event("resume reading", () => this.link.reader.resume()));
+    return this.#faultAt("resume reading", atMs, () => this.link.reader.resume());
   }
 
   /** Vanishes right after the server's onConnect, before its result is sent. */
   abortAfterConnect(): this {
-    this.link.triggers.abortAfterConnect = true;
+    this.link.triggers.abortAfterConnect = this.#fault("abort after connect", this.connectAt, 1) ===
+      1;
     return this;
   }
 
   /** Is reset just before the server's `n`-th write to it, which throws. */
   resetBeforeWrite(n: number): this {
-    this.link.triggers.resetBeforeWrite = n;
+    this.link.triggers.resetBeforeWrite = this.#fault("reset before write", this.connectAt, n) ?? 0;
     return this;
   }
 
   /** Vanishes right after the server's `n`-th write to it, in the middle of the core's send. */
   abortAfterWrite(n: number): this {
-    this.link.triggers.abortAfterWrite = n;
+    this.link.triggers.abortAfterWrite = this.#fault("abort after write", this.connectAt, n) ?? 0;
     return this;
   }
 
@@ -213,7 +215,8 @@ export class SimClient {
 
   /** Vanishes as soon as the server has to wait for its drain. */
   abortWhileDraining(): this {
-    this.link.triggers.abortWhileDraining = true;
+    this.link.triggers.abortWhileDraining =
+      this.#fault("abort while draining", this.connectAt, 1) === 1;
     return this;
   }
 
@@ -271,6 +274,19 @@ export class SimClient {
     this.#trace("end of stream");
   }
 
+  /** A fault of its script, if the run's plan lets it strike: its value, else undefined. */
+  #fault(kind: string, atUs: number, value: number): number | undefined {
+    const seq = this.#faultCounts.get(kind) ?? 0;
+    this.#faultCounts.set(kind, seq + 1);
+    return this.#options.plan.given(this.name, kind.replaceAll(" ", "-"), seq, atUs, value);
+  }
+
+  /** A scripted fault at a virtual time (the plan may move it), logged when it strikes. */
+  #faultAt(kind: string, atMs: number, run: () => void): this {
+    const at = this.#fault(kind, this.#usAt(atMs), atMs);
+    return at === undefined ? this : this.#at(at, () => this.#event(kind, run));
+  }
+
   #event(note: string, run: () => void): void {
     this.#log("event", note);
     run();
@@ -280,8 +296,12 @@ export class SimClient {
     this.#entries.push({ time: this.#world.now, sequence: this.#sequence++, kind, note, bytes });
   }
 
+  #usAt(atMs: number): number {
+    return Math.max(Math.round(atMs * 1000), this.#options.connectAtUs);
+  }
+
   #at(atMs: number, run: () => void): this {
-    const at = Math.max(Math.round(atMs * 1000), this.#options.connectAtUs);
+    const at = this.#usAt(atMs);
     this.#world.schedule(Math.max(0, at - this.#world.now), run);
     return this;
   }

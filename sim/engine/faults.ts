@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { FaultPlan } from "./fault_plan.ts";
 import type { Random } from "./random.ts";
 
 /** The transport properties of one client's link. Times in milliseconds. */
@@ -141,6 +142,52 @@ export function drawLinkFaults(mix: FaultMix, random: Random): LinkFaults {
     serverWindowBytes: random.chance(0.3) ? random.int(8, 256) : CLEAN_LINK.serverWindowBytes,
   };
 }
+
+/**
+ * A link's properties: those the mix drew, each one that is not a clean link's a fault of
+ * `plan` (which may drop it when it replays a list), under those the scenario chose (its
+ * story, which no fault list drops).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CLEAN_LINK, linkFaults } from "./faults.ts";
+ * import { FaultPlan } from "./fault_plan.ts";
+ * const drawn = { ...CLEAN_LINK, upDelayMs: 9, windowBytes: 64 };
+ * const plan = FaultPlan.recording(1);
+ * const link = linkFaults(plan, "c1", 0, drawn, { windowBytes: 128 });
+ * assert.equal(link.windowBytes, 128);
+ * assert.deepEqual(plan.events.map((fault) => [fault.kind, fault.value]), [["up-delay", 9]]);
+ * const replayed = linkFaults(FaultPlan.replaying(1, []), "c1", 0, drawn, {});
+ * assert.equal(replayed.upDelayMs, CLEAN_LINK.upDelayMs);
+ * ```
+ */
+export function linkFaults(
+  plan: FaultPlan,
+  name: string,
+  atUs: number,
+  drawn: LinkFaults,
+  chosen: Partial<LinkFaults>,
+): LinkFaults {
+  const faults = { ...drawn };
+  for (const [property, kind] of LINK_FAULT_KINDS) {
+    if (chosen[property] !== undefined) continue;
+    const clean = CLEAN_LINK[property];
+    const value = drawn[property] === clean ? undefined : drawn[property];
+    faults[property] = plan.given(name, kind, 0, atUs, value) ?? clean;
+  }
+  return { ...faults, ...chosen };
+}
+
+/** The link properties that are faults when not a clean link's, and their kinds in a list. */
+const LINK_FAULT_KINDS = [
+  ["upDelayMs", "up-delay"],
+  ["downDelayMs", "down-delay"],
+  ["windowBytes", "window"],
+  ["readBytesPerMs", "read-rate"],
+  ["highWaterMark", "high-water-mark"],
+  ["serverWindowBytes", "server-window"],
+] as const;
 
 /** A one-line description of a mix, for failure messages. */
 export function describeFaultMix(mix: FaultMix): string {

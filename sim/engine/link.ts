@@ -12,7 +12,7 @@ import type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 import type { LinkFaults } from "./faults.ts";
 import { Pipe } from "./pipe.ts";
 import { Reader } from "./reader.ts";
-import type { Random } from "./random.ts";
+import type { FaultPlan } from "./fault_plan.ts";
 import { WatchedConnection, type WatchHost } from "./watched_connection.ts";
 import type { World } from "./world.ts";
 
@@ -108,7 +108,7 @@ export class Link {
     flushForced: () => this.#batching.forced(this.#world.eventNumber),
   };
 
-  constructor(world: World, random: Random, name: string, faults: LinkFaults, peer: LinkPeer) {
+  constructor(world: World, plan: FaultPlan, name: string, faults: LinkFaults, peer: LinkPeer) {
     this.#world = world;
     this.name = name;
     this.faults = faults;
@@ -126,15 +126,17 @@ export class Link {
         if (this.#down.queue.bytes > 0) this.#down.scheduleFlush();
       },
     });
-    const shared = { world, random, faults, flushed: () => this.#afterFlush() };
+    const shared = { world, plan, client: name, faults, flushed: () => this.#afterFlush() };
     this.#up = new Pipe({
       ...shared,
+      direction: "up",
       delayUs: faults.upDelayMs * 1000,
       room: () => faults.serverWindowBytes - this.#up.inFlight - this.#feed.bufferedBytes,
       arrive: (bytes) => this.#serverOpen() && this.#feed.push(bytes),
     });
     this.#down = new Pipe({
       ...shared,
+      direction: "down",
       delayUs: faults.downDelayMs * 1000,
       room: () => faults.windowBytes - this.#down.inFlight - this.reader.unreadBytes,
       arrive: (bytes) => this.#arriveAtClient(bytes),

@@ -6,13 +6,19 @@
  */
 import { ByteQueue } from "./byte_queue.ts";
 import type { LinkFaults } from "./faults.ts";
+import type { FaultPlan, FaultStream } from "./fault_plan.ts";
 import type { Random } from "./random.ts";
 import type { World } from "./world.ts";
 
 /** Options of {@linkcode Pipe}. */
 export interface PipeOptions {
   world: World;
-  random: Random;
+  /** Decides each segment's fate: cut, coalesced, late. */
+  plan: FaultPlan;
+  /** The client whose link this is. */
+  client: string;
+  /** `up` (client to server) or `down`: prefixes the faults' kinds. */
+  direction: "up" | "down";
   faults: LinkFaults;
   /** The base one-way delay, in microseconds. */
   delayUs: number;
@@ -55,6 +61,9 @@ export class Pipe {
   /** Arrival events still due for what {@linkcode Pipe.cut} dropped. */
   #dropped = 0;
   #lastArrival = 0;
+  /** Bytes taken from the queue so far: a segment's faults are keyed by its first byte's offset. */
+  #offset = 0;
+  readonly #streams: { cut: FaultStream; coalesce: FaultStream; jitter: FaultStream };
   #flushPending = false;
   #end: (() => void) | undefined;
   // Bound once: scheduling allocates no closure per event.
@@ -63,9 +72,22 @@ export class Pipe {
     this.#flush();
   };
   readonly #arriveNext = () => this.#arrive();
+  /** The size of the segment a cut is drawn for. */
+  #cutFrom = 0;
+  readonly #drawCoalesce = (r: Random) =>
+    r.chance(this.#options.faults.coalesceRate) ? 1 : undefined;
+  readonly #drawCut = (r: Random) =>
+    r.chance(this.#options.faults.fragmentRate) ? r.int(1, this.#cutFrom - 1) : undefined;
+  readonly #drawJitter = (r: Random) => r.int(0, this.#options.faults.jitterMs * 1000) || undefined;
 
   constructor(options: PipeOptions) {
     this.#options = options;
+    const { direction, plan, client } = options;
+    this.#streams = {
+      cut: plan.stream(client, `${direction}-cut`),
+      coalesce: plan.stream(client, `${direction}-coalesce`),
+      jitter: plan.stream(client, `${direction}-jitter`),
+    };
   }
 
   /**
@@ -113,19 +135,35 @@ export class Pipe {
   }
 
   #flush(): void {
-    const { random, faults, room } = this.#options;
+    const { faults, room, plan, world } = this.#options;
+    // A fault whose rate is 0 is never drawn; replaying, the list decides whatever the rate.
+    const coalescing = faults.coalesceRate > 0 || plan.replaying;
+    const fragmenting = faults.fragmentRate > 0 || plan.replaying;
     while (this.queue.bytes > 0) {
       const space = room();
       if (space <= 0) break;
-      let size = random.chance(faults.coalesceRate) ? this.queue.bytes : this.queue.headBytes;
-      size = Math.min(size, space);
-      if (size > 1 && random.chance(faults.fragmentRate)) {
-        size = random.int(1, size - 1);
-        this.fragments++;
+      const offset = this.#offset;
+      const head = this.queue.headBytes;
+      let size = head;
+      if (
+        coalescing && this.queue.bytes > head &&
+        plan.draw(this.#streams.coalesce, offset, world.now, this.#drawCoalesce) !== undefined
+      ) {
+        size = this.queue.bytes;
       }
-      if (size > this.queue.headBytes) this.coalesced++;
+      size = Math.min(size, space);
+      if (size > 1 && fragmenting) {
+        this.#cutFrom = size;
+        const cut = plan.draw(this.#streams.cut, offset, world.now, this.#drawCut);
+        if (cut !== undefined && cut < size) {
+          size = cut;
+          this.fragments++;
+        }
+      }
+      if (size > head) this.coalesced++;
       this.inFlight += size;
-      this.#put(this.queue.take(size));
+      this.#offset += size;
+      this.#put(this.queue.take(size), offset);
     }
     if (this.queue.bytes === 0 && this.#end) this.#sendEnd();
     this.#options.flushed();
@@ -137,10 +175,13 @@ export class Pipe {
     if (end) this.mark(end);
   }
 
-  #put(item: Uint8Array | (() => void)): void {
-    const { world, random, faults, delayUs } = this.#options;
-    const jitter = faults.jitterMs > 0 ? random.int(0, faults.jitterMs * 1000) : 0;
-    const at = Math.max(this.#lastArrival, world.now + delayUs + jitter);
+  /** Puts a segment (with its offset: it may be late by a jitter) or a marker on the wire. */
+  #put(item: Uint8Array | (() => void), offset = -1): void {
+    const { world, plan, faults, delayUs } = this.#options;
+    const jitter = offset < 0 || (faults.jitterMs <= 0 && !plan.replaying)
+      ? undefined
+      : plan.draw(this.#streams.jitter, offset, world.now, this.#drawJitter);
+    const at = Math.max(this.#lastArrival, world.now + delayUs + (jitter ?? 0));
     this.#lastArrival = at;
     this.#wire.push(item);
     world.schedule(at - world.now, this.#arriveNext);

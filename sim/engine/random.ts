@@ -25,6 +25,12 @@ export class Random {
     this.#state = seed >>> 0;
   }
 
+  /** Starts again from `seed`, as a new generator of that seed would. */
+  reseed(seed: number): this {
+    this.#state = seed >>> 0;
+    return this;
+  }
+
   /** The next 32-bit unsigned integer. */
   uint32(): number {
     this.#state = (this.#state + 0x6d2b79f5) >>> 0;

@@ -18,7 +18,8 @@ import {
 } from "../../mod.ts";
 import { SimClient } from "./client.ts";
 import { EventQueue } from "./event_queue.ts";
-import { CLEAN_LINK, drawLinkFaults } from "./faults.ts";
+import { CLEAN_LINK, drawLinkFaults, linkFaults } from "./faults.ts";
+import { FaultPlan } from "./fault_plan.ts";
 import type { Invariant, SimObserver, SimulationView } from "./invariant.ts";
 import { defaultInvariants } from "../invariants/mod.ts";
 import { observeApplication, observeSend } from "./observe.ts";
@@ -59,8 +60,10 @@ export type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_
 export class Simulation implements SimulationView, World {
   /** The seed, as an unsigned 32-bit integer. */
   readonly seed: number;
-  /** The run's generator: links fork theirs from it, scenarios may draw from it. */
+  /** The run's generator, for scenarios to draw from (links draw from the plan's). */
   readonly random: Random;
+  /** The run's faults: recorded as they strike, or replayed from a list. */
+  readonly faults: FaultPlan;
   /** The real server core, running the application. */
   readonly server: Server;
   /** The real connection layer: every client's socket goes through it. */
@@ -90,6 +93,7 @@ export class Simulation implements SimulationView, World {
     this.#options = options;
     this.seed = options.seed >>> 0;
     this.random = new Random(this.seed);
+    this.faults = options.faults ?? FaultPlan.recording(this.seed);
     this.trace = new Trace(options.trace ?? "hash");
     this.#settler = new Settler((message) => this.#escape(message), options.quietTurns);
     this.#tap = new CoreTap({
@@ -156,13 +160,17 @@ export class Simulation implements SimulationView, World {
   /** Adds a client; it connects at `options.at` (virtual ms). */
   client(options: ClientOptions = {}): SimClient {
     const name = options.name ?? `c${this.clients.length + 1}`;
-    const random = this.random.fork();
-    const drawn = this.#options.mix ? drawLinkFaults(this.#options.mix, random) : CLEAN_LINK;
+    const connectAtUs = Math.round((options.at ?? 0) * 1000);
+    const mix = this.#options.mix;
+    const drawn = mix ? drawLinkFaults(mix, this.faults.keyed(`${name}.link`, 0)) : CLEAN_LINK;
     const client = new SimClient({
       world: this,
-      random,
+      plan: this.faults,
       name,
-      faults: { ...drawn, ...this.#options.link, ...options.link },
+      faults: linkFaults(this.faults, name, connectAtUs, drawn, {
+        ...this.#options.link,
+        ...options.link,
+      }),
       parser: this.server.parser,
       expected: (index) => this.records.expected(index),
       isAddressed: (bytes) => {
@@ -170,7 +178,7 @@ export class Simulation implements SimulationView, World {
         if (!addressed) this.records.directWrites++;
         return addressed;
       },
-      connectAtUs: Math.round((options.at ?? 0) * 1000),
+      connectAtUs,
       accept: (client, socket) => this.#open(client, socket),
     });
     this.clients.push(client);

@@ -13,6 +13,7 @@ import type {
   TransportOptions,
 } from "../../mod.ts";
 import type { FaultMix, LinkFaults } from "./faults.ts";
+import type { FaultPlan } from "./fault_plan.ts";
 import type { Invariant } from "./invariant.ts";
 import type { TraceMode } from "./trace.ts";
 
@@ -38,6 +39,8 @@ export interface SimulationOptions {
   mix?: FaultMix;
   /** ...then these properties override it. */
   link?: Partial<LinkFaults>;
+  /** Records the run's faults, or replays a list of them. Default: a new recording. */
+  faults?: FaultPlan;
   /**
    * Checked after the run. Default: `defaultInvariants()`. A function is called once
    * the application exists (for invariants that look inside the one a factory made).

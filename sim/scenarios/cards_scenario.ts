@@ -28,6 +28,7 @@ import {
 import { Random } from "../engine/random.ts";
 import { Simulation } from "../engine/simulation.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
 
 /** The table of the card scenario: multi-byte characters, so every view can be cut in one. */
 export const CARDS_KEY = "tablé ♠♥♦♣ 日本";
@@ -69,7 +70,7 @@ export interface CardsScenario {
  */
 export function buildCardsScenario(
   seed: number,
-  options: { plant?: CardsPlant; trace?: TraceMode } = {},
+  options: { plant?: CardsPlant; trace?: TraceMode; faults?: FaultPlan } = {},
 ): CardsScenario {
   const random = new Random(seed);
   const mix = { ...randomFaultMix(random.fork()), stormRate: 0, tightLimitsRate: 0 };
@@ -83,6 +84,7 @@ export function buildCardsScenario(
     seed,
     mix,
     trace: options.trace,
+    faults: options.faults,
     application: (logger) => {
       const controller = createCardsController({
         random: fromUint32(() => deck.uint32()),

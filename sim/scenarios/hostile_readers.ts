@@ -12,6 +12,7 @@ import { HOSTILE_ROOM, type HostileRoom, hostileRoom, probe, talk } from "./host
 import { sequentialDrainSend } from "./planted.ts";
 import { Random } from "../engine/random.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
 
 /** The kinds of hostile reader. */
 export type ReaderKind = "never-reader" | "slow-reader" | "flood" | "steady-reader";
@@ -94,7 +95,7 @@ const KINDS: Record<ReaderKind, {
 export function buildReaderScenario(
   kind: ReaderKind,
   seed: number,
-  options: { plant?: ReaderPlant; trace?: TraceMode } = {},
+  options: { plant?: ReaderPlant; trace?: TraceMode; faults?: FaultPlan } = {},
 ): ReaderScenario {
   const shape = KINDS[kind];
   const random = new Random(seed);
@@ -111,6 +112,7 @@ export function buildReaderScenario(
     seed,
     send,
     trace: options.trace,
+    faults: options.faults,
     limits: { ...shape.limits, ...unlimited },
     checkedLimits: unlimited && { ...DEFAULT_LIMITS, ...shape.limits },
   });

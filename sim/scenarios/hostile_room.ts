@@ -18,6 +18,7 @@ import type { Random } from "../engine/random.ts";
 import { Simulation } from "../engine/simulation.ts";
 import { createSwarmApp, roomsInvariants, type SwarmApp } from "./swarm_app.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
 
 /** The room everyone in a hostile scenario joins. */
 export const HOSTILE_ROOM = "arena";
@@ -34,6 +35,8 @@ export interface HostileRoomOptions {
   /** Every client's link (the offender's is set when it is added). Default: clean. */
   link?: Partial<LinkFaults>;
   trace?: TraceMode;
+  /** Records the run's faults, or replays a list. */
+  faults?: FaultPlan;
   /** Checks of the scenario's own, besides the stage's. */
   invariants?: Invariant[];
 }
@@ -75,6 +78,7 @@ export function hostileRoom(options: HostileRoomOptions): HostileRoom {
     seed: options.seed,
     deliver: options.send,
     trace: options.trace,
+    faults: options.faults,
     link: options.link,
     logLevel: "info",
     server: { limits: options.limits },

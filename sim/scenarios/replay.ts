@@ -7,28 +7,12 @@
  */
 import { formatClientLog, formatViolation } from "../engine/report.ts";
 import { readReplayRequest, type ReplayRequest, usageLines } from "./replay_request.ts";
-import { PLANTED_BUGS, type PlantedBug } from "./planted.ts";
-import { type NamedScenarioName, scenarioNamed, type ScenarioRun } from "./scenarios.ts";
-import { buildSwarm, describeSwarm, type Swarm, SWARM_SHUTDOWN_MS } from "./swarm.ts";
-import { buildTargeted, TARGETED_SHUTDOWN_MS } from "./targeted.ts";
-import type { TraceMode } from "../engine/trace.ts";
+import { PLANTED_BUGS } from "./planted.ts";
+import { scenarioNamed, type ScenarioRun } from "./scenarios.ts";
+import { type RunSpec, runSpec, type ScenarioName } from "./run_spec.ts";
+import { describeShrunk, shrinkRun } from "./shrink_run.ts";
 
-/**
- * Which scenario a seed is for: the random swarm, the targeted one of the planted bugs, or
- * one of the `SCENARIOS` of `./scenarios.ts` (the hostile clients, the card table).
- */
-export type ScenarioName = "swarm" | "targeted" | NamedScenarioName;
-
-/** What names one run exactly. */
-export interface RunSpec {
-  readonly seed: number;
-  readonly scenario: ScenarioName;
-  /** A planted bug: one of `PLANTED_BUGS` for the swarm and the targeted scenario, else the scenario's own. */
-  readonly plant?: PlantedBug | string;
-}
-
-/** A run of the swarm or of the targeted scenario. */
-export type SwarmRun = Swarm & ScenarioRun;
+export { type RunSpec, runSpec, type ScenarioName, type SwarmRun } from "./run_spec.ts";
 
 /** The command that runs the replay, as the user typed it: `npm run sim` or `deno task sim`. */
 export const NPM_SIM = "npm run sim";
@@ -54,24 +38,6 @@ export function replayCommand(spec: RunSpec, runner: string = NPM_SIM): string {
     ? ""
     : ` SIM_SCENARIO=${spec.scenario}`;
   return `SIM_SEED=${spec.seed}${plant}${scenario} ${runner}`;
-}
-
-/** Builds and runs one scenario. */
-export async function runSpec(
-  spec: RunSpec & { scenario: "swarm" | "targeted" },
-  trace?: TraceMode,
-): Promise<SwarmRun>;
-export async function runSpec(spec: RunSpec, trace?: TraceMode): Promise<ScenarioRun>;
-export async function runSpec(spec: RunSpec, trace: TraceMode = "hash"): Promise<ScenarioRun> {
-  const named = scenarioNamed(spec.scenario);
-  if (named) return named.run(spec.seed, spec.plant, trace);
-  const plant = spec.plant ? PLANTED_BUGS[spec.plant as PlantedBug] : {};
-  const swarm = spec.scenario === "swarm"
-    ? buildSwarm(spec.seed, { ...plant, trace })
-    : buildTargeted(spec.seed, spec.plant as PlantedBug | undefined, trace);
-  const shutdownAtMs = spec.scenario === "swarm" ? SWARM_SHUTDOWN_MS : TARGETED_SHUTDOWN_MS;
-  const report = await swarm.sim.run({ shutdownAtMs });
-  return { ...swarm, report, summary: describeSwarm(swarm) };
 }
 
 /**
@@ -102,9 +68,10 @@ export function describeFailure(spec: RunSpec, run: ScenarioRun, withLogs = fals
  * The replay command's body: reads `SIM_SEED`, `SIM_PLANT` (a planted bug), `SIM_SCENARIO`
  * (`swarm`, `targeted`, or a name of `SCENARIOS`), `SIM_CLIENT` (whose log to
  * print; default: the clients a violation names) and `SIM_TRACE=1` (print the whole trace);
- * prints through `print`; returns the exit code (1 when an invariant failed, 2 for the
- * usage). A scenario or a planted bug without a seed runs `DEFAULT_SEEDS`, one line
- * each. `runner` is the command the user typed, for the replay lines.
+ * prints through `print`, with a failing run shrunk to the faults it needs (unless
+ * `SIM_SHRINK=0`); returns the exit code (1 when an invariant failed, 2 for the usage). A
+ * scenario or a planted bug without a seed runs `DEFAULT_SEEDS`, one line each. `runner` is
+ * the command the user typed, for the replay lines.
  */
 export async function replay(
   env: Record<string, string | undefined>,
@@ -133,6 +100,10 @@ export async function replay(
     : new Set(report.violations.map((v) => v.client));
   for (const client of sim.clients.filter((client) => names.has(client.name))) {
     print(`\n${formatClientLog(client)}`);
+  }
+  if (!report.ok && env.SIM_SHRINK !== "0") {
+    print("");
+    for (const line of describeShrunk(await shrinkRun(spec, run))) print(line);
   }
   print(`\nreplay: ${replayCommand(spec, runner)}`);
   return report.ok ? 0 : 1;

@@ -13,13 +13,18 @@ import { buildSenderScenario, SENDER_PLANTS, type SenderPlant } from "./hostile_
 import type { SimulationView } from "../engine/invariant.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import type { FaultEvent, FaultPlan } from "../engine/fault_plan.ts";
 
 /** A finished run of any scenario: its one-line summary, the simulation and its report. */
 export interface ScenarioRun {
   readonly seed: number;
   /** The seed and what it drew, in one line. */
   readonly summary: string;
-  readonly sim: SimulationView & { readonly trace: { readonly lines: readonly string[] } };
+  readonly sim: SimulationView & {
+    readonly trace: { readonly lines: readonly string[] };
+    /** The faults that struck in the run. */
+    readonly faults: { readonly events: readonly FaultEvent[] };
+  };
   readonly report: SimulationReport;
 }
 
@@ -27,7 +32,8 @@ export interface ScenarioRun {
 export interface NamedScenario {
   /** Its planted bugs, by name, with what each does. */
   readonly plants: Readonly<Record<string, string>>;
-  run(seed: number, plant?: string, trace?: TraceMode): Promise<ScenarioRun>;
+  /** Runs a seed; with `faults`, the faults replay from their list. */
+  run(seed: number, plant?: string, trace?: TraceMode, faults?: FaultPlan): Promise<ScenarioRun>;
 }
 
 /** Builds a scenario, runs it to its shutdown, and returns it with its report. */
@@ -63,16 +69,16 @@ export const SCENARIOS = {
   "batch-flooder": senders("batch-flooder"),
   "broadcast-break": named({
     plants: {},
-    run: (seed, _plant, trace) => finish(buildBreakScenario(seed, trace)),
+    run: (seed, _plant, trace, faults) => finish(buildBreakScenario(seed, trace, faults)),
   }),
   "connect-storm": named({
     plants: {},
-    run: (seed, _plant, trace) => finish(buildStormScenario(seed, { trace })),
+    run: (seed, _plant, trace, faults) => finish(buildStormScenario(seed, { trace, faults })),
   }),
   "cards": named({
     plants: CARDS_PLANTS,
-    run: (seed, plant, trace) =>
-      finish(buildCardsScenario(seed, { plant: plant as CardsPlant | undefined, trace })),
+    run: (seed, plant, trace, faults) =>
+      finish(buildCardsScenario(seed, { plant: plant as CardsPlant | undefined, trace, faults })),
   }),
 } as const satisfies Record<string, NamedScenario>;
 
@@ -91,8 +97,14 @@ function named(scenario: NamedScenario): NamedScenario {
 function readers(kind: Parameters<typeof buildReaderScenario>[0]): NamedScenario {
   return {
     plants: READER_PLANTS,
-    run: (seed, plant, trace) =>
-      finish(buildReaderScenario(kind, seed, { plant: plant as ReaderPlant | undefined, trace })),
+    run: (seed, plant, trace, faults) =>
+      finish(
+        buildReaderScenario(kind, seed, {
+          plant: plant as ReaderPlant | undefined,
+          trace,
+          faults,
+        }),
+      ),
   };
 }
 

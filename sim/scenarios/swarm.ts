@@ -4,9 +4,10 @@
  *
  * @module
  */
-import type { Command, Limits } from "../../mod.ts";
+import { type Command, type Limits, limitsWith } from "../../mod.ts";
 import type { SimClient } from "../engine/client.ts";
 import { describeFaultMix, type FaultMix, randomFaultMix } from "../engine/faults.ts";
+import { FaultPlan } from "../engine/fault_plan.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import type { Simulation } from "../engine/simulation.ts";
@@ -51,19 +52,27 @@ const TEXTS = [
 export function buildSwarm(seed: number, options: SwarmOptions = {}): Swarm {
   const random = new Random(seed);
   const mix = randomFaultMix(random.fork());
-  const server = random.chance(mix.tightLimitsRate) ? { limits: tightLimits(random) } : undefined;
-  const { sim, app } = simulateSwarmApp({ server, ...options, seed, mix });
+  const faults = options.faults ?? FaultPlan.recording(seed);
+  // What the faults draw comes from generators of their own: with or without a fault, the
+  // scenario's own draws stay the same.
+  const tight = random.chance(mix.tightLimitsRate);
+  const limits = tightLimits(random.fork(), tight, faults);
+  const server = Object.keys(limits).length > 0 ? { limits } : undefined;
+  const { sim, app } = simulateSwarmApp({ server, ...options, seed, mix, faults });
   const clients = random.int(2, 8);
   for (let n = 0; n < clients; n++) {
     scriptClient(sim.client({ at: random.int(0, 40) }), random, mix);
   }
-  if (random.chance(mix.stormRate)) storm(sim, random);
+  storm(sim, random.chance(mix.stormRate), random.fork(), faults);
   // Now and then someone knocks after the shutdown and must be refused.
   if (random.chance(0.1)) {
-    sim.client({ at: SWARM_SHUTDOWN_MS + random.int(0, 5) }).send(SWARM_SHUTDOWN_MS + 5, {
-      code: "get",
-      key: "s-0",
-    });
+    sim.client({ at: SWARM_SHUTDOWN_MS + random.int(0, 5), name: "late" }).send(
+      SWARM_SHUTDOWN_MS + 5,
+      {
+        code: "get",
+        key: "s-0",
+      },
+    );
   }
   return { seed, mix, app, sim };
 }
@@ -109,8 +118,11 @@ function scriptClient(client: SimClient, random: Random, mix: FaultMix): void {
   } else if (random.chance(mix.halfCloseRate)) client.end(end);
   if (random.chance(mix.momentAbortRate)) {
     // A drain waits only on a link with a window: that is where to vanish while drained.
+    // Both draws are made either way: whether the link has a window is a fault, and the list
+    // that replays this run may drop it without shifting the draws of the rest of the script.
     const windowed = client.link.faults.windowBytes !== Infinity;
-    const moment = windowed && random.chance(0.7) ? 1 : random.int(0, 2);
+    const [preferDrain, any] = [random.chance(0.7), random.int(0, 2)];
+    const moment = windowed && preferDrain ? 1 : any;
     if (moment === 0) client.abortAfterConnect();
     else if (moment === 1) client.abortWhileDraining();
     else client.resetBeforeWrite(random.int(1, 6));
@@ -156,10 +168,10 @@ function randomCommand(random: Random, from: string, n: number, room: string | u
 
 /**
  * Limits tight enough to strike in a 250 ms run: a full server refuses, slow readers are
- * given up on, idle clients are dropped, fast ones are rate limited.
+ * given up on, idle clients are dropped, fast ones are rate limited. Each limit is a fault.
  */
-function tightLimits(random: Random): Partial<Limits> {
-  return {
+function tightLimits(random: Random, tight: boolean, faults: FaultPlan): Partial<Limits> {
+  const drawn: Partial<Limits> = {
     maxConnections: random.int(2, 10),
     drainWaitMs: random.int(1, 50),
     highWaterMarkBytes: random.int(64, 2048),
@@ -169,13 +181,35 @@ function tightLimits(random: Random): Partial<Limits> {
     commandsPerSecond: random.pick([0, 20, 100]),
     commandBurst: random.int(1, 6),
   };
+  const limits: Partial<Limits> = {};
+  const usual = limitsWith({});
+  for (const [name, value] of Object.entries(drawn) as [keyof Limits, number][]) {
+    const chosen = tight && value !== usual[name] ? value : undefined;
+    const struck = faults.given("server", `limit-${name}`, 0, 0, chosen);
+    if (struck !== undefined) (limits as Record<string, number>)[name] = struck;
+  }
+  // A list may keep one limit of a pair that must agree and drop the other: the one kept
+  // brings the other's usual value down with it.
+  const { maxBufferedBytes, slowConsumerTimeoutMs } = limits;
+  if (maxBufferedBytes !== undefined && limits.highWaterMarkBytes === undefined) {
+    limits.highWaterMarkBytes = Math.min(usual.highWaterMarkBytes, maxBufferedBytes);
+  }
+  if (slowConsumerTimeoutMs !== undefined && limits.drainWaitMs === undefined) {
+    limits.drainWaitMs = Math.min(usual.drainWaitMs, slowConsumerTimeoutMs);
+  }
+  return limits;
 }
 
-/** Many clients joining, and some leaving, in the same virtual millisecond. */
-function storm(sim: Simulation, random: Random): void {
+/**
+ * Many clients joining, and some leaving, in the same virtual millisecond: a fault whose value
+ * is how many.
+ */
+function storm(sim: Simulation, storming: boolean, random: Random, faults: FaultPlan): void {
   const at = random.int(0, 60);
-  for (let size = random.int(5, 15); size > 0; size--) {
-    const client = sim.client({ at });
+  const drawn = random.int(5, 15);
+  const size = faults.given("server", "storm", 0, at * 1000, storming ? drawn : undefined) ?? 0;
+  for (let n = 1; n <= size; n++) {
+    const client = sim.client({ at, name: `storm${n}` });
     const fate = random.int(0, 3);
     if (fate === 0) client.abort(at);
     else if (fate === 1) client.end(at);

@@ -84,6 +84,8 @@ export interface SwarmSimulationOptions extends SwarmAppOptions {
   server?: SimulationOptions["server"];
   /** The connection layer's close bound, in virtual ms. */
   closeTimeoutMs?: number;
+  /** Records the run's faults, or replays a list. */
+  faults?: SimulationOptions["faults"];
 }
 
 /**
@@ -108,10 +110,11 @@ export function simulateSwarmApp(
     if (!app) throw new Error("the application was not created");
     return app;
   };
-  const { seed, mix, send, trace, quietTurns, server, closeTimeoutMs } = options;
+  const { seed, mix, send, trace, quietTurns, server, closeTimeoutMs, faults } = options;
   const sim = new Simulation({
     seed,
     mix,
+    faults,
     deliver: send,
     trace,
     quietTurns,

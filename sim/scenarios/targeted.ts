@@ -10,6 +10,7 @@ import { Random } from "../engine/random.ts";
 import { simulateSwarmApp } from "./swarm_app.ts";
 import type { Swarm } from "./swarm.ts";
 import type { TraceMode } from "../engine/trace.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
 
 /** When the targeted scenario's server shuts down, in virtual ms. */
 export const TARGETED_SHUTDOWN_MS = 300;
@@ -29,7 +30,12 @@ export const TARGETED_SHUTDOWN_MS = 300;
  * // report.ok is false: per-index delivery flags the dropped recipient
  * ```
  */
-export function buildTargeted(seed: number, bug?: PlantedBug, trace?: TraceMode): Swarm {
+export function buildTargeted(
+  seed: number,
+  bug?: PlantedBug,
+  trace?: TraceMode,
+  faults?: FaultPlan,
+): Swarm {
   const random = new Random(seed);
   const drawn = randomFaultMix(random.fork());
   const mix = {
@@ -40,7 +46,14 @@ export function buildTargeted(seed: number, bug?: PlantedBug, trace?: TraceMode)
     coalesceRate: drawn.coalesceRate,
   };
   const plant: Partial<Plant> = bug === undefined ? {} : PLANTED_BUGS[bug];
-  const { sim, app } = simulateSwarmApp({ ...plant, seed, mix, trace, closeTimeoutMs: 5000 });
+  const { sim, app } = simulateSwarmApp({
+    ...plant,
+    seed,
+    mix,
+    trace,
+    closeTimeoutMs: 5000,
+    faults,
+  });
   const stalled = sim.client({ link: { windowBytes: 128, highWaterMark: 0 } });
   const talker = sim.client();
   const [peeker, other, leaver] = [sim.client(), sim.client(), sim.client()];

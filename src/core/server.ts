@@ -218,6 +218,8 @@ export class Server {
         return void await this.#disconnect(entry, "too many bad messages", ABORT);
       }
     }
+    // Gone while the read was handled (a limit, a reset): no timer, nothing addressed to it.
+    if (entry.leaving) return;
     policy.pending(decoder.pendingSince);
     if (!refused) return;
     this.#warn(entry, "rate limit exceeded", { refused: refused.count });

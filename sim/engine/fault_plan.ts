@@ -1,0 +1,212 @@
+/**
+ * A run's faults as data: every fault that strikes is one {@linkcode FaultEvent}, and a run
+ * either records them (drawing each from its own keyed generator) or replays a given list.
+ *
+ * @module
+ */
+import { fnv1a } from "./hash.ts";
+import { Random } from "./random.ts";
+
+/** One fault of a run. */
+export interface FaultEvent {
+  /** When it struck (or was decided), in virtual microseconds: for the schedule only. */
+  readonly at: number;
+  /** The client whose link or script it strikes (`server` for the server's own). */
+  readonly client: string;
+  /** What it is: a link property (`up-delay`), a segment's fate (`down-cut`), an action (`abort`). */
+  readonly kind: string;
+  /** Which one of its kind: a segment's byte offset, the n-th action of a kind; else 0. */
+  readonly seq: number;
+  /** Its magnitude: milliseconds, bytes, a virtual time in ms, a count. */
+  readonly value: number;
+}
+
+/**
+ * Records or replays a run's faults. Recording, a scenario's choice ({@linkcode
+ * FaultPlan.given}) is kept as is and a per-event draw ({@linkcode FaultPlan.drawn}) comes
+ * from a generator keyed by (seed, client, kind, seq), never from a shared stream: removing
+ * one fault then changes no other draw. Replaying, a fault strikes only if the list has it.
+ * Either way {@linkcode FaultPlan.events} lists the faults that struck, in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FaultPlan } from "./fault_plan.ts";
+ * const recording = FaultPlan.recording(7);
+ * const cut = recording.drawn("c1", "down-cut", 40, 0, (random) => random.int(1, 9));
+ * recording.given("c1", "abort", 0, 5000, 5);
+ * assert.equal(recording.events.length, 2);
+ * const replaying = FaultPlan.replaying(7, recording.events.slice(1));
+ * assert.equal(replaying.drawn("c1", "down-cut", 40, 0, () => 1), undefined);
+ * assert.equal(replaying.given("c1", "abort", 0, 5000, 5), 5);
+ * assert.equal(FaultPlan.recording(7).drawn("c1", "down-cut", 40, 0, (r) => r.int(1, 9)), cut);
+ * ```
+ */
+export class FaultPlan {
+  /** The run's seed, which keys every draw. */
+  readonly seed: number;
+  /** What struck, flat (a run may cut and delay hundreds of thousands of segments). */
+  #streamOf = new Int32Array(64);
+  #numbers = new Float64Array(3 * 64);
+  #count = 0;
+  #events: FaultEvent[] | undefined;
+  readonly #streams = new Map<string, FaultStream>();
+  readonly #streamList: FaultStream[] = [];
+  readonly #list: Map<string, number> | undefined;
+  readonly #seedMix: number;
+  /** Reseeded for each draw: a draw is synchronous, and a generator per draw is garbage. */
+  readonly #scratch = new Random(0);
+
+  private constructor(seed: number, list: Map<string, number> | undefined) {
+    this.seed = seed >>> 0;
+    this.#list = list;
+    this.#seedMix = Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  }
+
+  /** A plan that draws and records. */
+  static recording(seed: number): FaultPlan {
+    return new FaultPlan(seed, undefined);
+  }
+
+  /** A plan that strikes exactly the faults of `events` (when the run reaches them). */
+  static replaying(seed: number, events: readonly FaultEvent[]): FaultPlan {
+    return new FaultPlan(seed, new Map(events.map((event) => [faultKey(event), event.value])));
+  }
+
+  /** The faults that struck so far, in the order they were decided. */
+  get events(): readonly FaultEvent[] {
+    if (this.#events) return this.#events;
+    const events: FaultEvent[] = [];
+    const numbers = this.#numbers;
+    for (let n = 0; n < this.#count; n++) {
+      const { client, kind } = this.#streamList[this.#streamOf[n]];
+      const [seq, at, value] = [numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2]];
+      events.push({ at, client, kind, seq, value });
+    }
+    return this.#events = events;
+  }
+
+  /** Whether this plan replays a list. */
+  get replaying(): boolean {
+    return this.#list !== undefined;
+  }
+
+  /**
+   * A fault the scenario chose (`value`, or undefined for none): recording, it strikes as
+   * chosen; replaying, only if listed, with the listed value.
+   */
+  given(
+    client: string,
+    kind: string,
+    seq: number,
+    at: number,
+    value: number | undefined,
+  ): number | undefined {
+    return this.#strike(this.stream(client, kind), seq, at, value);
+  }
+
+  /**
+   * A fault drawn for one event: recording, `draw` decides it (undefined for none) with a
+   * generator of its own; replaying, the list does.
+   */
+  drawn(
+    client: string,
+    kind: string,
+    seq: number,
+    at: number,
+    draw: (random: Random) => number | undefined,
+  ): number | undefined {
+    return this.draw(this.stream(client, kind), seq, at, draw);
+  }
+
+  /** The faults of one kind on one link, keyed once: what {@linkcode FaultPlan.draw} takes. */
+  stream(client: string, kind: string): FaultStream {
+    const key = `${client}.${kind}`;
+    let stream = this.#streams.get(key);
+    if (!stream) {
+      stream = { client, kind, base: this.#base(key), id: this.#streamList.length };
+      this.#streams.set(key, stream);
+      this.#streamList.push(stream);
+    }
+    return stream;
+  }
+
+  /** {@linkcode FaultPlan.drawn} for a stream made beforehand: a pipe draws for every segment. */
+  draw(
+    stream: FaultStream,
+    seq: number,
+    at: number,
+    draw: (random: Random) => number | undefined,
+  ): number | undefined {
+    if (this.#list) return this.#strike(stream, seq, at, undefined);
+    const value = draw(this.#scratch.reseed(mixSeq(stream.base, seq)));
+    return value === undefined ? undefined : this.#strike(stream, seq, at, value);
+  }
+
+  #strike(stream: FaultStream, seq: number, at: number, value: number | undefined) {
+    const decided = this.#list ? this.#list.get(keyOf(stream.client, stream.kind, seq)) : value;
+    if (decided !== undefined) {
+      this.#record(stream.id, seq, at, decided);
+    }
+    return decided;
+  }
+
+  /** A generator of its own for (seed, `stream`, `seq`): for what is not a fault. */
+  keyed(stream: string, seq: number): Random {
+    return new Random(mixSeq(this.#base(stream), seq));
+  }
+
+  /** Kept in typed arrays: a run may strike hundreds of thousands of segment faults. */
+  #record(id: number, seq: number, at: number, value: number): void {
+    const n = this.#count++;
+    if (n === this.#streamOf.length) {
+      const streamOf = new Int32Array(2 * n);
+      streamOf.set(this.#streamOf);
+      this.#streamOf = streamOf;
+      const numbers = new Float64Array(6 * n);
+      numbers.set(this.#numbers);
+      this.#numbers = numbers;
+    }
+    this.#streamOf[n] = id;
+    this.#numbers[3 * n] = seq;
+    this.#numbers[3 * n + 1] = at;
+    this.#numbers[3 * n + 2] = value;
+    this.#events = undefined;
+  }
+
+  #base(stream: string): number {
+    return fnv1a(stream, this.#seedMix);
+  }
+}
+
+/** One kind of fault on one link, with its key's hash. */
+export interface FaultStream {
+  readonly client: string;
+  readonly kind: string;
+  readonly base: number;
+  /** Its number in the plan. */
+  readonly id: number;
+}
+
+function mixSeq(base: number, seq: number): number {
+  return Math.imul(base ^ seq, 0xc2b2ae35) ^ (seq >>> 16);
+}
+
+/**
+ * The key of a fault in a list: its client, kind and seq.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { faultKey } from "./fault_plan.ts";
+ * assert.equal(faultKey({ client: "c1", kind: "up-cut", seq: 40 }), "c1.up-cut#40");
+ * assert.equal(faultKey({ client: "c1", kind: "abort", seq: 0 }), "c1.abort");
+ * ```
+ */
+export function faultKey(event: Pick<FaultEvent, "client" | "kind" | "seq">): string {
+  return keyOf(event.client, event.kind, event.seq);
+}
+
+function keyOf(client: string, kind: string, seq: number): string {
+  return seq === 0 ? `${client}.${kind}` : `${client}.${kind}#${seq}`;
+}
