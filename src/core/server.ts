@@ -174,10 +174,11 @@ export class Server {
     });
   }
 
-  /** Closes one connection from the server's side; its onDisconnect runs once. */
+  /** Closes one connection (or ends a held identity) from the server's side, for good. */
   disconnect(index: Index, reason = "closed by server"): Promise<void> {
     const entry = this.#registry.get(index);
-    return entry ? this.#disconnect(entry, reason, { ending: "gone" }) : Promise.resolve();
+    if (entry) return this.#disconnect(entry, reason, { ending: "gone" });
+    return this.#sessions?.end(index) ?? Promise.resolve();
   }
 
   /**
@@ -230,12 +231,11 @@ export class Server {
       const reason = message.kind === "error" ? message.message : "message is not valid JSON";
       const fatal = message.kind === "error" && message.fatal;
       this.#warn(entry, "bad message", { reason });
-      // The index is read in the turn: a resume in this connection's own events moves it.
-      const index = () => [entry.index];
-      if (allowed > 0 || fatal) await this.runTurn(() => [[index(), [{ error: reason }]]]);
+      const to = [entry.index]; // read now: a resume among earlier messages moved it
+      if (allowed > 0 || fatal) await this.runTurn(() => [[to, [{ error: reason }]]]);
       if (fatal) return void await this.#disconnect(entry, "message too large", ABORT);
       if (!policy.badMessage()) {
-        await this.runTurn(() => [[index(), [{ error: "too many bad messages" }]]]);
+        await this.runTurn(() => [[to, [{ error: "too many bad messages" }]]]);
         return void await this.#disconnect(entry, "too many bad messages", ABORT);
       }
     }

@@ -150,15 +150,17 @@ export class SessionLayer {
     return this.#host.runTurn(() => application.onDisconnect(index));
   }
 
+  /** Ends a held identity at once: its onDisconnect runs. Undefined when it is not held. */
+  end(index: Index): Promise<void> | undefined {
+    const { book, application } = this.#host;
+    if (!book.held().includes(index)) return undefined;
+    book.release(index);
+    return this.#host.runTurn(() => application.onDisconnect(index));
+  }
+
   /** Shutting down: every identity still held is gone now. */
   async shutdown(): Promise<void> {
-    const { book, application } = this.#host;
-    await Promise.all(
-      book.held().map((index: Index) => {
-        book.release(index);
-        return this.#host.runTurn(() => application.onDisconnect(index));
-      }),
-    );
+    await Promise.all(this.#host.book.held().map((index) => this.end(index)));
   }
 
   /** Takes over the identity `token` names; false (answered) when it cannot. */
