@@ -294,3 +294,34 @@ function loggingEcho(seen: string[]) {
     },
   });
 }
+
+test("takeover: what the old socket sent before the resume is answered to it, not replayed", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const c = await h.connect();
+  await Promise.all([
+    a.client.send({ code: "say", text: "before" }),
+    c.client.send({ code: "resume", token: a.token }),
+  ]);
+  await h.settle();
+  assert.deepEqual(a.client.takeCommands(), [
+    { code: "say", from: 1, text: "before" },
+    { code: "session", error: "resumed elsewhere" },
+  ]);
+  const got = c.client.takeCommands();
+  assert.deepEqual(got.map((command) => command.code), ["resume", "view"]);
+  assert.deepEqual(h.calls, ["connect 1", "command 1 hello", "command 1 say", "resume 1"]);
+});
+
+test("a connection that fails while its resume waits for its turn takes over nothing", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  await a.client.events.end();
+  const c = await h.connect();
+  const resuming = c.client.send({ code: "resume", token: a.token });
+  await c.client.events.error(new Error("reset"));
+  await resuming;
+  await h.settle();
+  assert.equal(h.server.connections.has(1), false);
+  assert.equal((await h.resume(a.token))[1][0].success, true); // the token is still good
+});

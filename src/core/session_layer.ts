@@ -165,26 +165,32 @@ export class SessionLayer {
 
   /** Takes over the identity `token` names; false (answered) when it cannot. */
   async #resume(entry: Live, token: unknown): Promise<boolean> {
-    const { book, registry, application } = this.#host;
-    const provisional = entry.index;
-    const index = book.redeem(token);
-    if (index === undefined) {
-      await this.#host.runTurn(() => [[[provisional], [CANNOT_RESUME]]]);
-      return false;
-    }
-    book.release(provisional);
+    let resumed = false;
+    // In a turn of its own: what the old connection sent before is answered to it, first.
+    await this.#host.runTurn(async () => {
+      if (entry.leaving) return [];
+      const index = this.#host.book.redeem(token);
+      if (index === undefined) return [[[entry.index], [CANNOT_RESUME]]];
+      resumed = true;
+      const fresh = this.#takeOver(entry, index);
+      return [
+        [[index], [{ code: "resume", success: true, token: fresh }]],
+        ...await this.#host.application.onResume?.(index) ?? [],
+      ];
+    });
+    return resumed;
+  }
+
+  /** Moves `entry` to the identity `index`; returns the identity's next token. */
+  #takeOver(entry: Live, index: Index): string {
+    const { book, registry } = this.#host;
+    book.release(entry.index);
+    registry.delete(entry.index);
     const old = registry.get(index);
-    registry.delete(provisional);
     entry.index = index;
     registry.put(entry);
     // The old connection loses the identity now: nothing it does from here reaches the game.
     if (old) void this.#host.disconnect(old, "resumed elsewhere", "superseded", RESUMED_ELSEWHERE);
-    const fresh = book.issue(index);
-    book.know(index);
-    await this.#host.runTurn(async () => [
-      [[index], [{ code: "resume", success: true, token: fresh }]],
-      ...await application.onResume?.(index) ?? [],
-    ]);
-    return true;
+    return book.issue(index);
   }
 }
