@@ -325,3 +325,25 @@ test("a connection that fails while its resume waits for its turn takes over not
   assert.equal(h.server.connections.has(1), false);
   assert.equal((await h.resume(a.token))[1][0].success, true); // the token is still good
 });
+
+test("a drop that comes while a takeover waits for its turn: the resume wins, nothing is held", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  const c = await h.connect();
+  let open!: () => void;
+  const closed = new Promise<[]>((resolve) => open = () => resolve([]));
+  const gate = h.server.runTurn(() => closed); // holds every turn behind it
+  const resuming = c.client.send({ code: "resume", token: a.token });
+  for (let tick = 0; tick < 50; tick++) await Promise.resolve(); // the resume is queued
+  const dropped = a.client.events.error(new Error("reset")); // behind it
+  open();
+  await Promise.all([gate, resuming, dropped]);
+  await h.settle();
+  assert.equal(c.client.takeCommands()[0].success, true);
+  assert.deepEqual(b.client.takeCommands(), [{ code: "back", index: 1 }]);
+  h.clock.advance(5000);
+  await h.settle();
+  assert.deepEqual(h.calls.slice(4), ["resume 1"]);
+  assert.ok(h.server.connections.has(1));
+});

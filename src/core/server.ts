@@ -96,7 +96,8 @@ export class Server {
         if (entry) void this.#disconnect(entry, "write failed", { error });
       },
     };
-    this.#sessions = options.holdMs === undefined ? undefined : new SessionLayer({
+    const Layer = options.sessionLayer ?? SessionLayer;
+    this.#sessions = options.holdMs === undefined ? undefined : new Layer({
       registry: this.#registry,
       application: this.#application,
       book: bookFor(options, this.#limits),
@@ -191,8 +192,7 @@ export class Server {
     this.#internal.clear();
     // Commands already taken in are handled and answered; what arrives from now on is not.
     await this.#turn;
-    const indexes = this.#registry.indexes();
-    await Promise.all(indexes.map((index) => this.disconnect(index, "shutdown")));
+    await Promise.all(this.#registry.indexes().map((index) => this.disconnect(index, "shutdown")));
     await this.#sessions?.shutdown();
     await this.#turn;
   }

@@ -10,6 +10,7 @@ import type { Limits } from "./limits.ts";
 import type { Logger } from "./logger.ts";
 import type { Parser } from "../parser/parser.ts";
 import type { RandomFill } from "./sessions.ts";
+import type { SessionLayer } from "./session_layer.ts";
 
 /** Options of `Server`. */
 export interface ServerOptions {
@@ -46,4 +47,6 @@ export interface ServerOptions {
   holdMs?: number;
   /** Where tokens come from. Default: `crypto.getRandomValues`. */
   random?: RandomFill;
+  /** Default: `SessionLayer`. Replaced only by tests that plant faults in it. */
+  sessionLayer?: typeof SessionLayer;
 }

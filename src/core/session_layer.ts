@@ -77,18 +77,19 @@ function isLeave(command: Command): boolean {
  * ```
  */
 export class SessionLayer {
-  readonly #host: SessionHost;
+  /** The server, as the layer sees it (protected: a planted fault in a test reaches it). */
+  protected readonly host: SessionHost;
 
   constructor(host: SessionHost) {
-    this.#host = host;
+    this.host = host;
   }
 
   /** A new connection: its token goes to it first, before anything else. */
   opened(entry: Live): Promise<void> {
     const { index } = entry;
-    const token = this.#host.book.issue(index);
-    const holdMs = this.#host.book.holdMs;
-    return this.#host.runTurn(() => [[[index], [{ code: "session", token, holdMs }]]]);
+    const token = this.host.book.issue(index);
+    const holdMs = this.host.book.holdMs;
+    return this.host.runTurn(() => [[[index], [{ code: "session", token, holdMs }]]]);
   }
 
   /**
@@ -96,7 +97,7 @@ export class SessionLayer {
    * a keyless leave ends the identity; the rest goes to the application, in order.
    */
   async handle(entry: Live, commands: readonly Command[]): Promise<void> {
-    const { book, application } = this.#host;
+    const { book, application } = this.host;
     let rest = commands;
     if (!book.knows(entry.index)) {
       const [first] = commands;
@@ -107,7 +108,7 @@ export class SessionLayer {
       if (entry.leaving) return;
       book.know(entry.index);
       const index = entry.index;
-      await this.#host.runTurn(() => application.onConnect(index));
+      await this.host.runTurn(() => application.onConnect(index));
     }
     let from = 0;
     for (let at = 0; at <= rest.length; at++) {
@@ -118,23 +119,23 @@ export class SessionLayer {
       const index = entry.index;
       const passed = rest.slice(from, at);
       if (passed.length > 0) {
-        await this.#host.runTurn(() => application.handleCommands(index, passed));
+        await this.host.runTurn(() => application.handleCommands(index, passed));
       }
       from = at + 1;
       if (!screened || entry.leaving) continue;
       if (verbOf(command) === "resume") {
         // Only a connection's first command resumes: a later one has an identity already.
-        await this.#host.runTurn(() => [[[index], [CANNOT_RESUME]]]);
+        await this.host.runTurn(() => [[[index], [CANNOT_RESUME]]]);
         continue;
       }
-      await this.#host.runTurn(() => [[[index], [{ code: "leave", success: true }]]]);
-      return void await this.#host.disconnect(entry, "leave", "gone");
+      await this.host.runTurn(() => [[[index], [{ code: "leave", success: true }]]]);
+      return void await this.host.disconnect(entry, "leave", "gone");
     }
   }
 
   /** The connection `entry` has been closed; tells the application what follows. */
   ended(entry: Live, ending: Ending): Promise<void> {
-    const { book, application } = this.#host;
+    const { book, application, registry } = this.host;
     const { index } = entry;
     if (ending === "superseded") return Promise.resolve();
     if (!book.knows(index)) {
@@ -142,40 +143,43 @@ export class SessionLayer {
       book.release(index);
       return Promise.resolve();
     }
-    if (ending === "hold" && this.#host.accepting()) {
-      book.hold(index, () => void this.#host.runTurn(() => application.onDisconnect(index)));
-      return this.#host.runTurn(() => application.onHold?.(index) ?? []);
-    }
-    book.release(index);
-    return this.#host.runTurn(() => application.onDisconnect(index));
+    // Decided in a turn: a resume queued before this end has taken the identity over already.
+    return this.host.runTurn(() => {
+      if (registry.has(index)) return [];
+      if (ending === "hold" && this.host.accepting()) {
+        book.hold(index, () => void this.host.runTurn(() => application.onDisconnect(index)));
+        return application.onHold?.(index) ?? [];
+      }
+      return book.release(index) ? application.onDisconnect(index) : [];
+    });
   }
 
   /** Ends a held identity at once: its onDisconnect runs. Undefined when it is not held. */
   end(index: Index): Promise<void> | undefined {
-    const { book, application } = this.#host;
+    const { book, application } = this.host;
     if (!book.held().includes(index)) return undefined;
     book.release(index);
-    return this.#host.runTurn(() => application.onDisconnect(index));
+    return this.host.runTurn(() => application.onDisconnect(index));
   }
 
   /** Shutting down: every identity still held is gone now. */
   async shutdown(): Promise<void> {
-    await Promise.all(this.#host.book.held().map((index) => this.end(index)));
+    await Promise.all(this.host.book.held().map((index) => this.end(index)));
   }
 
   /** Takes over the identity `token` names; false (answered) when it cannot. */
   async #resume(entry: Live, token: unknown): Promise<boolean> {
     let resumed = false;
     // In a turn of its own: what the old connection sent before is answered to it, first.
-    await this.#host.runTurn(async () => {
+    await this.host.runTurn(async () => {
       if (entry.leaving) return [];
-      const index = this.#host.book.redeem(token);
+      const index = this.host.book.redeem(token);
       if (index === undefined) return [[[entry.index], [CANNOT_RESUME]]];
       resumed = true;
       const fresh = this.#takeOver(entry, index);
       return [
         [[index], [{ code: "resume", success: true, token: fresh }]],
-        ...await this.#host.application.onResume?.(index) ?? [],
+        ...await this.host.application.onResume?.(index) ?? [],
       ];
     });
     return resumed;
@@ -183,14 +187,14 @@ export class SessionLayer {
 
   /** Moves `entry` to the identity `index`; returns the identity's next token. */
   #takeOver(entry: Live, index: Index): string {
-    const { book, registry } = this.#host;
+    const { book, registry } = this.host;
     book.release(entry.index);
     registry.delete(entry.index);
     const old = registry.get(index);
     entry.index = index;
     registry.put(entry);
     // The old connection loses the identity now: nothing it does from here reaches the game.
-    if (old) void this.#host.disconnect(old, "resumed elsewhere", "superseded", RESUMED_ELSEWHERE);
+    if (old) void this.host.disconnect(old, "resumed elsewhere", "superseded", RESUMED_ELSEWHERE);
     return book.issue(index);
   }
 }
