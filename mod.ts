@@ -36,6 +36,7 @@ export * from "./src/core/connection.ts";
 export * from "./src/core/deliver.ts";
 export * from "./src/core/live_connections.ts";
 export * from "./src/core/server.ts";
+export * from "./src/core/flash_policy.ts";
 export * from "./src/core/server_options.ts";
 // The connection layer: what every transport's sockets go through.
 export * from "./src/transport/socket.ts";
@@ -47,6 +48,8 @@ export * from "./src/core/limits.ts";
 export * from "./src/core/connection_policy.ts";
 export * from "./src/core/outbound_guard.ts";
 export * from "./src/core/token_bucket.ts";
+// Sessions: a held identity and its resume.
+export * from "./src/core/sessions.ts";
 // Time: internal and timed commands.
 export * from "./src/core/clock.ts";
 export * from "./src/core/manual_clock.ts";

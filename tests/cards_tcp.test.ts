@@ -7,14 +7,10 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { type Command, Server } from "../mod.ts";
-import {
-  createCardTableApplication,
-  isTableView,
-  seededRandom,
-  type TableView,
-} from "../examples/cards/mod.ts";
+import { Server } from "../mod.ts";
+import { createCardTableApplication, seededRandom } from "../examples/cards/mod.ts";
 import { cardsIn, holeCards, KEY } from "./helpers/cards.ts";
+import { latest, seatTwo, sendAndWait } from "./helpers/cards_tcp.ts";
 import { ADAPTERS, withServed } from "./helpers/served.ts";
 import { systemClock } from "../src/adapter/system_clock.ts";
 import type { TcpClient } from "./helpers/tcp_client.ts";
@@ -25,33 +21,6 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 function cardServer(turnTimeoutMs: number) {
   const application = createCardTableApplication({ random: seededRandom(3), turnTimeoutMs });
   return { server: new Server({ application, clock: systemClock }), storage: application.storage };
-}
-
-/** The last table view a TCP client received, if any. */
-function latest(client: TcpClient): TableView | undefined {
-  return client.inbox.flat().filter(isTableView).at(-1);
-}
-
-/** Sends a command and waits until `client` has a view that `ready` accepts. */
-async function sendAndWait(
-  client: TcpClient,
-  command: Command,
-  ready: (view: TableView) => boolean,
-) {
-  await client.send({ key: KEY, ...command });
-  await client.until(() => {
-    const view = latest(client);
-    return view !== undefined && ready(view);
-  }, `a view after ${JSON.stringify(command)}`);
-}
-
-/** Two clients at the table, seated in seats 0 and 1. */
-async function seatTwo(players: TcpClient[]) {
-  for (const [seat, player] of players.entries()) {
-    await sendAndWait(player, { code: "join" }, () => true);
-    await sendAndWait(player, { code: "sit" }, (view) => view.you.seat === seat);
-  }
-  await players[0].until(() => latest(players[0])?.seats[1] !== null, "the other seated");
 }
 
 /** The text of every message a client received but the last. */

@@ -16,6 +16,7 @@ test("options: defaults, environment, arguments over environment", () => {
     hostname: DEFAULT_HOSTNAME,
     port: DEFAULT_PORT,
     dataDirectory: undefined,
+    holdMs: undefined,
     quiet: false,
     flashPolicy: true,
     game: "rooms",
@@ -43,6 +44,15 @@ test("options: flags and --data", () => {
   assert.equal(parseCliOptions(["--game", "cards"], {}).game, "cards");
 });
 
+test("options: --hold-seconds; the cards game holds 60 s by default, the rooms game none", () => {
+  const holdOf = (...args: string[]) => parseCliOptions(args, {}).holdMs;
+  assert.equal(holdOf(), undefined);
+  assert.equal(holdOf("--game", "cards"), 60_000);
+  assert.equal(holdOf("--game", "cards", "--hold-seconds", "0"), undefined);
+  assert.equal(holdOf("--hold-seconds=90"), 90_000);
+  assert.equal(holdOf("--game=cards", "--hold-seconds", "2.5"), 2_500);
+});
+
 test("options: a bad value is a clear error", () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [["--port", "http"], {}, /bad port: "http"/],
@@ -58,6 +68,9 @@ test("options: a bad value is a clear error", () => {
     [["--game=cards", "--data", "d"], {}, /--data is for the rooms game/],
     [["--quiet=yes"], {}, /unknown option: --quiet=yes/],
     [["serve"], {}, /unknown option: serve/],
+    [["--hold-seconds", "-1"], {}, /bad hold: "-1"/],
+    [["--hold-seconds", "soon"], {}, /bad hold: "soon"/],
+    [["--hold-seconds"], {}, /--hold-seconds needs a value/],
   ];
   for (const [args, env, message] of cases) {
     assert.throws(() => parseCliOptions(args, env), (error: unknown) => {

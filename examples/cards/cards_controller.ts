@@ -132,10 +132,15 @@ export function createCardsController(
     return table;
   };
 
+  /** The table a connection is at, if any. */
+  const tableOf = (index: Index, storage: CardsStorage): CardTable | undefined => {
+    const key = storage.tableOf.get(index);
+    return key === undefined ? undefined : storage.tables.get(key);
+  };
+
   /** Takes a connection away from its table, if it is at one. */
   const depart = (index: Index, storage: CardsStorage, how: "leave" | "disconnect"): Result => {
-    const key = storage.tableOf.get(index);
-    const table = key === undefined ? undefined : storage.tables.get(key);
+    const table = tableOf(index, storage);
     storage.tableOf.delete(index);
     // One who leaves gets a last view; one who disconnected cannot.
     const alsoTo = how === "leave" ? [index] : [];
@@ -191,6 +196,16 @@ export function createCardsController(
     },
     onDisconnect({ index, storage }) {
       return depart(index, storage, "disconnect");
+    },
+    // With a hold: the seat is kept, the table sees the player go and come back.
+    onHold({ index, storage }) {
+      const table = tableOf(index, storage);
+      return table ? change(storage, table, () => table.hold(index)) : [];
+    },
+    // The resumed player's copy of the change is the whole view, with their own cards.
+    onResume({ index, storage }) {
+      const table = tableOf(index, storage);
+      return table ? change(storage, table, () => table.back(index)) : [];
     },
   };
 }

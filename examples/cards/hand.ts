@@ -18,7 +18,7 @@ export type Phase = Street | "over";
  * viewer may see of the cards is decided by the view alone.
  */
 export type TableEvent =
-  | { type: "join" | "leave" | "disconnect"; index: Index }
+  | { type: "join" | "leave" | "disconnect" | "disconnected" | "back"; index: Index }
   | { type: "sit"; index: Index; seat: number }
   | { type: "ready" | "check"; seat: number }
   | { type: "fold"; seat: number; reason: "fold" | "timeout" | "leave" }

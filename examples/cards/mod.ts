@@ -18,11 +18,13 @@
  * Server to client: every change of a table sends each connection at it one message holding
  * one `table` command built for that connection alone ({@linkcode TableView}):
  * `{code: "table", key, events, you: {index, seat}, seats, hand}`.
- * - `events`: what just happened: `join`/`leave`/`disconnect {index}`, `sit {index, seat}`,
+ * - `events`: what just happened: `join`/`leave`/`disconnect {index}`, with a hold
+ *   `disconnected`/`back {index}` (a dropped player's connection, then its resume), `sit {index, seat}`,
  *   `ready`/`check {seat}`, `fold {seat, reason: "fold" | "timeout" | "leave"}`,
  *   `start {hand, button}`, `deal {street: "flop" | "turn" | "river"}`,
  *   `win {seats, showdown}` (several seats: a split).
- * - `seats`: by seat number, `{index, ready, gone?}` or `null` when free.
+ * - `seats`: by seat number, `{index, ready, gone?, away?}` or `null` when free (`away`: the
+ *   player's connection dropped and the server holds the seat for a resume).
  * - `hand` (the running or last hand, else `null`): `number`, `phase` (`preflop`, `flop`,
  *   `turn`, `river`, `over`), `button`, `board`, `turn` (the seat to act, `null` when over),
  *   `turnMs`, `players` (in acting order: `{seat, index, folded, cards?, best?}`),
@@ -37,7 +39,16 @@
  * Turns: on each street the players still in act once each, in seat order from the button's
  * left. A player who has not acted within `turnMs` is folded (`fold`, reason `timeout`). A
  * player who disconnects stays in until their turn runs out, is folded then (the hand goes
- * on for the others), and loses their seat. After the river comes the showdown: the best
+ * on for the others), and loses their seat.
+ *
+ * Reconnection: served with a hold (`new Server({ application, clock, holdMs })`; the example
+ * server holds 60 s for this game), a player whose connection drops keeps their seat: the table
+ * sees `disconnected`, the turn timer still runs (a held player on turn is folded for a
+ * timeout, and keeps the seat). A new connection whose first command is
+ * `{"code":"resume","token":T}` (T from the `session` message every connection gets first)
+ * is that player again: it gets `{"code":"resume","success":true,"token":T2}` and then the
+ * whole current view (its own hole cards included); the others see `back`. Once the hold runs
+ * out the player is gone as above (`disconnect`). After the river comes the showdown: the best
  * five of seven cards wins; equal hands split.
  *
  * Refused commands change nothing and answer the sender alone, e.g.

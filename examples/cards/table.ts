@@ -21,6 +21,8 @@ export interface SeatState {
   ready: boolean;
   /** Its player left in the middle of a hand; the seat is freed once that player is out. */
   gone: boolean;
+  /** Its player's connection dropped and may come back (the server holds the identity). */
+  away?: boolean;
 }
 
 /** How a table plays. */
@@ -117,12 +119,32 @@ export class CardTable {
     const seat = this.seatOf(index);
     if (seat === undefined) return events;
     this.seats[seat]!.gone = true;
+    delete this.seats[seat]!.away;
     const player = this.hand?.live ? this.hand.playerOf(index) : undefined;
     if (how === "leave" && player && !player.folded) {
       events.push(...this.hand!.act(player.seat, "fold", "leave"));
     }
     this.#freeGoneSeats();
     return events;
+  }
+
+  /**
+   * A member's connection dropped and the server holds its identity: it stays at the table
+   * and in its seat (its turn timer still runs). Nothing for one who is not here.
+   */
+  hold(index: Index): TableEvent[] {
+    if (!this.members.has(index)) return [];
+    const seat = this.seatOf(index);
+    if (seat !== undefined) this.seats[seat]!.away = true;
+    return [{ type: "disconnected", index }];
+  }
+
+  /** A held member is back, on a new connection. */
+  back(index: Index): TableEvent[] {
+    if (!this.members.has(index)) return [];
+    const seat = this.seatOf(index);
+    if (seat !== undefined) delete this.seats[seat]!.away;
+    return [{ type: "back", index }];
   }
 
   /** Takes the given seat, or the first free one. */

@@ -13,8 +13,11 @@ import type { CardTable } from "./table.ts";
 /** The code of the commands that carry a view of a table. */
 export const VIEW_CODE = "table";
 
-/** A taken seat as everyone sees it (`gone`: its player left mid-hand and is still in). */
-export type SeatView = { index: Index; ready: boolean; gone?: true };
+/**
+ * A taken seat as everyone sees it (`gone`: its player left mid-hand and is still in; `away`:
+ * its player's connection dropped and may come back).
+ */
+export type SeatView = { index: Index; ready: boolean; gone?: true; away?: true };
 
 /** A dealt-in player as one viewer sees them: `cards` and `best` only where the rule allows. */
 export type PlayerView = {
@@ -100,7 +103,12 @@ export function viewFor(
     you: { index: viewer, seat: table.seatOf(viewer) ?? null },
     seats: table.seats.map((taken) =>
       taken
-        ? { index: taken.index, ready: taken.ready, ...(taken.gone ? { gone: true } : {}) }
+        ? {
+          index: taken.index,
+          ready: taken.ready,
+          ...(taken.gone ? { gone: true } : {}),
+          ...(taken.away ? { away: true } : {}),
+        }
         : null
     ),
     hand: table.hand ? handView(table.hand, viewer, table.rules.turnTimeoutMs) : null,

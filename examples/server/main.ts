@@ -81,6 +81,7 @@ async function start(runtime: Runtime, options: CliOptions, logger: Logger): Pro
     logger,
     clock: systemClock, // for timed commands (after_ms, period_ms)
     flashPolicy: options.flashPolicy ? undefined : null,
+    holdMs: options.holdMs, // sessions: a dropped player may resume (cards by default)
   });
   return runtime.serve(server, { hostname: options.hostname, port: options.port, logger });
 }

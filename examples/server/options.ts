@@ -20,7 +20,16 @@ export interface CliOptions {
   flashPolicy: boolean;
   /** Which example game to serve. */
   game: Game;
+  /**
+   * How long a dropped player's identity is held for a resume (`ServerOptions.holdMs`), or
+   * undefined for no sessions: {@linkcode DEFAULT_CARDS_HOLD_MS} for the cards game, none for
+   * the rooms game (its original wire), unless `--hold-seconds` says otherwise (0: none).
+   */
+  holdMs: number | undefined;
 }
+
+/** The card table holds a dropped player's seat this long by default: 60 seconds. */
+export const DEFAULT_CARDS_HOLD_MS = 60_000;
 
 /** The example games the server can run. */
 export const GAMES = ["rooms", "cards"] as const;
@@ -42,6 +51,8 @@ Options:
   --host HOST        address to listen on (env HOST; default ${DEFAULT_HOSTNAME})
   --port PORT        port to listen on, 0 for any free one (env PORT; default ${DEFAULT_PORT})
   --data DIR         keep states as JSON files in DIR (default: in memory)
+  --hold-seconds N   hold a dropped player's identity N seconds for a resume (default:
+                     60 for cards; rooms keeps the original wire without it); 0: no hold
   --quiet            log warnings and errors only
   --no-flash-policy  do not answer <policy-file-request/>
   --help             print this and exit`;
@@ -55,7 +66,7 @@ export class CliError extends Error {
 }
 
 const FLAGS = new Set(["--quiet", "--no-flash-policy", "--help", "-h"]);
-const VALUED = new Set(["--host", "--port", "--data", "--game"]);
+const VALUED = new Set(["--host", "--port", "--data", "--game", "--hold-seconds"]);
 
 /**
  * Reads the options from the arguments (after the script's name) and the environment;
@@ -101,7 +112,15 @@ export function parseCliOptions(
     quiet: flags.has("--quiet"),
     flashPolicy: !flags.has("--no-flash-policy"),
     game,
+    holdMs: parseHold(values.get("--hold-seconds"), game),
   };
+}
+
+function parseHold(value: string | undefined, game: Game): number | undefined {
+  if (value === undefined) return game === "cards" ? DEFAULT_CARDS_HOLD_MS : undefined;
+  const seconds = /^\d{1,7}(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(seconds >= 0)) throw new CliError(`bad hold: ${JSON.stringify(value)} (seconds >= 0)`);
+  return seconds === 0 ? undefined : seconds * 1000;
 }
 
 function parseGame(value: string | undefined): Game {

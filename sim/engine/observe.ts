@@ -56,7 +56,11 @@ export function observeApplication(
       throw error;
     });
   };
+  const { onHold, onResume } = application;
   return {
+    // The session hooks (a server with a hold) pass through unwatched.
+    ...onHold && { onHold: (index: Index) => onHold.call(application, index) },
+    ...onResume && { onResume: (index: Index) => onResume.call(application, index) },
     onConnect: (index) => watch("onConnect", index, () => application.onConnect(index)),
     onDisconnect: (index) => watch("onDisconnect", index, () => application.onDisconnect(index)),
     handleCommands: (index, commands) =>

@@ -66,6 +66,10 @@ export interface Controller<S> {
   onConnect?(context: CommandContext<S>): MaybePromise<Result>;
   /** Runs exactly once when a connection leaves, whatever the reason. */
   onDisconnect?(context: CommandContext<S>): MaybePromise<Result>;
+  /** With a hold (`ServerOptions.holdMs`): the connection dropped and its identity is held. */
+  onHold?(context: CommandContext<S>): MaybePromise<Result>;
+  /** With a hold: a connection resumed the identity; return its full view. */
+  onResume?(context: CommandContext<S>): MaybePromise<Result>;
 }
 
 /**
@@ -203,7 +207,17 @@ export class Application<S> {
     return this.#runHook(index, "onDisconnect");
   }
 
-  async #runHook(index: Index, hook: "onConnect" | "onDisconnect"): Promise<Result> {
+  /** Runs every controller's `onHold`. */
+  onHold(index: Index): Promise<Result> {
+    return this.#runHook(index, "onHold");
+  }
+
+  /** Runs every controller's `onResume`. */
+  onResume(index: Index): Promise<Result> {
+    return this.#runHook(index, "onResume");
+  }
+
+  async #runHook(index: Index, hook: Hook): Promise<Result> {
     const result: Result = [];
     for (const controller of this.#distinctControllers()) {
       try {
@@ -252,6 +266,8 @@ export function errorFor(command: Command, message: string): Command {
   }
   return reply;
 }
+
+type Hook = "onConnect" | "onDisconnect" | "onHold" | "onResume";
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -24,10 +24,23 @@ import type { Command, Index, Result } from "./types.ts";
  * ```
  */
 export interface ApplicationHooks {
-  /** A connection was accepted (once per index). */
+  /**
+   * A connection was accepted (once per index). With a hold (`ServerOptions.holdMs`), once
+   * its first command is known not to resume another identity.
+   */
   onConnect(index: Index): Promise<Result>;
-  /** A connection left, whatever the reason (exactly once per index). */
+  /**
+   * A connection left, whatever the reason (exactly once per index). With a hold, once the
+   * identity is really gone: its hold ran out, it left on purpose, or the server shut down.
+   */
   onDisconnect(index: Index): Promise<Result>;
+  /** With a hold: the connection of `index` dropped; the identity is held for `holdMs`. */
+  onHold?(index: Index): Promise<Result>;
+  /**
+   * With a hold: a new connection took over `index` (after a drop, or from a connection still
+   * open). What it returns follows the resume's answer: the identity's full view.
+   */
+  onResume?(index: Index): Promise<Result>;
   /** One message's commands, from `index` (0: the server itself, for internal commands). */
   handleCommands(index: Index, commands: readonly Command[]): Promise<Result>;
 }

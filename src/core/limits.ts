@@ -68,6 +68,14 @@ export interface Limits {
    * switches it off (`ConnectionPolicy.badMessage`).
    */
   maxBadMessages: number;
+  /**
+   * Resume attempts (`{"code":"resume"}`, with a hold: see `ServerOptions.holdMs`) the whole
+   * server answers per second, on average; those over it get the same `cannot resume` as a
+   * bad token, without the token being looked at. 0 switches the limit off.
+   */
+  resumesPerSecond: number;
+  /** Resume attempts the server answers at once after a quiet spell. */
+  resumeBurst: number;
 }
 
 /**
@@ -93,6 +101,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   commandsPerSecond: 200,
   commandBurst: 400,
   maxBadMessages: 100,
+  resumesPerSecond: 20,
+  resumeBurst: 50,
 });
 
 /**
@@ -125,6 +135,9 @@ export function limitsWith(overrides: Partial<Limits> = {}): Limits {
   }
   if (limits.commandsPerSecond > 0 && limits.commandBurst < 1) {
     throw new RangeError("commandBurst must be at least 1 when commands are rate limited");
+  }
+  if (limits.resumesPerSecond > 0 && limits.resumeBurst < 1) {
+    throw new RangeError("resumeBurst must be at least 1 when resumes are rate limited");
   }
   return limits;
 }

@@ -10,7 +10,8 @@ import type { Index } from "./types.ts";
 
 /** A connection as the server keeps it. */
 export interface Live {
-  readonly index: Index;
+  /** The identity's index; a resumed connection takes over the one it resumes. */
+  index: Index;
   readonly decoder: Decoder;
   /** The limits it lives under; `policy.outbound` is the guarded side to write to. */
   readonly policy: ConnectionPolicy;

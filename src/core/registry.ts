@@ -30,6 +30,15 @@ export class Registry<E extends { readonly index: Index }> {
     return entry;
   }
 
+  /**
+   * Registers `entry` under its index, one given before (replacing whatever is there): how a
+   * resumed connection takes over the index of the identity it resumes.
+   */
+  put(entry: E): void {
+    if (!(entry.index >= 1 && entry.index <= this.#lastIndex)) throw new Error("index not given");
+    this.#byIndex.set(entry.index, entry);
+  }
+
   /** The live entry for an index, if any. */
   get(index: Index): E | undefined {
     return this.#byIndex.get(index);

@@ -6,16 +6,18 @@
  * @module
  */
 import { errorFor } from "./application.ts";
+import { answerFlashPolicy, flashPolicyBytes } from "./flash_policy.ts";
 import type { ApplicationHooks } from "./application_hooks.ts";
 import type { Clock } from "./clock.ts";
 import { InternalCommands } from "./internal_commands.ts";
 import { ConnectionPolicy, type GiveUp } from "./connection_policy.ts";
 import { type Limits, limitsWith } from "./limits.ts";
 import type { ServerOptions } from "./server_options.ts";
-import type { Admission, CloseMode, Connection } from "./connection.ts";
+import type { Admission, Connection } from "./connection.ts";
 import { ConnectionsView, type Live } from "./live_connections.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { Registry } from "./registry.ts";
+import { bookFor, type DisconnectOptions, SessionLayer } from "./session_layer.ts";
 import { type DeliverPath, deliverResult, type Recipients } from "./deliver.ts";
 import type { Command, Index, Result } from "./types.ts";
 import { JsonParser } from "../parser/json_parser.ts";
@@ -23,10 +25,6 @@ import type { Parser } from "../parser/parser.ts";
 
 /** How a peer that has lost the right to its bytes is let go. */
 const ABORT = { mode: "abort" } as const;
-
-/** What legacy Flash clients expect in answer to `<policy-file-request/>`. */
-export const FLASH_POLICY =
-  '<cross-domain-policy><allow-access-from domain="*" to-ports="*"/></cross-domain-policy>';
 
 /**
  * Runs an application for connections of any transport.
@@ -70,6 +68,7 @@ export class Server {
   readonly #internal: InternalCommands;
   readonly #limits: Limits;
   readonly #clock: Clock;
+  readonly #sessions: SessionLayer | undefined;
   #turn: Promise<unknown> = Promise.resolve();
   #accepting = true;
 
@@ -78,8 +77,7 @@ export class Server {
     this.parser = options.parser ?? new JsonParser();
     this.connections = new ConnectionsView(this.#registry);
     this.#logger = options.logger ?? silentLogger;
-    const policy = options.flashPolicy === undefined ? FLASH_POLICY : options.flashPolicy;
-    this.#flashPolicy = policy === null ? null : new TextEncoder().encode(policy + "\0");
+    this.#flashPolicy = flashPolicyBytes(options.flashPolicy);
     this.#deliver = options.deliver ?? deliverResult;
     this.#limits = limitsWith(options.limits);
     this.#clock = options.clock;
@@ -93,8 +91,21 @@ export class Server {
     this.#recipients = {
       connectionOf: (index) => this.#registry.get(index)?.policy.outbound,
       serialize: (commands) => this.parser.serialize(commands),
-      fail: (index, error) => this.#fail(index, error),
+      fail: (index, error) => {
+        const entry = this.#registry.get(index);
+        if (entry) void this.#disconnect(entry, "write failed", { error });
+      },
     };
+    const Layer = options.sessionLayer ?? SessionLayer;
+    this.#sessions = options.holdMs === undefined ? undefined : new Layer({
+      registry: this.#registry,
+      application: this.#application,
+      book: bookFor(options, this.#limits),
+      accepting: () => this.#accepting,
+      runTurn: (produce) => this.runTurn(produce),
+      disconnect: (entry, reason, ending, notice) =>
+        this.#disconnect(entry, reason, { ending, notice }),
+    });
   }
 
   /** Whether new connections are still taken. */
@@ -116,14 +127,21 @@ export class Server {
     if (refusal) return this.#refuse(connection, refusal);
     const decoder = this.parser.createDecoder();
     const entry = this.#registry.add((index) => {
-      const policy = new ConnectionPolicy(connection, this.#limits, this.#clock, (why) => {
-        this.#giveUp(entry, why);
-      });
+      // A limit gave up: the client is told why if it can still hear.
+      const giveUp = (why: GiveUp) =>
+        void this.#disconnect(
+          entry,
+          why.reason,
+          why.tell ? { notice: { error: why.reason } } : ABORT,
+        );
+      const policy = new ConnectionPolicy(connection, this.#limits, this.#clock, giveUp);
       return { index, decoder, policy, inbound: Promise.resolve() };
     });
     const { index } = entry;
     this.#logger.info("connect", { index });
-    entry.inbound = this.runTurn(() => this.#application.onConnect(index));
+    entry.inbound = this.#sessions
+      ? this.#sessions.opened(entry)
+      : this.runTurn(() => this.#application.onConnect(index));
     const then = (step: () => Promise<void>) => {
       entry.inbound = entry.inbound.then(step).catch((error) => {
         this.#logger.error("connection event failed", { index, reason: String(error) });
@@ -157,10 +175,11 @@ export class Server {
     });
   }
 
-  /** Closes one connection from the server's side; its onDisconnect runs once. */
+  /** Closes one connection (or ends a held identity) from the server's side, for good. */
   disconnect(index: Index, reason = "closed by server"): Promise<void> {
     const entry = this.#registry.get(index);
-    return entry ? this.#disconnect(entry, reason) : Promise.resolve();
+    if (entry) return this.#disconnect(entry, reason, { ending: "gone" });
+    return this.#sessions?.end(index) ?? Promise.resolve();
   }
 
   /**
@@ -173,8 +192,8 @@ export class Server {
     this.#internal.clear();
     // Commands already taken in are handled and answered; what arrives from now on is not.
     await this.#turn;
-    const indexes = this.#registry.indexes();
-    await Promise.all(indexes.map((index) => this.disconnect(index, "shutdown")));
+    await Promise.all(this.#registry.indexes().map((index) => this.disconnect(index, "shutdown")));
+    await this.#sessions?.shutdown();
     await this.#turn;
   }
 
@@ -184,7 +203,7 @@ export class Server {
    */
   async #receive(entry: Live, bytes: Uint8Array): Promise<void> {
     if (entry.leaving || !this.#accepting) return;
-    const { policy, decoder, index } = entry;
+    const { policy, decoder } = entry;
     policy.heard();
     let refused: { count: number; first: Command | undefined } | undefined;
     for (const message of decoder.decode(bytes, this.#clock.now())) {
@@ -203,18 +222,20 @@ export class Server {
       if (commands) {
         policy.goodMessage();
         const admitted = allowed === count ? commands : commands.slice(0, allowed);
-        if (allowed > 0) {
-          await this.runTurn(() => this.#application.handleCommands(index, admitted));
+        if (allowed > 0 && this.#sessions) await this.#sessions.handle(entry, admitted);
+        else if (allowed > 0) {
+          await this.runTurn(() => this.#application.handleCommands(entry.index, admitted));
         }
         continue;
       }
       const reason = message.kind === "error" ? message.message : "message is not valid JSON";
       const fatal = message.kind === "error" && message.fatal;
       this.#warn(entry, "bad message", { reason });
-      if (allowed > 0 || fatal) await this.runTurn(() => [[[index], [{ error: reason }]]]);
+      const to = [entry.index]; // read now: a resume among earlier messages moved it
+      if (allowed > 0 || fatal) await this.runTurn(() => [[to, [{ error: reason }]]]);
       if (fatal) return void await this.#disconnect(entry, "message too large", ABORT);
       if (!policy.badMessage()) {
-        await this.runTurn(() => [[[index], [{ error: "too many bad messages" }]]]);
+        await this.runTurn(() => [[to, [{ error: "too many bad messages" }]]]);
         return void await this.#disconnect(entry, "too many bad messages", ABORT);
       }
     }
@@ -224,7 +245,7 @@ export class Server {
     if (!refused) return;
     this.#warn(entry, "rate limit exceeded", { refused: refused.count });
     const error = errorFor(refused.first ?? {}, "rate limit exceeded");
-    await this.runTurn(() => [[[index], [{ ...error, refused: refused.count }]]]);
+    await this.runTurn(() => [[[entry.index], [{ ...error, refused: refused.count }]]]);
   }
 
   /** Logs a warning about a connection, at most once per interval (with the count held back). */
@@ -236,60 +257,45 @@ export class Server {
 
   #refuse(connection: Connection, reason: string): Admission {
     this.#logger.warn("connection refused", { reason });
-    try {
-      connection.write(this.parser.serialize([{ error: reason }]));
-    } catch {
-      // Gone already: closing is all that is left to do.
-    }
+    tryWrite(connection, this.parser.serialize([{ error: reason }]));
     void connection.close();
     return { accepted: false, reason };
   }
 
-  /** A limit gave up on a connection: tell the client why if it can still hear, then close. */
-  #giveUp(entry: Live, why: GiveUp): void {
-    if (why.tell) {
-      try {
-        entry.policy.outbound.write(this.parser.serialize([{ error: why.reason }]));
-      } catch {
-        // The connection is failing anyway.
-      }
-    }
-    void this.#disconnect(entry, why.reason, why.tell ? {} : ABORT);
-  }
-
   async #answerPolicy(entry: Live, policy: Uint8Array): Promise<void> {
-    try {
-      entry.policy.outbound.write(policy);
-      await entry.policy.outbound.drain();
-    } catch (error) {
-      this.#logger.warn("policy answer failed", { index: entry.index, reason: String(error) });
-    }
-    await this.#disconnect(entry, "policy answered");
+    const error = await answerFlashPolicy(entry.policy.outbound, policy);
+    await this.#disconnect(entry, "policy answered", { ending: "gone", error });
   }
 
-  #fail(index: Index, error: unknown): void {
-    const entry = this.#registry.get(index);
-    if (entry) void this.#disconnect(entry, "write failed", { error });
-  }
-
-  #disconnect(
-    entry: Live,
-    reason: string,
-    { error, mode }: { error?: unknown; mode?: CloseMode } = {},
-  ): Promise<void> {
+  /** Closes a connection once and tells the application (`SessionLayer.ended`, with a hold). */
+  #disconnect(entry: Live, reason: string, options: DisconnectOptions = {}): Promise<void> {
+    const { error, mode, notice, ending = "hold" } = options;
     if (entry.leaving) return entry.leaving;
     // Marked first: closing may report the socket's failure, and with it this very disconnect.
     let left!: () => void;
     entry.leaving = new Promise<void>((resolve) => (left = resolve));
     const { index } = entry;
-    this.#registry.delete(index);
+    // A resumed connection has taken the index over already: it stays.
+    if (this.#registry.get(index) === entry) this.#registry.delete(index);
     entry.policy.stop();
     const fields = { index, reason, error: error === undefined ? undefined : String(error) };
     if (error === undefined) this.#logger.info("disconnect", fields);
     else this.#logger.warn("disconnect", fields);
+    if (notice) tryWrite(entry.policy.outbound, this.parser.serialize([notice]));
     const closed = entry.policy.outbound.close(mode);
-    const hooked = this.runTurn(() => this.#application.onDisconnect(index));
+    const hooked = this.#sessions
+      ? this.#sessions.ended(entry, ending)
+      : this.runTurn(() => this.#application.onDisconnect(index));
     void Promise.all([closed, hooked]).then(left);
     return entry.leaving;
+  }
+}
+
+/** Writes what a closing connection should still hear, if it can. */
+function tryWrite(connection: Connection, bytes: Uint8Array): void {
+  try {
+    connection.write(bytes);
+  } catch {
+    // Gone already: closing is all that is left to do.
   }
 }

@@ -31,6 +31,8 @@ export interface CardTableSetup extends CardTableOptions {
   spectators?: number;
   /** Seeds the deck when no `random` is given. Default 1. */
   seed?: number;
+  /** Sessions: the server holds a dropped player this long (`ServerOptions.holdMs`). */
+  holdMs?: number;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface CardTableSetup extends CardTableOptions {
  * `spectators` watching table {@linkcode KEY}. What they received so far is cleared.
  */
 export async function cardTable(setup: CardTableSetup = {}) {
-  const { players: playerCount = 2, spectators: spectatorCount = 0, seed = 1, ...options } = setup;
+  const { players: playerCount = 2, spectators: spectatorCount = 0, seed = 1, holdMs, ...options } =
+    setup;
   const clock = new ManualClock();
   const application = createCardTableApplication({
     turnTimeoutMs: TURN_MS,
@@ -46,7 +49,7 @@ export async function cardTable(setup: CardTableSetup = {}) {
     ...options,
   });
   // No idle timer: the clock's pending timers are then exactly the table's.
-  const harness = new Harness(application, { clock, limits: { idleTimeoutMs: 0 } });
+  const harness = new Harness(application, { clock, limits: { idleTimeoutMs: 0 }, holdMs });
   const players: TestClient[] = [];
   const spectators: TestClient[] = [];
   for (let n = 0; n < playerCount + spectatorCount; n++) {
@@ -56,6 +59,8 @@ export async function cardTable(setup: CardTableSetup = {}) {
     (n < playerCount ? players : spectators).push(client);
   }
   const clients = [...players, ...spectators];
+  // With sessions, each client's first message holds its token.
+  const tokens = new Map(clients.map((client) => [client, client.messages[0]?.[0]?.token]));
   for (const client of clients) client.take();
   const storage: CardsStorage = application.storage;
   return {
@@ -65,6 +70,8 @@ export async function cardTable(setup: CardTableSetup = {}) {
     players,
     spectators,
     clients,
+    /** Each client's session token (with `holdMs`). */
+    tokenOf: (client: TestClient) => String(tokens.get(client)),
     /** The table (it exists while anyone is at it). */
     table: () => storage.tables.get(KEY)!,
     /** Moves virtual time on and lets every turn it causes run. */

@@ -1,0 +1,96 @@
+/**
+ * The application of the resume scenario: a lobby whose members say things to each other,
+ * served with a hold. It records every hook and every command with the time and the client
+ * that sent it (each command carries its sender's name), for the session invariants.
+ *
+ * @module
+ */
+import { Application, type Command, deliver, type Index, type Result } from "../../mod.ts";
+
+/** One call the application saw, at a virtual time (microseconds). */
+export interface HookCall {
+  readonly time: number;
+  readonly kind: "connect" | "disconnect" | "hold" | "resume" | "command";
+  readonly index: Index;
+  /** For a command: the name of the client that says it sent it. */
+  readonly from?: string;
+}
+
+/** What the resume lobby keeps: who is here, who is held, and every call it saw. */
+export interface ResumeLobby {
+  readonly members: Set<Index>;
+  readonly held: Set<Index>;
+  readonly calls: HookCall[];
+  /** Holds that began while the core still had a connection for the index. */
+  readonly heldWhileRegistered: { index: Index; time: number }[];
+}
+
+/**
+ * The resume lobby on the simulation's clock (`now`, in microseconds; `registered`: whether
+ * the core has a connection for an index): `say` goes to every
+ * member; a hold is told to the others as `disconnected`, a resume as `back`; the resumed one
+ * gets its `view` (its index and who is here).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resumeLobby } from "./resume_app.ts";
+ * const { application, lobby } = resumeLobby(() => 0);
+ * await application.onConnect(1);
+ * await application.handleCommands(1, [{ code: "say", from: "c1" }]);
+ * assert.deepEqual(lobby.calls.map((call) => call.kind), ["connect", "command"]);
+ * ```
+ */
+export function resumeLobby(
+  now: () => number,
+  registered: (index: Index) => boolean = () => false,
+) {
+  const lobby: ResumeLobby = {
+    members: new Set(),
+    held: new Set(),
+    calls: [],
+    heldWhileRegistered: [],
+  };
+  const log = (kind: HookCall["kind"], index: Index, from?: string) =>
+    lobby.calls.push({ time: now(), kind, index, ...from === undefined ? {} : { from } });
+  // An empty list of indexes would address the server itself (an internal command).
+  const toOthers = (index: Index, command: Command): Result => {
+    const others = [...lobby.members].filter((member) => member !== index);
+    return others.length > 0 ? deliver(others, command) : [];
+  };
+  const application = new Application<ResumeLobby>({
+    storage: lobby,
+    defaultController: {
+      handleCommand: (command, { index }) => {
+        log("command", index, String(command.from));
+        return deliver([...lobby.members], { code: "said", index, text: command.text ?? "" });
+      },
+      onConnect: ({ index }) => {
+        log("connect", index);
+        lobby.members.add(index);
+        return deliver([index], { code: "welcome", index });
+      },
+      onDisconnect: ({ index }) => {
+        log("disconnect", index);
+        lobby.members.delete(index);
+        lobby.held.delete(index);
+        return toOthers(index, { code: "gone", index });
+      },
+      onHold: ({ index }) => {
+        log("hold", index);
+        if (registered(index)) lobby.heldWhileRegistered.push({ index, time: now() });
+        lobby.held.add(index);
+        return toOthers(index, { code: "disconnected", index });
+      },
+      onResume: ({ index }) => {
+        log("resume", index);
+        lobby.held.delete(index);
+        return [
+          ...deliver([index], { code: "view", index, members: [...lobby.members] }),
+          ...toOthers(index, { code: "back", index }),
+        ];
+      },
+    },
+  });
+  return { application, lobby };
+}

@@ -1,0 +1,34 @@
+/**
+ * Playing the card table over real TCP: waiting for the views a command brings.
+ */
+import type { Command } from "../../mod.ts";
+import { isTableView, type TableView } from "../../examples/cards/mod.ts";
+import { KEY } from "./cards.ts";
+import type { TcpClient } from "./tcp_client.ts";
+
+/** The last table view a TCP client received, if any. */
+export function latest(client: TcpClient): TableView | undefined {
+  return client.inbox.flat().filter(isTableView).at(-1);
+}
+
+/** Sends a command and waits until `client` has a view that `ready` accepts. */
+export async function sendAndWait(
+  client: TcpClient,
+  command: Command,
+  ready: (view: TableView) => boolean,
+) {
+  await client.send({ key: KEY, ...command });
+  await client.until(() => {
+    const view = latest(client);
+    return view !== undefined && ready(view);
+  }, `a view after ${JSON.stringify(command)}`);
+}
+
+/** Two clients at the table, seated in seats 0 and 1. */
+export async function seatTwo(players: TcpClient[]) {
+  for (const [seat, player] of players.entries()) {
+    await sendAndWait(player, { code: "join" }, () => true);
+    await sendAndWait(player, { code: "sit" }, (view) => view.you.seat === seat);
+  }
+  await players[0].until(() => latest(players[0])?.seats[1] !== null, "the other seated");
+}

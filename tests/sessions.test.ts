@@ -1,0 +1,349 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Application, cryptoFill, ManualClock, SessionBook } from "../mod.ts";
+import { countingRandom, SessionHarness } from "./helpers/sessions.ts";
+import { Harness } from "./helpers/harness.ts";
+import { lobbyHarness } from "./helpers/lobby.ts";
+
+const CANNOT = { code: "resume", error: "cannot resume" };
+
+test("each connection first gets its own secret token; onConnect waits for its first command", async () => {
+  const h = new SessionHarness(1000, {}, cryptoFill); // the default random source
+  const a = await h.connect();
+  const b = await h.connect();
+  assert.match(a.token, /^[\w-]{22,}$/); // at least 128 bits, base64url
+  assert.notEqual(a.token, b.token);
+  assert.deepEqual(h.calls, []);
+  await a.client.send({ code: "say", text: "hi" });
+  assert.deepEqual(h.calls, ["connect 1", "command 1 say"]);
+  assert.deepEqual(a.client.take(), [[{ code: "welcome", index: 1 }], [{
+    code: "say",
+    from: 1,
+    text: "hi",
+  }]]);
+  h.assertTokensPrivate();
+});
+
+test("resume inside the hold: same index, a fresh token, the view; others see disconnected, back", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  await a.client.events.end();
+  await h.settle();
+  assert.deepEqual(b.client.takeCommands(), [{ code: "disconnected", index: 1 }]);
+  h.clock.advance(999);
+  const [c, got] = await h.resume(a.token);
+  assert.equal(got.length, 2);
+  assert.equal(got[0].code, "resume");
+  assert.equal(got[0].success, true);
+  assert.match(String(got[0].token), /^[\w-]{22,}$/);
+  assert.notEqual(got[0].token, a.token);
+  assert.deepEqual(got[1], { code: "view", index: 1, members: [1, 2] });
+  assert.deepEqual(b.client.takeCommands(), [{ code: "back", index: 1 }]);
+  await c.send({ code: "say", text: "again" });
+  assert.deepEqual(b.client.takeCommands(), [{ code: "say", from: 1, text: "again" }]);
+  assert.deepEqual(h.server.connections.indexes().sort(), [1, 2]);
+  h.clock.advance(10_000); // the hold that was ended must not fire
+  await h.settle();
+  assert.deepEqual(h.calls, [
+    "connect 1",
+    "command 1 hello",
+    "connect 2",
+    "command 2 hello",
+    "hold 1",
+    "resume 1",
+    "command 1 say",
+  ]);
+  h.assertTokensPrivate();
+});
+
+test("resume outside the hold: the identity is gone once, the resume fails, a new one starts", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  await a.client.events.end();
+  h.clock.advance(1000);
+  await h.settle();
+  assert.deepEqual(b.client.takeCommands(), [
+    { code: "disconnected", index: 1 },
+    { code: "gone", index: 1 },
+  ]);
+  const [c, got] = await h.resume(a.token, [{ code: "say", text: "new" }]);
+  assert.deepEqual(got, [CANNOT, { code: "welcome", index: 3 }, {
+    code: "say",
+    from: 3,
+    text: "new",
+  }]);
+  assert.equal(c.index, 3);
+  assert.deepEqual(h.calls.filter((call) => call.endsWith(" 1")), [
+    "connect 1",
+    "hold 1",
+    "disconnect 1",
+  ]);
+  h.assertTokensPrivate();
+});
+
+test("a token works once: a second resume with it fails, the fresh token works", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  await a.client.events.end();
+  const [c, got] = await h.resume(a.token);
+  const fresh = String(got[0].token);
+  await c.events.end();
+  assert.deepEqual((await h.resume(a.token))[1][0], CANNOT);
+  const [, again] = await h.resume(fresh);
+  assert.equal(again[0].success, true);
+  assert.deepEqual(h.calls, [
+    "connect 1",
+    "command 1 hello",
+    "hold 1",
+    "resume 1",
+    "hold 1",
+    "connect 3",
+    "resume 1",
+  ]);
+  h.assertTokensPrivate();
+});
+
+test("double resume: two connections race with one token; the first wins, once", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  await a.client.events.end();
+  const first = await h.connect();
+  const second = await h.connect();
+  const resume = { code: "resume", token: a.token };
+  await Promise.all([first.client.send(resume), second.client.send(resume)]);
+  await h.settle();
+  assert.equal(first.client.takeCommands()[0].success, true);
+  assert.deepEqual(second.client.takeCommands(), [CANNOT, { code: "welcome", index: 3 }]);
+  assert.deepEqual(h.calls.filter((call) => call.startsWith("resume")), ["resume 1"]);
+  h.assertTokensPrivate();
+});
+
+test("a token from another server cannot resume here", async () => {
+  const here = new SessionHarness(1000, {}, cryptoFill);
+  const there = new SessionHarness(1000, {}, cryptoFill);
+  const a = await there.join();
+  await here.join();
+  await a.client.events.end();
+  assert.deepEqual((await here.resume(a.token))[1][0], CANNOT);
+  assert.equal((await there.resume(a.token))[1][0].success, true);
+});
+
+test("a non-string, empty or guessed token gets the same answer as an expired one", async () => {
+  const h = new SessionHarness(1000);
+  await h.join();
+  for (const token of [undefined, 42, "", "x".repeat(22), null]) {
+    const { client } = await h.connect();
+    await client.send(token === undefined ? { code: "resume" } : { code: "resume", token });
+    assert.deepEqual(client.takeCommands()[0], CANNOT);
+  }
+});
+
+test("takeover: the old socket, still open, is told why and closed; what it does after is lost", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  const [c, got] = await h.resume(a.token);
+  assert.equal(got[0].success, true);
+  assert.deepEqual(a.client.takeCommands(), [{ code: "session", error: "resumed elsewhere" }]);
+  assert.equal(a.client.closed, true);
+  assert.deepEqual(b.client.takeCommands(), [{ code: "back", index: 1 }]);
+  // The old socket speaks and then closes: neither reaches the application.
+  await a.client.send({ code: "say", text: "stale" });
+  await a.client.events.end();
+  await a.client.events.error(new Error("reset"));
+  h.clock.advance(5000);
+  await h.settle();
+  assert.deepEqual(b.client.takeCommands(), []);
+  assert.deepEqual(h.calls.slice(4), ["resume 1"]);
+  assert.ok(h.server.connections.has(1));
+  await c.send({ code: "say", text: "live" });
+  assert.deepEqual(b.client.takeCommands(), [{ code: "say", from: 1, text: "live" }]);
+  h.assertTokensPrivate();
+});
+
+test("a resumed connection's own drop is held again and resumes with the newest token", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  await a.client.events.end();
+  const [c, got] = await h.resume(a.token);
+  await c.events.end();
+  h.clock.advance(999);
+  const [, again] = await h.resume(String(got[0].token));
+  assert.equal(again[0].success, true);
+  h.clock.advance(5000);
+  await h.settle();
+  assert.deepEqual(h.calls.filter((call) => call.startsWith("disconnect")), []);
+});
+
+test("leave: an open connection's leave ends its identity at once, with no hold", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  await a.client.send({ code: "leave" });
+  await h.settle();
+  assert.deepEqual(a.client.takeCommands(), [{ code: "leave", success: true }]);
+  assert.equal(a.client.closed, true);
+  assert.deepEqual(b.client.takeCommands(), [{ code: "gone", index: 1 }]);
+  assert.deepEqual((await h.resume(a.token))[1][0], CANNOT);
+  assert.deepEqual(h.calls.filter((call) => call.endsWith(" 1")), ["connect 1", "disconnect 1"]);
+});
+
+test("leave during the hold: resumed and left at once, or ended by the server; gone once", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  await a.client.events.end();
+  const [c, got] = await h.resume(a.token, [{ code: "leave" }]);
+  assert.equal(got[0].success, true);
+  assert.deepEqual(got.at(-1), { code: "leave", success: true });
+  assert.equal(c.closed, true);
+  await b.client.events.end(); // held
+  await h.server.disconnect(2); // the server ends the hold
+  h.clock.advance(5000);
+  await h.settle();
+  assert.deepEqual(h.calls.filter((call) => call.startsWith("disconnect")), [
+    "disconnect 1",
+    "disconnect 2",
+  ]);
+  assert.deepEqual((await h.resume(b.token))[1][0], CANNOT);
+});
+
+test("shutdown during the hold: every held identity is gone once, and no hold fires after", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  await a.client.events.end();
+  await h.server.shutdown();
+  assert.equal(b.client.closed, true);
+  h.clock.advance(5000);
+  await h.settle();
+  assert.deepEqual(h.calls.filter((call) => call.startsWith("disconnect")).sort(), [
+    "disconnect 1",
+    "disconnect 2",
+  ]);
+  assert.deepEqual(h.calls.filter((call) => call.startsWith("hold")), ["hold 1"]);
+});
+
+test("a connection that never sent a command is no identity: no hooks at all", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.connect();
+  await a.client.events.end();
+  h.clock.advance(5000);
+  await h.settle();
+  assert.deepEqual(h.calls, []);
+  assert.deepEqual((await h.resume(a.token))[1][0], CANNOT);
+});
+
+test("only a first command resumes; a later resume is refused and never reaches the game", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  await a.client.events.end();
+  const b = await h.join();
+  await b.client.send({ code: "resume", token: a.token });
+  assert.deepEqual(b.client.takeCommands(), [CANNOT]);
+  assert.ok(!h.calls.includes("command 2 resume"));
+  assert.equal((await h.resume(a.token))[1][0].success, true); // the token was not used up
+});
+
+test("resume attempts are rate limited server-wide, alike for good and bad tokens", async () => {
+  const h = new SessionHarness(60_000, { resumesPerSecond: 1, resumeBurst: 2 });
+  const a = await h.join();
+  await a.client.events.end();
+  assert.deepEqual((await h.resume("guess-1"))[1][0], CANNOT);
+  assert.deepEqual((await h.resume("guess-2"))[1][0], CANNOT);
+  assert.deepEqual((await h.resume(a.token))[1][0], CANNOT); // over the rate
+  h.clock.advance(1000);
+  assert.equal((await h.resume(a.token))[1][0].success, true);
+});
+
+test("without holdMs the wire carries no session, and resume or leave are the game's", async () => {
+  const { harness } = lobbyHarness();
+  const a = await harness.connect();
+  assert.deepEqual(a.take(), [[{ welcome: 1 }]]);
+  const seen: string[] = [];
+  const plain = new Harness(loggingEcho(seen));
+  const b = await plain.connect();
+  await b.send([{ code: "resume", token: "x" }, { code: "leave" }]);
+  assert.deepEqual(seen, ["resume", "leave"]);
+  assert.equal(b.closed, false);
+});
+
+test("the session book refuses a hold that is not a positive number", () => {
+  for (const holdMs of [0, -1, NaN, Infinity]) {
+    assert.throws(
+      () =>
+        new SessionBook({
+          holdMs,
+          clock: new ManualClock(),
+          random: countingRandom(1),
+          resumesPerSecond: 0,
+          resumeBurst: 0,
+        }),
+      RangeError,
+    );
+  }
+});
+
+function loggingEcho(seen: string[]) {
+  return new Application({
+    storage: null,
+    defaultController: {
+      handleCommand: (command) => (seen.push(String(command.code)), []),
+    },
+  });
+}
+
+test("takeover: what the old socket sent before the resume is answered to it, not replayed", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const c = await h.connect();
+  await Promise.all([
+    a.client.send({ code: "say", text: "before" }),
+    c.client.send({ code: "resume", token: a.token }),
+  ]);
+  await h.settle();
+  assert.deepEqual(a.client.takeCommands(), [
+    { code: "say", from: 1, text: "before" },
+    { code: "session", error: "resumed elsewhere" },
+  ]);
+  const got = c.client.takeCommands();
+  assert.deepEqual(got.map((command) => command.code), ["resume", "view"]);
+  assert.deepEqual(h.calls, ["connect 1", "command 1 hello", "command 1 say", "resume 1"]);
+});
+
+test("a connection that fails while its resume waits for its turn takes over nothing", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  await a.client.events.end();
+  const c = await h.connect();
+  const resuming = c.client.send({ code: "resume", token: a.token });
+  await c.client.events.error(new Error("reset"));
+  await resuming;
+  await h.settle();
+  assert.equal(h.server.connections.has(1), false);
+  assert.equal((await h.resume(a.token))[1][0].success, true); // the token is still good
+});
+
+test("a drop that comes while a takeover waits for its turn: the resume wins, nothing is held", async () => {
+  const h = new SessionHarness(1000);
+  const a = await h.join();
+  const b = await h.join();
+  const c = await h.connect();
+  let open!: () => void;
+  const closed = new Promise<[]>((resolve) => open = () => resolve([]));
+  const gate = h.server.runTurn(() => closed); // holds every turn behind it
+  const resuming = c.client.send({ code: "resume", token: a.token });
+  for (let tick = 0; tick < 50; tick++) await Promise.resolve(); // the resume is queued
+  const dropped = a.client.events.error(new Error("reset")); // behind it
+  open();
+  await Promise.all([gate, resuming, dropped]);
+  await h.settle();
+  assert.equal(c.client.takeCommands()[0].success, true);
+  assert.deepEqual(b.client.takeCommands(), [{ code: "back", index: 1 }]);
+  h.clock.advance(5000);
+  await h.settle();
+  assert.deepEqual(h.calls.slice(4), ["resume 1"]);
+  assert.ok(h.server.connections.has(1));
+});
