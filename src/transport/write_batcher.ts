@@ -140,7 +140,20 @@ export class HeldWrites {
   }
 }
 
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+/**
+ * The chunks one after another in one new array; `length` is their total, when known.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { concat } from "./write_batcher.ts";
+ * assert.deepEqual(concat([new Uint8Array([1]), new Uint8Array([2, 3])]), new Uint8Array([1, 2, 3]));
+ * ```
+ */
+export function concat(
+  chunks: readonly Uint8Array[],
+  length = chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+): Uint8Array {
   const all = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {

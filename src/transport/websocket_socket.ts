@@ -1,0 +1,197 @@
+/**
+ * A WebSocket connection as one more socket record of the layer, the same on every runtime:
+ * frames in and out over the raw socket of a TCP connection whose handshake is done.
+ *
+ * @module
+ */
+import { CloseCode } from "../websocket/close_codes.ts";
+import { FrameDecoder } from "../websocket/frame_decoder.ts";
+import { encodeClose, encodePong, frameHeader } from "../websocket/frame_encoder.ts";
+import { Opcode } from "../websocket/opcode.ts";
+import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
+import { concat } from "./write_batcher.ts";
+
+/** Limits of the WebSocket connections of a port. */
+export interface WebSocketOptions {
+  /** Largest text message in bytes (the zero byte not counted); larger is closed with 1009. */
+  readonly maxMessageBytes?: number;
+  /** Most frames in one message; more is closed with 1008. Default 1024. */
+  readonly maxFragments?: number;
+}
+
+const encoder = new TextEncoder();
+const NOTHING = new Uint8Array(0);
+
+/**
+ * Speaks WebSocket on `raw` for the layer's connection that `open` makes of it: returns what
+ * the raw socket's events go to. The client's first data frame picks the mode for good: text
+ * frames are one protocol message each (message mode), binary frames carry the zero-byte
+ * stream as it is (stream mode); the server answers in kind, and a frame of the other kind is
+ * closed with 1003. What the server writes before the mode is known waits for it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeClientFrame } from "../websocket/frame_encoder.ts";
+ * import { openWebSocket } from "./websocket_socket.ts";
+ * const wire: Uint8Array[] = [];
+ * const raw = {
+ *   write: (bytes: Uint8Array) => void wire.push(bytes),
+ *   unsentBytes: 0,
+ *   drained: () => Promise.resolve(),
+ *   end() {},
+ *   abort() {},
+ * };
+ * const heard: string[] = [];
+ * const events = openWebSocket(raw, (socket) => ({
+ *   data: (bytes) => {
+ *     heard.push(new TextDecoder().decode(bytes));
+ *     socket.write(new TextEncoder().encode('{"a":1}\0{"b":2}\0'));
+ *     return Promise.resolve();
+ *   },
+ *   end() {},
+ *   error() {},
+ *   closed() {},
+ * }));
+ * await events.data(encodeClientFrame(0x1, new TextEncoder().encode('{"code":"x"}')));
+ * assert.deepEqual(heard, ['{"code":"x"}\0']);
+ * const text = (frame: string) => new Uint8Array([0x81, frame.length, ...new TextEncoder().encode(frame)]);
+ * assert.deepEqual(wire, [new Uint8Array([...text('{"a":1}'), ...text('{"b":2}')])]);
+ * ```
+ */
+export function openWebSocket(
+  raw: Socket,
+  open: OpenSocket,
+  options: WebSocketOptions = {},
+): SocketHandlers {
+  const socket = new WebSocketSocket(raw, options);
+  const layer = open(socket);
+  return {
+    data: (bytes) => socket.read(bytes, layer),
+    end: () => layer.end(),
+    error: (error) => layer.error(error),
+    closed: () => layer.closed(),
+  };
+}
+
+/** The socket record the layer writes to; {@linkcode openWebSocket} feeds it the reads. */
+class WebSocketSocket implements Socket {
+  readonly #raw: Socket;
+  readonly #decoder: FrameDecoder;
+  #mode: "message" | "stream" | undefined;
+  /** Writes made before the mode was known. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  /** Message mode: the start of a message whose zero byte has not been written yet. */
+  #tail = NOTHING;
+  /** Set once a close frame is sent (or the socket aborted): nothing more goes out. */
+  #closed = false;
+  /** The code of the peer's close frame, echoed in ours. */
+  #peerCode: number | undefined;
+
+  constructor(raw: Socket, options: WebSocketOptions) {
+    this.#raw = raw;
+    this.#decoder = new FrameDecoder({ ...options, binary: "stream" });
+  }
+
+  get unsentBytes(): number {
+    return this.#raw.unsentBytes + this.#heldBytes;
+  }
+
+  drained(): Promise<void> {
+    return this.#raw.drained();
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#mode === undefined) {
+      this.#held.push(bytes);
+      this.#heldBytes += bytes.length;
+    } else if (this.#mode === "stream") {
+      this.#raw.write(concat([frameHeader(Opcode.Binary, bytes.length), bytes]));
+    } else {
+      this.#writeMessages(bytes);
+    }
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    if (this.#mode === undefined) this.#pick("message"); // what was held goes as text
+    this.#close(this.#peerCode === CloseCode.NoStatus ? undefined : this.#peerCode ?? 1000);
+  }
+
+  abort(): void {
+    this.#closed = true;
+    this.#raw.abort();
+  }
+
+  /** Decodes a read; the messages in it reach the layer as one read before any end. */
+  async read(bytes: Uint8Array, layer: SocketHandlers): Promise<void> {
+    const parts: Uint8Array[] = [];
+    let failure: Error | undefined;
+    let ended = false;
+    for (const event of this.#decoder.feed(bytes)) {
+      if (event.type === "text") {
+        const text = encoder.encode(event.text);
+        if (!this.#pick("message")) {
+          failure = this.#fail(CloseCode.UnsupportedData, "text frame in stream mode");
+        } else if (text.includes(0)) {
+          failure = this.#fail(CloseCode.InvalidPayload, "a zero byte inside a text message");
+        } else {
+          parts.push(text, new Uint8Array(1));
+        }
+      } else if (event.type === "chunk") {
+        if (this.#pick("stream")) parts.push(event.data);
+        else failure = this.#fail(CloseCode.UnsupportedData, "binary frame in message mode");
+      } else if (event.type === "ping") {
+        if (!this.#closed) this.#raw.write(encodePong(event.data));
+      } else if (event.type === "close") {
+        this.#peerCode = event.code;
+        ended = true;
+      } else if (event.type === "error") {
+        failure = this.#fail(event.code, event.reason);
+      }
+      if (failure) break;
+    }
+    if (parts.length > 0) await layer.data(parts.length === 1 ? parts[0] : concat(parts));
+    // The peer's close is its end of stream: the server's answers still go out before ours.
+    if (failure) layer.error(failure);
+    else if (ended) layer.end();
+  }
+
+  /** Sets the mode, or checks it; once set, what was held goes out in it. */
+  #pick(mode: "message" | "stream"): boolean {
+    if (this.#mode !== undefined) return this.#mode === mode;
+    this.#mode = mode;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    for (const bytes of held) this.write(bytes);
+    return true;
+  }
+
+  /** Each zero-terminated message as one text frame, all in one raw write. */
+  #writeMessages(bytes: Uint8Array): void {
+    const data = this.#tail.length === 0 ? bytes : concat([this.#tail, bytes]);
+    const frames: Uint8Array[] = [];
+    let start = 0;
+    for (let zero = data.indexOf(0); zero !== -1; zero = data.indexOf(0, start)) {
+      frames.push(frameHeader(Opcode.Text, zero - start), data.subarray(start, zero));
+      start = zero + 1;
+    }
+    this.#tail = start === data.length ? NOTHING : data.slice(start);
+    if (frames.length > 0) this.#raw.write(concat(frames));
+  }
+
+  #fail(code: number, reason: string): Error {
+    this.#close(code, reason);
+    return new Error(`WebSocket closed with ${code}: ${reason}`);
+  }
+
+  #close(code?: number, reason = ""): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#raw.write(encodeClose(code, reason.slice(0, 100)));
+    this.#raw.end();
+  }
+}
