@@ -15,6 +15,7 @@ test("options: defaults, environment, arguments over environment", () => {
     help: false,
     hostname: DEFAULT_HOSTNAME,
     port: DEFAULT_PORT,
+    wsPort: 8080,
     dataDirectory: undefined,
     quiet: false,
     flashPolicy: true,
@@ -30,6 +31,8 @@ test("options: defaults, environment, arguments over environment", () => {
   const both = parseCliOptions(["--host", "::1", "--port=0"], env);
   assert.deepEqual([both.hostname, both.port], ["::1", 0]);
   assert.equal(parseCliOptions([], { PORT: "" }).port, DEFAULT_PORT);
+  assert.equal(parseCliOptions(["--ws-port", "0"], {}).wsPort, 0);
+  assert.equal(parseCliOptions(["--ws-port=9000"], {}).wsPort, 9000);
 });
 
 test("options: flags and --data", () => {
@@ -51,6 +54,7 @@ test("options: a bad value is a clear error", () => {
     [["--port", "1.5"], {}, /bad port/],
     [[], { PORT: "x" }, /bad port: "x"/],
     [["--port"], {}, /--port needs a value/],
+    [["--ws-port", "x"], {}, /bad port: "x"/],
     [["--host", "a b"], {}, /bad host/],
     [["--data="], {}, /--data needs a directory/],
     [["--verbose"], {}, /unknown option: --verbose/],
@@ -68,13 +72,17 @@ test("options: a bad value is a clear error", () => {
   }
 });
 
-/** Starts the CLI, runs `body` with it, and kills it if `body` failed before it exited. */
+/**
+ * Starts the CLI, runs `body` with it, and kills it if `body` failed before it exited. The
+ * browsers' port is off unless `args` name one: runs in parallel would share 8080.
+ */
 async function withCli<T>(
   runtime: CliRuntime,
   args: string[],
   body: (cli: CliProcess) => Promise<T>,
 ): Promise<T> {
-  const cli = new CliProcess(runtime, args);
+  const wsPort = args.some((arg) => arg.startsWith("--ws-port")) ? [] : ["--ws-port", "0"];
+  const cli = new CliProcess(runtime, [...args, ...wsPort]);
   try {
     return await body(cli);
   } catch (error) {

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { headError } from "../websocket/http_head.ts";
+import { errorResponse } from "../websocket/http_response.ts";
 import { ProtocolSniffer } from "../websocket/sniff.ts";
 import { type HttpOptions, openHttp } from "./http_upgrade.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
@@ -85,9 +87,7 @@ export class Entrance {
       this.#pending.delete(raw);
       return this.#open(socket);
     };
-    const handlers = protocol === "http"
-      ? openHttp(raw, open, this.#options)
-      : this.#sniff(raw, open);
+    const handlers = this.#sniff(raw, open, protocol === "http");
     return {
       ...handlers,
       closed: () => {
@@ -103,15 +103,17 @@ export class Entrance {
     this.#pending.clear();
   }
 
-  #sniff(raw: Socket, open: OpenSocket): SocketHandlers {
+  /** Tells HTTP from the raw protocol; on an HTTP-only port the raw protocol is refused. */
+  #sniff(raw: Socket, open: OpenSocket, httpOnly: boolean): SocketHandlers {
     const sniffer = new ProtocolSniffer();
     let next: SocketHandlers | undefined;
     let heard = false;
-    const { clock, sniffTimeoutMs = DEFAULT_SNIFF_TIMEOUT_MS } = this.#options;
-    const cancel = clock.schedule(clock.now() + sniffTimeoutMs, () => {
+    const { clock, sniffTimeoutMs = DEFAULT_SNIFF_TIMEOUT_MS, handshakeTimeoutMs } = this.#options;
+    const wait = httpOnly ? handshakeTimeoutMs : sniffTimeoutMs;
+    const cancel = clock.schedule(clock.now() + wait, () => {
       // A silent client may wait for the server; a few bytes of "GET " and silence is nobody.
       if (next) return;
-      if (heard) raw.end();
+      if (heard || httpOnly) raw.end();
       else next = open(raw);
     });
     return {
@@ -121,7 +123,9 @@ export class Entrance {
         const decided = sniffer.feed(bytes);
         if (decided === undefined) return DONE;
         cancel();
-        next = decided.protocol === "raw" ? open(raw) : openHttp(raw, open, this.#options);
+        if (decided.protocol === "http") next = openHttp(raw, open, this.#options);
+        else if (!httpOnly) next = open(raw);
+        else return refuse(raw);
         return next.data(decided.bytes);
       },
       end: () => next ? next.end() : raw.end(),
@@ -132,4 +136,11 @@ export class Entrance {
       },
     };
   }
+}
+
+/** Answers what is not a `GET` on an HTTP-only port, and closes. */
+function refuse(raw: Socket): Promise<void> {
+  raw.write(errorResponse(headError(400, "not an HTTP GET request")));
+  raw.end();
+  return DONE;
 }
