@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { CliError, parseCliOptions } from "../examples/server/options.ts";
 import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "../src/transport/serve_options.ts";
 import { CLI_RUNTIMES, CliProcess, type CliRuntime } from "./helpers/cli_process.ts";
+import { createServer } from "node:net";
 import { TcpClient } from "./helpers/tcp_client.ts";
+import { WsClient } from "./helpers/ws_client.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";
 
 test("options: defaults, environment, arguments over environment", () => {
@@ -175,6 +177,33 @@ const scenarios: Record<string, (runtime: CliRuntime) => Promise<void>> = {
     });
   },
 
+  async "WebSocket on the TCP port and on --ws-port, in one room with a TCP client"(runtime) {
+    const wsPort = await freePort();
+    await withCli(runtime, ["--port", "0", "--ws-port", String(wsPort)], async (cli) => {
+      const [, port, listed] = await cli.line(
+        /INFO listening hostname=\S+ port=(\d+) wsPort=(\d+)/,
+      );
+      assert.equal(Number(listed), wsPort);
+      const [tcp] = await TcpClient.connectMany(Number(port), 1);
+      const onTcpPort = await WsClient.connect(Number(port));
+      const onWsPort = await WsClient.connect(wsPort, "/game");
+      await tcp.send({ code: "goto", key: "room" });
+      await tcp.next();
+      for (const ws of [onTcpPort, onWsPort]) {
+        await ws.sendText({ code: "goto", key: "room" });
+        await ws.nextText();
+      }
+      await onWsPort.sendText({ code: "save", key: "room", state: [7] });
+      const saved = [{ code: "save", key: "room", state: [7], success: true }];
+      assert.deepEqual(await tcp.next(), saved);
+      assert.deepEqual(await onTcpPort.nextText(), saved);
+      assert.deepEqual(await onWsPort.nextText(), saved);
+      cli.signal("SIGTERM");
+      assert.equal(await cli.exit(), 0);
+      assert.deepEqual([await onTcpPort.closeCode(), await onWsPort.closeCode()], [1000, 1000]);
+    });
+  },
+
   async "a bad option exits 2 with the error on stderr"(runtime) {
     await withCli(runtime, ["--port", "http"], async (cli) => {
       assert.equal(await cli.exit(), 2);
@@ -183,6 +212,17 @@ const scenarios: Record<string, (runtime: CliRuntime) => Promise<void>> = {
     });
   },
 };
+
+/** A port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 for (const runtime of CLI_RUNTIMES) {
   for (const [name, scenario] of Object.entries(scenarios)) {
