@@ -9,7 +9,7 @@ import { FrameDecoder } from "../websocket/frame_decoder.ts";
 import { encodeClose, encodePong, frameHeader } from "../websocket/frame_encoder.ts";
 import { Opcode } from "../websocket/opcode.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
-import { concat } from "./write_batcher.ts";
+import { concat } from "./concat_bytes.ts";
 
 /** Limits of the WebSocket connections of a port. */
 export interface WebSocketOptions {

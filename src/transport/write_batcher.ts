@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { concat } from "./concat_bytes.ts";
 
 /** Bytes held for one connection are sent at once, mid-iteration, past this many. */
 export const FLUSH_BYTES = 64 * 1024;
@@ -138,27 +139,4 @@ export class HeldWrites {
     this.#chunks = [];
     this.#bytes = 0;
   }
-}
-
-/**
- * The chunks one after another in one new array; `length` is their total, when known.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { concat } from "./write_batcher.ts";
- * assert.deepEqual(concat([new Uint8Array([1]), new Uint8Array([2, 3])]), new Uint8Array([1, 2, 3]));
- * ```
- */
-export function concat(
-  chunks: readonly Uint8Array[],
-  length = chunks.reduce((sum, chunk) => sum + chunk.length, 0),
-): Uint8Array {
-  const all = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return all;
 }
