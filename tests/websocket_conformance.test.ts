@@ -152,7 +152,9 @@ const cases: Record<string, (adapter: Adapter) => Promise<void>> = {
     });
   },
 
-  async "invalid UTF-8 is 1007; a message over maxMessageBytes is 1009 from its header"(adapter) {
+  async "invalid UTF-8 is 1007; over maxMessageBytes is 1009, from the header in message mode"(
+    adapter,
+  ) {
     await withWs(adapter, async (open) => {
       const utf8Client = await open();
       await utf8Client.write(frame(TEXT, new Uint8Array([0x7b, 0xc3, 0x28, 0x7d])));
@@ -161,6 +163,12 @@ const cases: Record<string, (adapter: Adapter) => Promise<void>> = {
       // Only the header of a frame one byte over the limit: the answer does not wait for more.
       await big.write(frame(TEXT, new Uint8Array(MAX_MESSAGE_BYTES + 1)).subarray(0, 8));
       assert.equal(await big.closeCode(), 1009);
+      const stream = await open();
+      // Stream mode: a message of the stream over the limit, wherever its frames cut it.
+      await stream.write(frame(BINARY, bytes('{"code":"ok"}\0{"pad":"')));
+      assert.equal((await stream.next()).type, "binary", "the message before it is answered");
+      await stream.write(frame(BINARY, new Uint8Array(MAX_MESSAGE_BYTES).fill(0x61)));
+      assert.equal(await stream.closeCode(), 1009);
       const exact = await open();
       const text = JSON.stringify({ code: "x", pad: "" });
       await exact.sendText({ code: "x", pad: "p".repeat(MAX_MESSAGE_BYTES - text.length) });

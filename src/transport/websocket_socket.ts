@@ -10,6 +10,7 @@ import { encodeClose, encodePong, frameHeader } from "../websocket/frame_encoder
 import { Opcode } from "../websocket/opcode.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
 import { concat } from "./concat_bytes.ts";
+import { StreamLimit, TextFramer } from "./zero_framing.ts";
 
 /** Limits of the WebSocket connections of a port. */
 export interface WebSocketOptions {
@@ -20,7 +21,6 @@ export interface WebSocketOptions {
 }
 
 const encoder = new TextEncoder();
-const NOTHING = new Uint8Array(0);
 
 /**
  * Speaks WebSocket on `raw` for the layer's connection that `open` makes of it: returns what
@@ -82,8 +82,8 @@ class WebSocketSocket implements Socket {
   /** Writes made before the mode was known. */
   #held: Uint8Array[] = [];
   #heldBytes = 0;
-  /** Message mode: the start of a message whose zero byte has not been written yet. */
-  #tail = NOTHING;
+  readonly #framer = new TextFramer();
+  readonly #streamLimit: StreamLimit;
   /** Set once a close frame is sent (or the socket aborted): nothing more goes out. */
   #closed = false;
   /** The code of the peer's close frame, echoed in ours. */
@@ -92,6 +92,7 @@ class WebSocketSocket implements Socket {
   constructor(raw: Socket, options: WebSocketOptions) {
     this.#raw = raw;
     this.#decoder = new FrameDecoder({ ...options, binary: "stream" });
+    this.#streamLimit = new StreamLimit(this.#decoder.maxMessageBytes);
   }
 
   get unsentBytes(): number {
@@ -110,7 +111,8 @@ class WebSocketSocket implements Socket {
     } else if (this.#mode === "stream") {
       this.#raw.write(concat([frameHeader(Opcode.Binary, bytes.length), bytes]));
     } else {
-      this.#writeMessages(bytes);
+      const frames = this.#framer.frames(bytes);
+      if (frames) this.#raw.write(frames);
     }
   }
 
@@ -141,8 +143,14 @@ class WebSocketSocket implements Socket {
           parts.push(text, new Uint8Array(1));
         }
       } else if (event.type === "chunk") {
-        if (this.#pick("stream")) parts.push(event.data);
-        else failure = this.#fail(CloseCode.UnsupportedData, "binary frame in message mode");
+        if (!this.#pick("stream")) {
+          failure = this.#fail(CloseCode.UnsupportedData, "binary frame in message mode");
+        } else if (!this.#streamLimit.accepts(event.data)) {
+          const limit = this.#streamLimit.maxMessageBytes;
+          failure = this.#fail(CloseCode.MessageTooBig, `message over ${limit} bytes`);
+        } else {
+          parts.push(event.data);
+        }
       } else if (event.type === "ping") {
         if (!this.#closed) this.#raw.write(encodePong(event.data));
       } else if (event.type === "close") {
@@ -168,19 +176,6 @@ class WebSocketSocket implements Socket {
     this.#heldBytes = 0;
     for (const bytes of held) this.write(bytes);
     return true;
-  }
-
-  /** Each zero-terminated message as one text frame, all in one raw write. */
-  #writeMessages(bytes: Uint8Array): void {
-    const data = this.#tail.length === 0 ? bytes : concat([this.#tail, bytes]);
-    const frames: Uint8Array[] = [];
-    let start = 0;
-    for (let zero = data.indexOf(0); zero !== -1; zero = data.indexOf(0, start)) {
-      frames.push(frameHeader(Opcode.Text, zero - start), data.subarray(start, zero));
-      start = zero + 1;
-    }
-    this.#tail = start === data.length ? NOTHING : data.slice(start);
-    if (frames.length > 0) this.#raw.write(concat(frames));
   }
 
   #fail(code: number, reason: string): Error {
