@@ -18,6 +18,7 @@ import {
   CONT,
   frame,
   PING,
+  PONG,
   TEXT,
   utf8,
 } from "./helpers/websocket_frames.ts";
@@ -215,6 +216,24 @@ const cases: Record<string, (adapter: Adapter) => Promise<void>> = {
       }
       assert.match(received, /^\[\{"code":"hello","index":\d+\}\]\0\[\{"code":"b"/);
     }, { greet: true });
+  },
+
+  async "idle connections are pinged; one that answers stays, a silent one is cut"(adapter) {
+    const { disconnects } = await withWs(adapter, async (open) => {
+      const answering = await open();
+      const silent = await open();
+      const started = performance.now();
+      for (let pongs = 0; pongs < 3; pongs++) {
+        assert.equal((await answering.next()).type, "ping");
+        await answering.write(frame(PONG));
+      }
+      assert.equal((await silent.next()).type, "ping");
+      await silent.closed();
+      assert.ok(performance.now() - started >= 150, "not before two intervals");
+      await answering.sendText({ code: "still here" });
+      assert.equal((await answering.nextText())[0].success, true);
+    }, { websocket: { pingIntervalMs: 100 } });
+    assert.equal(disconnects.length, 2);
   },
 
   async "plain requests: 426 by default, a page from the hook, 400 for a bad key"(adapter) {

@@ -11,7 +11,7 @@ import type { Socket, SocketHandlers } from "../src/transport/socket.ts";
 import { openWebSocket } from "../src/transport/websocket_socket.ts";
 import { FrameDecoder } from "../src/websocket/frame_decoder.ts";
 import type { FrameEvent } from "../src/websocket/frame_events.ts";
-import { BINARY, CLOSE, concat, frame, TEXT, utf8 } from "./helpers/websocket_frames.ts";
+import { BINARY, CLOSE, concat, frame, PONG, TEXT, utf8 } from "./helpers/websocket_frames.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -208,4 +208,24 @@ test("pending sockets are reset by closePending; an HTTP-only port refuses raw b
   await door.open(late.socket).data(utf8("GET / HTTP/1.1\r\n"));
   clock.advance(5000);
   assert.match(text(late.wire[0]), /^HTTP\/1\.1 408 /);
+});
+
+test("an idle connection is pinged; one that stays silent after the ping is reset", async () => {
+  const clock = new ManualClock();
+  const raw = rawSocket();
+  const layer = layerSide();
+  const events = openWebSocket(raw.socket, layer.open, { pingIntervalMs: 1000 }, clock);
+  clock.advance(1000);
+  assert.deepEqual(raw.frames(), [{ type: "ping", data: new Uint8Array(0) }]);
+  await events.data(frame(PONG));
+  clock.advance(1000); // heard during that interval: no ping
+  assert.equal(raw.frames().length, 1);
+  clock.advance(1000);
+  assert.equal(raw.frames().length, 2, "silent for an interval: pinged again");
+  assert.equal(raw.state.aborted, false);
+  clock.advance(1000);
+  assert.equal(raw.state.aborted, true);
+  assert.deepEqual(layer.events, ["error WebSocket silent after a ping"]);
+  events.closed();
+  assert.equal(clock.pending, 0, "no timer left");
 });

@@ -9,7 +9,8 @@ import { HandshakeReader, switchingProtocolsResponse } from "../websocket/handsh
 import { headError, type HttpRequestHead } from "../websocket/http_head.ts";
 import { errorResponse, upgradeRequiredResponse } from "../websocket/http_response.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
-import { openWebSocket, type WebSocketOptions } from "./websocket_socket.ts";
+import type { WebSocketOptions } from "./websocket_options.ts";
+import { openWebSocket } from "./websocket_socket.ts";
 
 /**
  * Answers a plain `GET` (one without upgrade) with the bytes of a whole response (see
@@ -94,7 +95,7 @@ export function openHttp(
       }
       cancel();
       raw.write(switchingProtocolsResponse(result.key));
-      layer = openWebSocket(raw, open, options.websocket);
+      layer = openWebSocket(raw, open, options.websocket, options.clock);
       // Frames sent right behind the head.
       return result.rest.length > 0 ? layer.data(result.rest) : DONE;
     },

@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from "../core/logger.ts";
 import type { PortProtocol } from "./entrance.ts";
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, type PageHandler } from "./http_upgrade.ts";
 import { DEFAULT_CLOSE_TIMEOUT_MS } from "./transport.ts";
-import type { WebSocketOptions } from "./websocket_socket.ts";
+import type { WebSocketOptions } from "./websocket_options.ts";
 
 /** Options of the adapters' `serve`. */
 export interface ServeOptions {

@@ -6,19 +6,14 @@
  */
 import { CloseCode } from "../websocket/close_codes.ts";
 import { FrameDecoder } from "../websocket/frame_decoder.ts";
-import { encodeClose, encodePong, frameHeader } from "../websocket/frame_encoder.ts";
+import { encodeClose, encodePing, encodePong, frameHeader } from "../websocket/frame_encoder.ts";
 import { Opcode } from "../websocket/opcode.ts";
+import type { Clock } from "../core/clock.ts";
+import { keepAlive } from "./keep_alive.ts";
+import { DEFAULT_PING_INTERVAL_MS, type WebSocketOptions } from "./websocket_options.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
 import { concat } from "./concat_bytes.ts";
 import { StreamLimit, TextFramer } from "./zero_framing.ts";
-
-/** Limits of the WebSocket connections of a port. */
-export interface WebSocketOptions {
-  /** Largest text message in bytes (the zero byte not counted); larger is closed with 1009. */
-  readonly maxMessageBytes?: number;
-  /** Most frames in one message; more is closed with 1008. Default 1024. */
-  readonly maxFragments?: number;
-}
 
 const encoder = new TextEncoder();
 
@@ -27,7 +22,8 @@ const encoder = new TextEncoder();
  * the raw socket's events go to. The client's first data frame picks the mode for good: text
  * frames are one protocol message each (message mode), binary frames carry the zero-byte
  * stream as it is (stream mode); the server answers in kind, and a frame of the other kind is
- * closed with 1003. What the server writes before the mode is known waits for it.
+ * closed with 1003. What the server writes before the mode is known waits for it. With a
+ * `clock`, idle connections are pinged.
  *
  * @example
  * ```ts
@@ -35,13 +31,8 @@ const encoder = new TextEncoder();
  * import { encodeClientFrame } from "../websocket/frame_encoder.ts";
  * import { openWebSocket } from "./websocket_socket.ts";
  * const wire: Uint8Array[] = [];
- * const raw = {
- *   write: (bytes: Uint8Array) => void wire.push(bytes),
- *   unsentBytes: 0,
- *   drained: () => Promise.resolve(),
- *   end() {},
- *   abort() {},
- * };
+ * const raw = { write: (bytes: Uint8Array) => void wire.push(bytes), unsentBytes: 0,
+ *   drained: () => Promise.resolve(), end() {}, abort() {} };
  * const heard: string[] = [];
  * const events = openWebSocket(raw, (socket) => ({
  *   data: (bytes) => {
@@ -49,9 +40,7 @@ const encoder = new TextEncoder();
  *     socket.write(new TextEncoder().encode('{"a":1}\0{"b":2}\0'));
  *     return Promise.resolve();
  *   },
- *   end() {},
- *   error() {},
- *   closed() {},
+ *   end() {}, error() {}, closed() {},
  * }));
  * await events.data(encodeClientFrame(0x1, new TextEncoder().encode('{"code":"x"}')));
  * assert.deepEqual(heard, ['{"code":"x"}\0']);
@@ -63,14 +52,22 @@ export function openWebSocket(
   raw: Socket,
   open: OpenSocket,
   options: WebSocketOptions = {},
+  clock?: Clock,
 ): SocketHandlers {
   const socket = new WebSocketSocket(raw, options);
   const layer = open(socket);
+  const interval = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+  const alive = clock && interval > 0
+    ? keepAlive(clock, interval, () => socket.ping(), () => {
+      socket.abort();
+      layer.error(new Error("WebSocket silent after a ping"));
+    })
+    : undefined;
   return {
-    data: (bytes) => socket.read(bytes, layer),
+    data: (bytes) => (alive?.heard(), socket.read(bytes, layer)),
     end: () => layer.end(),
-    error: (error) => layer.error(error),
-    closed: () => layer.closed(),
+    error: (error) => (alive?.stop(), layer.error(error)),
+    closed: () => (alive?.stop(), layer.closed()),
   };
 }
 
@@ -125,6 +122,10 @@ class WebSocketSocket implements Socket {
   abort(): void {
     this.#closed = true;
     this.#raw.abort();
+  }
+
+  ping(): void {
+    if (!this.#closed) this.#raw.write(encodePing());
   }
 
   /** Decodes a read; the messages in it reach the layer as one read before any end. */
