@@ -236,7 +236,9 @@ const cases: Record<string, (adapter: Adapter) => Promise<void>> = {
     assert.equal(disconnects.length, 2);
   },
 
-  async "plain requests: 426 by default, a page from the hook, 400 for a bad key"(adapter) {
+  async "plain requests: 426, or the page hook; bad key or version 400; head over 8 KiB 431"(
+    adapter,
+  ) {
     const page = (request: { path: string }) =>
       request.path === "/hello" ? httpResponse(200, {}, "hi") : undefined;
     await withWs(adapter, async (_open, port) => {
@@ -252,6 +254,15 @@ const cases: Record<string, (adapter: Adapter) => Promise<void>> = {
           "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n",
       );
       assert.match(await badKey.httpAnswer(), /^HTTP\/1\.1 400 /);
+      const badVersion = await WsClient.open(port);
+      void badVersion.write(
+        "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n",
+      );
+      assert.match(await badVersion.httpAnswer(), /^HTTP\/1\.1 400 [^]*Sec-WebSocket-Version: 13/);
+      const huge = await WsClient.open(port);
+      void huge.write(`GET / HTTP/1.1\r\nHost: h\r\nX-Pad: ${"p".repeat(9000)}\r\n\r\n`);
+      assert.match(await huge.httpAnswer(), /^HTTP\/1\.1 431 /);
     }, { page });
   },
 
