@@ -43,6 +43,11 @@ export * from "./src/transport/socket.ts";
 export * from "./src/transport/socket_connection.ts";
 export * from "./src/transport/transport.ts";
 export * from "./src/transport/write_batcher.ts";
+// WebSocket as one more socket record of the layer, and a port's entrance (raw, HTTP, both).
+export * from "./src/transport/websocket_options.ts";
+export * from "./src/transport/websocket_socket.ts";
+export * from "./src/transport/http_upgrade.ts";
+export * from "./src/transport/entrance.ts";
 // Limits.
 export * from "./src/core/limits.ts";
 export * from "./src/core/connection_policy.ts";

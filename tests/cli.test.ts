@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { CliError, parseCliOptions } from "../examples/server/options.ts";
 import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "../src/transport/serve_options.ts";
 import { CLI_RUNTIMES, CliProcess, type CliRuntime } from "./helpers/cli_process.ts";
+import { createServer } from "node:net";
 import { TcpClient } from "./helpers/tcp_client.ts";
+import { WsClient } from "./helpers/ws_client.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";
 
 test("options: defaults, environment, arguments over environment", () => {
@@ -15,6 +17,7 @@ test("options: defaults, environment, arguments over environment", () => {
     help: false,
     hostname: DEFAULT_HOSTNAME,
     port: DEFAULT_PORT,
+    wsPort: 8080,
     dataDirectory: undefined,
     holdMs: undefined,
     quiet: false,
@@ -31,6 +34,8 @@ test("options: defaults, environment, arguments over environment", () => {
   const both = parseCliOptions(["--host", "::1", "--port=0"], env);
   assert.deepEqual([both.hostname, both.port], ["::1", 0]);
   assert.equal(parseCliOptions([], { PORT: "" }).port, DEFAULT_PORT);
+  assert.equal(parseCliOptions(["--ws-port", "0"], {}).wsPort, 0);
+  assert.equal(parseCliOptions(["--ws-port=9000"], {}).wsPort, 9000);
 });
 
 test("options: flags and --data", () => {
@@ -61,6 +66,7 @@ test("options: a bad value is a clear error", () => {
     [["--port", "1.5"], {}, /bad port/],
     [[], { PORT: "x" }, /bad port: "x"/],
     [["--port"], {}, /--port needs a value/],
+    [["--ws-port", "x"], {}, /bad port: "x"/],
     [["--host", "a b"], {}, /bad host/],
     [["--data="], {}, /--data needs a directory/],
     [["--verbose"], {}, /unknown option: --verbose/],
@@ -81,13 +87,17 @@ test("options: a bad value is a clear error", () => {
   }
 });
 
-/** Starts the CLI, runs `body` with it, and kills it if `body` failed before it exited. */
+/**
+ * Starts the CLI, runs `body` with it, and kills it if `body` failed before it exited. The
+ * browsers' port is off unless `args` name one: runs in parallel would share 8080.
+ */
 async function withCli<T>(
   runtime: CliRuntime,
   args: string[],
   body: (cli: CliProcess) => Promise<T>,
 ): Promise<T> {
-  const cli = new CliProcess(runtime, args);
+  const wsPort = args.some((arg) => arg.startsWith("--ws-port")) ? [] : ["--ws-port", "0"];
+  const cli = new CliProcess(runtime, [...args, ...wsPort]);
   try {
     return await body(cli);
   } catch (error) {
@@ -180,6 +190,33 @@ const scenarios: Record<string, (runtime: CliRuntime) => Promise<void>> = {
     });
   },
 
+  async "WebSocket on the TCP port and on --ws-port, in one room with a TCP client"(runtime) {
+    const wsPort = await freePort();
+    await withCli(runtime, ["--port", "0", "--ws-port", String(wsPort)], async (cli) => {
+      const [, port, listed] = await cli.line(
+        /INFO listening hostname=\S+ port=(\d+) wsPort=(\d+)/,
+      );
+      assert.equal(Number(listed), wsPort);
+      const [tcp] = await TcpClient.connectMany(Number(port), 1);
+      const onTcpPort = await WsClient.connect(Number(port));
+      const onWsPort = await WsClient.connect(wsPort, "/game");
+      await tcp.send({ code: "goto", key: "room" });
+      await tcp.next();
+      for (const ws of [onTcpPort, onWsPort]) {
+        await ws.sendText({ code: "goto", key: "room" });
+        await ws.nextText();
+      }
+      await onWsPort.sendText({ code: "save", key: "room", state: [7] });
+      const saved = [{ code: "save", key: "room", state: [7], success: true }];
+      assert.deepEqual(await tcp.next(), saved);
+      assert.deepEqual(await onTcpPort.nextText(), saved);
+      assert.deepEqual(await onWsPort.nextText(), saved);
+      cli.signal("SIGTERM");
+      assert.equal(await cli.exit(), 0);
+      assert.deepEqual([await onTcpPort.closeCode(), await onWsPort.closeCode()], [1000, 1000]);
+    });
+  },
+
   async "a bad option exits 2 with the error on stderr"(runtime) {
     await withCli(runtime, ["--port", "http"], async (cli) => {
       assert.equal(await cli.exit(), 2);
@@ -188,6 +225,17 @@ const scenarios: Record<string, (runtime: CliRuntime) => Promise<void>> = {
     });
   },
 };
+
+/** A port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 for (const runtime of CLI_RUNTIMES) {
   for (const [name, scenario] of Object.entries(scenarios)) {

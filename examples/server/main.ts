@@ -63,7 +63,7 @@ export async function main(runtime: Runtime): Promise<void> {
       else runtime.out(stamped);
     },
   });
-  let listener: Listener;
+  let listener: Listener & { wsPort?: number };
   try {
     listener = await start(runtime, options, logger);
   } catch (error) {
@@ -72,10 +72,22 @@ export async function main(runtime: Runtime): Promise<void> {
   }
   // Handlers first: whoever reads "listening" may signal at once.
   stopOnSignals(runtime, listener, logger);
-  logger.info("listening", { hostname: listener.hostname, port: listener.port });
+  logger.info("listening", {
+    hostname: listener.hostname,
+    port: listener.port,
+    wsPort: listener.wsPort ?? "off",
+  });
 }
 
-async function start(runtime: Runtime, options: CliOptions, logger: Logger): Promise<Listener> {
+/**
+ * Serves the game on the TCP port, which tells WebSocket from the raw protocol by the first
+ * bytes, and on the WebSocket port unless it is 0.
+ */
+async function start(
+  runtime: Runtime,
+  options: CliOptions,
+  logger: Logger,
+): Promise<Listener & { wsPort?: number }> {
   const server = new Server({
     application: await createGame(options, logger),
     logger,
@@ -83,7 +95,24 @@ async function start(runtime: Runtime, options: CliOptions, logger: Logger): Pro
     flashPolicy: options.flashPolicy ? undefined : null,
     holdMs: options.holdMs, // sessions: a dropped player may resume (cards by default)
   });
-  return runtime.serve(server, { hostname: options.hostname, port: options.port, logger });
+  const { hostname } = options;
+  const tcp = await runtime.serve(server, {
+    hostname,
+    port: options.port,
+    logger,
+    protocol: "sniff",
+  });
+  if (options.wsPort === 0) return tcp;
+  let ws: Listener;
+  try {
+    ws = await runtime.serve(server, { hostname, port: options.wsPort, logger, protocol: "http" });
+  } catch (error) {
+    await tcp.close();
+    throw error;
+  }
+  // One server behind both: closing either shuts it down; the whole closes both ports.
+  const close = () => Promise.all([tcp.close(), ws.close()]).then(() => {});
+  return { hostname: tcp.hostname, port: tcp.port, wsPort: ws.port, close };
 }
 
 /** The application of the chosen game; the rooms game keeps its states in the chosen store. */

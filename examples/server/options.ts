@@ -12,6 +12,8 @@ export interface CliOptions {
   help: boolean;
   hostname: string;
   port: number;
+  /** The port that speaks HTTP and WebSocket only, for browsers; 0 for none. */
+  wsPort: number;
   /** Keep states in this directory (a FileStore); undefined keeps them in memory. */
   dataDirectory?: string;
   /** Log warnings and errors only. */
@@ -36,6 +38,9 @@ export const GAMES = ["rooms", "cards"] as const;
 /** One of {@linkcode GAMES}. */
 export type Game = typeof GAMES[number];
 
+/** The port for browsers by default. */
+export const DEFAULT_WS_PORT = 8080;
+
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: npm start -- [options]          (Node)
        npm run start:deno -- [options]   (Deno, after npm install)
@@ -43,13 +48,15 @@ export const USAGE = `Usage: npm start -- [options]          (Node)
 
 Serves an example game over TCP: the rooms game of the original dress-up and coloring
 clients (goto, get/load, set/save, update), or a Texas hold'em card table. Talk to it with
-\`npx tsx examples/client.ts --port PORT\`. Ctrl-C (SIGINT) or SIGTERM shuts it down
-cleanly and exits 0.
+\`npx tsx examples/client.ts --port PORT\`. The TCP port takes WebSocket connections too
+(an HTML5 build connects where its TCP build did), and so does the browsers' port.
+Ctrl-C (SIGINT) or SIGTERM shuts it down cleanly and exits 0.
 
 Options:
   --game GAME        rooms (default) or cards
   --host HOST        address to listen on (env HOST; default ${DEFAULT_HOSTNAME})
   --port PORT        port to listen on, 0 for any free one (env PORT; default ${DEFAULT_PORT})
+  --ws-port PORT     HTTP and WebSocket only, 0 for none (default ${DEFAULT_WS_PORT})
   --data DIR         keep states as JSON files in DIR (default: in memory)
   --hold-seconds N   hold a dropped player's identity N seconds for a resume (default:
                      60 for cards; rooms keeps the original wire without it); 0: no hold
@@ -66,7 +73,7 @@ export class CliError extends Error {
 }
 
 const FLAGS = new Set(["--quiet", "--no-flash-policy", "--help", "-h"]);
-const VALUED = new Set(["--host", "--port", "--data", "--game", "--hold-seconds"]);
+const VALUED = new Set(["--host", "--port", "--ws-port", "--data", "--game", "--hold-seconds"]);
 
 /**
  * Reads the options from the arguments (after the script's name) and the environment;
@@ -108,6 +115,7 @@ export function parseCliOptions(
     // An empty variable (`PORT= npm start`) counts as unset.
     hostname: parseHost(values.get("--host") ?? (env.HOST || undefined)),
     port: parsePort(values.get("--port") ?? (env.PORT || undefined)),
+    wsPort: parsePort(values.get("--ws-port"), DEFAULT_WS_PORT),
     dataDirectory,
     quiet: flags.has("--quiet"),
     flashPolicy: !flags.has("--no-flash-policy"),
@@ -143,8 +151,8 @@ function parseHost(value: string | undefined): string {
   return value;
 }
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PORT;
+function parsePort(value: string | undefined, fallback = DEFAULT_PORT): number {
+  if (value === undefined) return fallback;
   const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
   if (!(port <= 65535)) {
     throw new CliError(`bad port: ${JSON.stringify(value)} (an integer from 0 to 65535)`);

@@ -6,12 +6,27 @@
  */
 import type { Logger } from "../core/logger.ts";
 import type { Server } from "../core/server.ts";
+import { Entrance } from "../transport/entrance.ts";
 import { serveDefaults, type ServeOptions } from "../transport/serve_options.ts";
+import type { Socket, SocketHandlers } from "../transport/socket.ts";
 import { Transport } from "../transport/transport.ts";
 import { systemClock } from "./system_clock.ts";
 
+/** What an adapter serves its port with: {@linkcode runtimeTransport}'s result. */
+export interface RuntimeTransport {
+  readonly transport: Transport;
+  readonly hostname: string;
+  readonly port: number;
+  readonly logger: Logger;
+  /** Takes a new socket of the port, as the port's protocol says; report its events to the result. */
+  open(socket: Socket): SocketHandlers;
+  /** Closes the port: `stopAccepting`, the sockets not yet in the layer, then the layer. */
+  close(stopAccepting: () => void | Promise<void>): Promise<void>;
+}
+
 /**
- * The connection layer of a runtime adapter, and the address to listen on.
+ * The connection layer of a runtime adapter, the address to listen on, and the entrance that
+ * tells what each socket speaks.
  *
  * @example
  * ```ts
@@ -25,18 +40,30 @@ import { systemClock } from "./system_clock.ts";
  * assert.equal(transport.openSockets, 0);
  * ```
  */
-export function runtimeTransport(
-  server: Server,
-  options: ServeOptions,
-): { transport: Transport; hostname: string; port: number; logger: Logger } {
-  const { hostname, port, logger, closeTimeoutMs } = serveDefaults(options);
-  const transport = new Transport(server, {
-    clock: systemClock,
-    defer: setImmediate,
-    logger,
-    closeTimeoutMs,
+export function runtimeTransport(server: Server, options: ServeOptions): RuntimeTransport {
+  const { hostname, port, logger, closeTimeoutMs, websocket, ...rest } = serveDefaults(options);
+  const clock = systemClock;
+  const transport = new Transport(server, { clock, defer: setImmediate, logger, closeTimeoutMs });
+  // A text message is one protocol message: by default, the parser's limit is the frames'.
+  const parserLimit = (server.parser as { maxMessageBytes?: number }).maxMessageBytes;
+  const entrance = new Entrance((socket) => transport.open(socket), {
+    ...rest,
+    clock,
+    websocket: { maxMessageBytes: parserLimit, ...websocket },
   });
-  return { transport, hostname, port, logger };
+  return {
+    transport,
+    hostname,
+    port,
+    logger,
+    open: (socket) => entrance.open(socket),
+    close: (stopAccepting) =>
+      transport.close(() => {
+        const stopped = stopAccepting();
+        entrance.closePending();
+        return stopped;
+      }),
+  };
 }
 
 /**

@@ -4,7 +4,10 @@
  * @module
  */
 import { type Logger, silentLogger } from "../core/logger.ts";
+import type { PortProtocol } from "./entrance.ts";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, type PageHandler } from "./http_upgrade.ts";
 import { DEFAULT_CLOSE_TIMEOUT_MS } from "./transport.ts";
+import type { WebSocketOptions } from "./websocket_options.ts";
 
 /** Options of the adapters' `serve`. */
 export interface ServeOptions {
@@ -19,6 +22,21 @@ export interface ServeOptions {
    * the connection is reset. Default 2000 ms.
    */
   closeTimeoutMs?: number;
+  /**
+   * What the port speaks: `"raw"` (default) the zero-byte protocol only; `"sniff"` HTTP and
+   * WebSocket too, for a socket whose first bytes are `GET ` (what the server sends before a
+   * client's first byte then waits for it, up to a second); `"http"` HTTP and WebSocket only.
+   */
+  protocol?: PortProtocol;
+  /** Answers plain `GET` requests; by default they get `426 Upgrade Required`. */
+  page?: PageHandler;
+  /**
+   * Limits of WebSocket connections. `maxMessageBytes` defaults to the server's parser's
+   * (a text message is one protocol message), or 64 KiB.
+   */
+  websocket?: WebSocketOptions;
+  /** How long an HTTP request head may take to arrive. Default 5000 ms. */
+  handshakeTimeoutMs?: number;
 }
 
 /** A server listening on a port, as the adapters' `serve` returns it. */
@@ -51,8 +69,14 @@ export const DEFAULT_PORT = 5554;
  * assert.equal(options.closeTimeoutMs, 2000);
  * ```
  */
-export function serveDefaults(options: ServeOptions): Required<ServeOptions> {
+export function serveDefaults(
+  options: ServeOptions,
+): Required<Omit<ServeOptions, "page">> & ServeOptions {
   return {
+    ...options,
+    protocol: options.protocol ?? "raw",
+    websocket: options.websocket ?? {},
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     hostname: options.hostname ?? DEFAULT_HOSTNAME,
     port: options.port ?? DEFAULT_PORT,
     logger: options.logger ?? silentLogger,

@@ -59,3 +59,6 @@ export interface SocketHandlers {
   /** The socket is closed for good, whoever closed it. */
   closed(): void;
 }
+
+/** Makes a socket a connection of the layer, as `Transport.open` does: its events go to the result. */
+export type OpenSocket = (socket: Socket) => SocketHandlers;

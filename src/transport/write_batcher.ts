@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { concat } from "./concat_bytes.ts";
 
 /** Bytes held for one connection are sent at once, mid-iteration, past this many. */
 export const FLUSH_BYTES = 64 * 1024;
@@ -139,14 +140,4 @@ function sameChunks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const all = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return all;
 }

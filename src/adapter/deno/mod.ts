@@ -16,8 +16,7 @@
  * @module
  */
 import type { Server } from "../../core/server.ts";
-import type { SocketHandlers } from "../../transport/socket.ts";
-import type { Transport } from "../../transport/transport.ts";
+import type { OpenSocket, SocketHandlers } from "../../transport/socket.ts";
 import type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 import { acceptLoop, KERNEL_TAKES_BYTES, runtimeTransport } from "../runtime_transport.ts";
 
@@ -26,15 +25,15 @@ export type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 /** Listens and serves every connection with `server`; rejects when it cannot bind. */
 // deno-lint-ignore require-await -- async so that a throwing Deno.listen rejects
 export async function serve(server: Server, options: ServeOptions = {}): Promise<Listener> {
-  const { transport, hostname, port, logger } = runtimeTransport(server, options);
+  const { open, close, hostname, port, logger } = runtimeTransport(server, options);
   const listener = Deno.listen({ hostname, port, transport: "tcp" });
   const isClosed = (error: unknown) => error instanceof Deno.errors.BadResource;
-  const stop = acceptLoop(listener, isClosed, (conn) => serveConn(transport, conn), logger);
+  const stop = acceptLoop(listener, isClosed, (conn) => serveConn(open, conn), logger);
   const { addr } = listener;
-  return { hostname: addr.hostname, port: addr.port, close: () => transport.close(stop) };
+  return { hostname: addr.hostname, port: addr.port, close: () => close(stop) };
 }
 
-function serveConn(transport: Transport, conn: Deno.TcpConn): void {
+function serveConn(open: OpenSocket, conn: Deno.TcpConn): void {
   const writer = conn.writable.getWriter();
   let unsent = 0;
   let fresh = 0; // bytes handed over in this event-loop iteration
@@ -44,7 +43,7 @@ function serveConn(transport: Transport, conn: Deno.TcpConn): void {
     } catch { /* closed already: by the writer, or by an earlier call */ }
     handlers.closed();
   };
-  const handlers: SocketHandlers = transport.open({
+  const handlers: SocketHandlers = open({
     write(bytes) {
       if (fresh === 0) setImmediate(() => void (fresh = 0));
       fresh += bytes.length;

@@ -28,11 +28,11 @@ export type { Listener, ServeOptions } from "../../transport/serve_options.ts";
  * Rejects when the address cannot be bound.
  */
 export async function serve(server: Server, options: ServeOptions = {}): Promise<Listener> {
-  const { transport, hostname, port, logger } = runtimeTransport(server, options);
+  const { open, close: closeWith, hostname, port, logger } = runtimeTransport(server, options);
   // Half-open: a client may send its last message and end at once; the reply still goes out.
   const net = createServer({ allowHalfOpen: true }, (socket) => {
     socket.setNoDelay(true);
-    const handlers = transport.open(socketRecord(socket));
+    const handlers = open(socketRecord(socket));
     socket.on("data", (chunk: Uint8Array) => {
       socket.pause(); // no more reads until the core is done with this chunk
       // A plain view: Buffer#slice would share memory where the parser expects a copy.
@@ -50,7 +50,7 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
     });
   });
   const address = net.address() as AddressInfo;
-  const close = () => transport.close(() => void net.close());
+  const close = () => closeWith(() => void net.close());
   return { hostname: address.address, port: address.port, close };
 }
 

@@ -1,0 +1,193 @@
+/**
+ * A WebSocket connection as one more socket record of the layer, the same on every runtime:
+ * frames in and out over the raw socket of a TCP connection whose handshake is done.
+ *
+ * @module
+ */
+import { CloseCode } from "../websocket/close_codes.ts";
+import { FrameDecoder } from "../websocket/frame_decoder.ts";
+import { encodeClose, encodePing, encodePong, frameHeader } from "../websocket/frame_encoder.ts";
+import { Opcode } from "../websocket/opcode.ts";
+import type { Clock } from "../core/clock.ts";
+import { keepAlive } from "./keep_alive.ts";
+import { DEFAULT_PING_INTERVAL_MS, type WebSocketOptions } from "./websocket_options.ts";
+import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
+import { concat } from "./concat_bytes.ts";
+import { StreamLimit, TextFramer } from "./zero_framing.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Speaks WebSocket on `raw` for the layer's connection that `open` makes of it: returns what
+ * the raw socket's events go to. The client's first data frame picks the mode for good: text
+ * frames are one protocol message each (message mode), binary frames carry the zero-byte
+ * stream as it is (stream mode); the server answers in kind, and a frame of the other kind is
+ * closed with 1003. What the server writes before the mode is known waits for it. With a
+ * `clock`, idle connections are pinged.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeClientFrame } from "../websocket/frame_encoder.ts";
+ * import { openWebSocket } from "./websocket_socket.ts";
+ * const wire: Uint8Array[] = [];
+ * const raw = { write: (bytes: Uint8Array) => void wire.push(bytes), unsentBytes: 0,
+ *   drained: () => Promise.resolve(), end() {}, abort() {} };
+ * const heard: string[] = [];
+ * const events = openWebSocket(raw, (socket) => ({
+ *   data: (bytes) => {
+ *     heard.push(new TextDecoder().decode(bytes));
+ *     socket.write(new TextEncoder().encode('{"a":1}\0{"b":2}\0'));
+ *     return Promise.resolve();
+ *   },
+ *   end() {}, error() {}, closed() {},
+ * }));
+ * await events.data(encodeClientFrame(0x1, new TextEncoder().encode('{"code":"x"}')));
+ * assert.deepEqual(heard, ['{"code":"x"}\0']);
+ * const text = (frame: string) => new Uint8Array([0x81, frame.length, ...new TextEncoder().encode(frame)]);
+ * assert.deepEqual(wire, [new Uint8Array([...text('{"a":1}'), ...text('{"b":2}')])]);
+ * ```
+ */
+export function openWebSocket(
+  raw: Socket,
+  open: OpenSocket,
+  options: WebSocketOptions = {},
+  clock?: Clock,
+): SocketHandlers {
+  const socket = new WebSocketSocket(raw, options);
+  const layer = open(socket);
+  const interval = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+  const alive = clock && interval > 0
+    ? keepAlive(clock, interval, () => socket.ping(), () => {
+      socket.abort();
+      layer.error(new Error("WebSocket silent after a ping"));
+    })
+    : undefined;
+  return {
+    data: (bytes) => (alive?.heard(), socket.read(bytes, layer)),
+    end: () => layer.end(),
+    error: (error) => (alive?.stop(), layer.error(error)),
+    closed: () => (alive?.stop(), layer.closed()),
+  };
+}
+
+/** The socket record the layer writes to; {@linkcode openWebSocket} feeds it the reads. */
+class WebSocketSocket implements Socket {
+  readonly #raw: Socket;
+  readonly #decoder: FrameDecoder;
+  #mode: "message" | "stream" | undefined;
+  /** Writes made before the mode was known. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  readonly #framer = new TextFramer();
+  readonly #streamLimit: StreamLimit;
+  /** Set once a close frame is sent (or the socket aborted): nothing more goes out. */
+  #closed = false;
+  /** The code of the peer's close frame, echoed in ours. */
+  #peerCode: number | undefined;
+
+  constructor(raw: Socket, options: WebSocketOptions) {
+    this.#raw = raw;
+    this.#decoder = new FrameDecoder({ ...options, binary: "stream" });
+    this.#streamLimit = new StreamLimit(this.#decoder.maxMessageBytes);
+  }
+
+  get unsentBytes(): number {
+    return this.#raw.unsentBytes + this.#heldBytes;
+  }
+
+  drained(): Promise<void> {
+    return this.#raw.drained();
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#mode === undefined) {
+      this.#held.push(bytes);
+      this.#heldBytes += bytes.length;
+    } else if (this.#mode === "stream") {
+      this.#raw.write(concat([frameHeader(Opcode.Binary, bytes.length), bytes]));
+    } else {
+      const frames = this.#framer.frames(bytes);
+      if (frames) this.#raw.write(frames);
+    }
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    if (this.#mode === undefined) this.#pick("message"); // what was held goes as text
+    this.#close(this.#peerCode === CloseCode.NoStatus ? undefined : this.#peerCode ?? 1000);
+  }
+
+  abort(): void {
+    this.#closed = true;
+    this.#raw.abort();
+  }
+
+  ping(): void {
+    if (!this.#closed) this.#raw.write(encodePing());
+  }
+
+  /** Decodes a read; the messages in it reach the layer as one read before any end. */
+  async read(bytes: Uint8Array, layer: SocketHandlers): Promise<void> {
+    const parts: Uint8Array[] = [];
+    let failure: Error | undefined;
+    let ended = false;
+    for (const event of this.#decoder.feed(bytes)) {
+      if (event.type === "text") {
+        const text = encoder.encode(event.text);
+        if (!this.#pick("message")) {
+          failure = this.#fail(CloseCode.UnsupportedData, "text frame in stream mode");
+        } else if (text.includes(0)) {
+          failure = this.#fail(CloseCode.InvalidPayload, "a zero byte inside a text message");
+        } else {
+          parts.push(text, new Uint8Array(1));
+        }
+      } else if (event.type === "chunk") {
+        if (!this.#pick("stream")) {
+          failure = this.#fail(CloseCode.UnsupportedData, "binary frame in message mode");
+        } else if (!this.#streamLimit.accepts(event.data)) {
+          const limit = this.#streamLimit.maxMessageBytes;
+          failure = this.#fail(CloseCode.MessageTooBig, `message over ${limit} bytes`);
+        } else {
+          parts.push(event.data);
+        }
+      } else if (event.type === "ping") {
+        if (!this.#closed) this.#raw.write(encodePong(event.data));
+      } else if (event.type === "close") {
+        this.#peerCode = event.code;
+        ended = true;
+      } else if (event.type === "error") {
+        failure = this.#fail(event.code, event.reason);
+      }
+      if (failure) break;
+    }
+    if (parts.length > 0) await layer.data(parts.length === 1 ? parts[0] : concat(parts));
+    // The peer's close is its end of stream: the server's answers still go out before ours.
+    if (failure) layer.error(failure);
+    else if (ended) layer.end();
+  }
+
+  /** Sets the mode, or checks it; once set, what was held goes out in it. */
+  #pick(mode: "message" | "stream"): boolean {
+    if (this.#mode !== undefined) return this.#mode === mode;
+    this.#mode = mode;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    for (const bytes of held) this.write(bytes);
+    return true;
+  }
+
+  #fail(code: number, reason: string): Error {
+    this.#close(code, reason);
+    return new Error(`WebSocket closed with ${code}: ${reason}`);
+  }
+
+  #close(code?: number, reason = ""): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#raw.write(encodeClose(code, reason.slice(0, 100)));
+    this.#raw.end();
+  }
+}
