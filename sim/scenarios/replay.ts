@@ -7,8 +7,7 @@
  */
 import { formatClientLog, formatViolation } from "../engine/report.ts";
 import { readReplayRequest, type ReplayRequest, usageLines } from "./replay_request.ts";
-import { PLANTED_BUGS } from "./planted.ts";
-import { scenarioNamed, type ScenarioRun } from "./scenarios.ts";
+import type { ScenarioRun } from "./scenarios.ts";
 import { type RunSpec, runSpec, type ScenarioName } from "./run_spec.ts";
 import { describeShrunk, shrinkRun } from "./shrink_run.ts";
 
