@@ -95,7 +95,7 @@ export function createRoomsController(
 
   const set: Handler = async (command, key, { index, storage }) => {
     const state = required(command, "state");
-    checkDeliverable(state, limits);
+    checkDeliverable(state, limits, storage.store.limits?.maxStateBytes);
     await fromStore(storage.store.set(key, state));
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };
@@ -109,7 +109,7 @@ export function createRoomsController(
       throw new CommandError("the state under this key is not a list");
     }
     const next = withElement(stored ?? [], at, value);
-    checkDeliverable(next, limits);
+    checkDeliverable(next, limits, storage.store.limits?.maxStateBytes);
     await fromStore(storage.store.set(key, next));
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };

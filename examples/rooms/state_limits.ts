@@ -33,7 +33,8 @@ export const DEFAULT_STATE_LIMITS: StateLimits = Object.freeze({
 
 /**
  * Throws a {@linkcode CommandError} for a state nested deeper than `maxStateDepth` or larger
- * than `maxStateBytes` of JSON.
+ * than `maxStateBytes` of JSON. The size is left to the store when it enforces as tight a
+ * limit itself (`storeMaxStateBytes`).
  *
  * @example
  * ```ts
@@ -43,12 +44,19 @@ export const DEFAULT_STATE_LIMITS: StateLimits = Object.freeze({
  * checkDeliverable([[1], { a: 2 }], limits);
  * assert.throws(() => checkDeliverable([[[1]]], limits), /the state is nested deeper than 2 levels/);
  * assert.throws(() => checkDeliverable("x".repeat(99), limits), /the state is too large/);
+ * checkDeliverable("x".repeat(99), limits, 100); // the store will refuse it itself
  * ```
  */
-export function checkDeliverable(state: JsonValue, limits: StateLimits): void {
+export function checkDeliverable(
+  state: JsonValue,
+  limits: StateLimits,
+  storeMaxStateBytes = Infinity,
+): void {
   if (deeperThan(state, limits.maxStateDepth)) {
     throw new CommandError(`the state is nested deeper than ${limits.maxStateDepth} levels`);
   }
+  // The store refuses the same states (or more) with the same error: one serialization, not two.
+  if (storeMaxStateBytes <= limits.maxStateBytes) return;
   try {
     serializeState(state, limits.maxStateBytes);
   } catch (error) {

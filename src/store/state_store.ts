@@ -31,6 +31,11 @@ export interface StateStore {
    * or a store full; then nothing is written.
    */
   set(key: string, value: JsonValue): Promise<void>;
+  /**
+   * The limits the store enforces on `set`, if it says: a caller that would check the same
+   * state size need not serialize the state a second time.
+   */
+  readonly limits?: { readonly maxStateBytes: number };
 }
 
 /**
