@@ -23,8 +23,7 @@ import type { Command, Index, Result } from "./types.ts";
 import { JsonParser } from "../parser/json_parser.ts";
 import type { Parser } from "../parser/parser.ts";
 
-/** How a peer that has lost the right to its bytes is let go. */
-const ABORT = { mode: "abort" } as const;
+const ABORT = { mode: "abort" } as const; // for a peer that lost the right to its bytes
 
 /**
  * Runs an application for connections of any transport.
