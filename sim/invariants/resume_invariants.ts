@@ -1,0 +1,197 @@
+/**
+ * What a resumed client must see, judged from its raw bytes: nothing from before its resume
+ * after the resume reply, a view equal to a fresh view of its seat, and no secret of another
+ * identity (across the resume, as the identity it is at each message).
+ *
+ * @module
+ */
+import type { Command, Index } from "../../mod.ts";
+import type { Invariant, Violation } from "../engine/invariant.ts";
+import type { Addressed } from "../engine/records.ts";
+import { formatTime } from "../engine/trace.ts";
+import { followIdentity, isEntry, ResumeReplies } from "./resume_stream.ts";
+import { contains, type HiddenAsAddressedOptions } from "./secret_invariants.ts";
+
+const encoder = new TextEncoder();
+
+/** Whether `bytes` are a whole message of `entry`, or the tail of one. */
+function isTailOf(bytes: Uint8Array, entry: Addressed): boolean {
+  const wanted = entry.bytes.at(-1) === 0 ? entry.bytes.subarray(0, -1) : entry.bytes;
+  if (bytes.length === 0 || bytes.length > wanted.length) return false;
+  const from = wanted.length - bytes.length;
+  return bytes.every((byte, k) => byte === wanted[from + k]);
+}
+
+/**
+ * Nothing stale after a resume: from its resume reply on, a client reads exactly what the core
+ * addressed to the resumed identity after that reply, in order (and what the core wrote to
+ * its connection directly). A message from before the resume (one the old connection was
+ * sent, whole or its unsent tail) arriving after the reply breaks it.
+ *
+ * @example
+ * ```ts
+ * import { freshAfterResume } from "./resume_invariants.ts";
+ * const invariants = [freshAfterResume()];
+ * ```
+ */
+export function freshAfterResume(): Invariant {
+  const name = "fresh after resume";
+  const replies = new ResumeReplies();
+  return {
+    name,
+    attach: (sim) => sim.observe(replies.observer),
+    check(sim) {
+      const violations: Violation[] = [];
+      for (const client of sim.clients) {
+        const heard = followIdentity(client, replies, sim.records);
+        const k = heard.findIndex((message) => message.resume && !message.entry);
+        if (k < 0) continue;
+        const resume = heard[k].resume!;
+        const index = resume.index;
+        const list = sim.records.expected(index);
+        const before = list.slice(0, list.indexOf(resume.entry));
+        const stale = before.find((entry) => isTailOf(heard[k].bytes, entry));
+        const after = k - heard.findIndex((message) => message.resume);
+        violations.push({
+          invariant: name,
+          client: client.name,
+          time: resume.entry.time,
+          message:
+            `message ${after} after its resume reply (index ${index}, at ${
+              formatTime(resume.entry.time)
+            }ms) ` + (stale
+              ? `is from before the resume: ${
+                isEntry(heard[k].bytes, stale) ? "a copy" : "the tail"
+              } of one addressed at ${formatTime(stale.time)}ms`
+              : "was never addressed to it after its resume"),
+        });
+      }
+      return violations;
+    },
+  };
+}
+
+/** Options of {@linkcode resumeViews}. */
+export interface ResumeViewsOptions {
+  /**
+   * A fresh view of `index`'s seat at this moment, from the game's ground truth (not from the
+   * code that answered the resume), normalized for comparing; undefined: no view is due.
+   */
+  freshView(index: Index): unknown;
+  /** The view among the commands of a message, normalized alike; undefined when none. */
+  viewIn(commands: readonly Command[]): unknown;
+  /** More to check of a view that differs, or of one that matches (own secrets): a problem. */
+  problem?(index: Index, seen: unknown, fresh: unknown): string | undefined;
+}
+
+/**
+ * A resumed client's view equals a fresh view of its seat: the message after its resume
+ * reply holds a view equal to `freshView` taken when the core addressed the reply.
+ *
+ * @example
+ * ```ts
+ * import { resumeViews } from "./resume_invariants.ts";
+ * const invariant = resumeViews({ freshView: () => undefined, viewIn: () => undefined });
+ * ```
+ */
+export function resumeViews(options: ResumeViewsOptions): Invariant {
+  const name = "resume view";
+  const fresh = new Map<string, unknown>();
+  const replies = new ResumeReplies((reply) =>
+    fresh.set(reply.token, options.freshView(reply.index))
+  );
+  return {
+    name,
+    attach: (sim) => sim.observe(replies.observer),
+    check(sim) {
+      const violations: Violation[] = [];
+      for (const client of sim.clients) {
+        const heard = followIdentity(client, replies, sim.records);
+        const k = heard.findIndex((message) => message.resume);
+        if (k < 0) continue;
+        const reply = heard[k].resume!;
+        const due = fresh.get(reply.token);
+        if (due === undefined) continue;
+        const next = heard[k + 1];
+        // A connection that dropped right after the reply may never read the view.
+        if (!next || next.partial) continue;
+        const seen = next.commands && options.viewIn(next.commands);
+        const problem = seen === undefined
+          ? "the message after its resume reply holds no view"
+          : JSON.stringify(seen) !== JSON.stringify(due)
+          ? `its view after the resume is ${JSON.stringify(seen)}, a fresh view of its seat ${
+            JSON.stringify(due)
+          }`
+          : options.problem?.(reply.index, seen, due);
+        if (problem === undefined) continue;
+        violations.push({
+          invariant: name,
+          client: client.name,
+          time: reply.entry.time,
+          message: `index ${reply.index}, resumed at ${formatTime(reply.entry.time)}ms: ${problem}`,
+        });
+      }
+      return violations;
+    },
+  };
+}
+
+/**
+ * Hidden information across resumes: each message a client read holds none of the tokens
+ * `forbiddenNow` gave, when the core addressed it, for the identity the client was at that
+ * message (its admitted index, then the one it resumed). A message that is not the next
+ * one due is judged by the identity's latest rule.
+ *
+ * @example
+ * ```ts
+ * import { hiddenAcrossResumes } from "./resume_invariants.ts";
+ * const invariant = hiddenAcrossResumes({ forbiddenNow: () => new Map() });
+ * ```
+ */
+export function hiddenAcrossResumes(options: HiddenAsAddressedOptions): Invariant {
+  const name = "hidden information";
+  const replies = new ResumeReplies();
+  const recorded = new Map<Addressed, Map<Index, ReadonlyMap<string, string>>>();
+  const latest = new Map<Index, ReadonlyMap<string, string>>();
+  return {
+    name,
+    attach(sim) {
+      sim.observe(replies.observer);
+      sim.observe({
+        addressed(index, entry) {
+          const forbidden = options.forbiddenNow(index);
+          let byIndex = recorded.get(entry);
+          if (!byIndex) recorded.set(entry, byIndex = new Map());
+          byIndex.set(index, forbidden);
+          latest.set(index, forbidden);
+        },
+      });
+    },
+    check(sim) {
+      const violations: Violation[] = [];
+      for (const client of sim.clients) {
+        const heard = followIdentity(client, replies, sim.records);
+        for (const [k, { bytes, index, entry }] of heard.entries()) {
+          if (index === undefined) continue;
+          const forbidden = (entry && recorded.get(entry)?.get(index)) ?? latest.get(index);
+          if (!forbidden || forbidden.size === 0) continue;
+          const tokens = options.tokensIn?.(bytes) ?? forbidden.keys();
+          const token = [...tokens].find((token) =>
+            forbidden.has(token) && contains(bytes, encoder.encode(token))
+          );
+          if (token === undefined) continue;
+          violations.push({
+            invariant: name,
+            client: client.name,
+            time: entry?.time,
+            message: `the raw bytes of message ${k + 1} (as index ${index}) hold ${token}, ${
+              forbidden.get(token)
+            }`,
+          });
+          break;
+        }
+      }
+      return violations;
+    },
+  };
+}
