@@ -71,32 +71,33 @@ export function freshAfterResume(): Invariant {
   };
 }
 
-/** Options of {@linkcode resumeViews}. */
-export interface ResumeViewsOptions {
+/** Options of {@linkcode resumeViews}: `T` is what a fresh look at a seat holds. */
+export interface ResumeViewsOptions<T> {
   /**
    * A fresh view of `index`'s seat at this moment, from the game's ground truth (not from the
-   * code that answered the resume), normalized for comparing; undefined: no view is due.
+   * code that answered the resume); undefined: no view is due.
    */
-  freshView(index: Index): unknown;
-  /** The view among the commands of a message, normalized alike; undefined when none. */
-  viewIn(commands: readonly Command[]): unknown;
-  /** More to check of a view that differs, or of one that matches (own secrets): a problem. */
-  problem?(index: Index, seen: unknown, fresh: unknown): string | undefined;
+  freshView(index: Index): T | undefined;
+  /**
+   * What is wrong with the message after the resume reply (its `commands`), against `fresh`;
+   * undefined when it is that view.
+   */
+  judge(commands: readonly Command[], fresh: T): string | undefined;
 }
 
 /**
  * A resumed client's view equals a fresh view of its seat: the message after its resume
- * reply holds a view equal to `freshView` taken when the core addressed the reply.
+ * reply is judged against `freshView`, taken when the core addressed the reply.
  *
  * @example
  * ```ts
  * import { resumeViews } from "./resume_invariants.ts";
- * const invariant = resumeViews({ freshView: () => undefined, viewIn: () => undefined });
+ * const invariant = resumeViews({ freshView: () => undefined, judge: () => undefined });
  * ```
  */
-export function resumeViews(options: ResumeViewsOptions): Invariant {
+export function resumeViews<T>(options: ResumeViewsOptions<T>): Invariant {
   const name = "resume view";
-  const fresh = new Map<string, unknown>();
+  const fresh = new Map<string, T | undefined>();
   const replies = new ResumeReplies((reply) =>
     fresh.set(reply.token, options.freshView(reply.index))
   );
@@ -111,18 +112,12 @@ export function resumeViews(options: ResumeViewsOptions): Invariant {
         if (k < 0) continue;
         const reply = heard[k].resume!;
         const due = fresh.get(reply.token);
-        if (due === undefined) continue;
         const next = heard[k + 1];
         // A connection that dropped right after the reply may never read the view.
-        if (!next || next.partial) continue;
-        const seen = next.commands && options.viewIn(next.commands);
-        const problem = seen === undefined
-          ? "the message after its resume reply holds no view"
-          : JSON.stringify(seen) !== JSON.stringify(due)
-          ? `its view after the resume is ${JSON.stringify(seen)}, a fresh view of its seat ${
-            JSON.stringify(due)
-          }`
-          : options.problem?.(reply.index, seen, due);
+        if (due === undefined || !next || next.partial) continue;
+        const problem = next.commands
+          ? options.judge(next.commands, due)
+          : "the message after its resume reply is not commands";
         if (problem === undefined) continue;
         violations.push({
           invariant: name,
@@ -134,6 +129,24 @@ export function resumeViews(options: ResumeViewsOptions): Invariant {
       return violations;
     },
   };
+}
+
+/**
+ * What {@linkcode ResumeViewsOptions.judge} says when `seen` (undefined: no view in the
+ * message) is not `fresh`, both normalized alike: compared as JSON.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { differs } from "./resume_invariants.ts";
+ * assert.equal(differs({ a: 1 }, { a: 1 }), undefined);
+ * assert.match(differs(undefined, { a: 1 })!, /no view/);
+ * ```
+ */
+export function differs(seen: unknown, fresh: unknown): string | undefined {
+  if (seen === undefined) return "the message after its resume reply holds no view";
+  const [a, b] = [JSON.stringify(seen), JSON.stringify(fresh)];
+  return a === b ? undefined : `its view after the resume is ${a}, a fresh view of its seat ${b}`;
 }
 
 /**

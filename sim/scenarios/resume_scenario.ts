@@ -16,7 +16,7 @@ import { Simulation } from "../engine/simulation.ts";
 import type { TraceMode } from "../engine/trace.ts";
 import { noEscapedErrors } from "../invariants/mod.ts";
 import { identities, tokensOf, tokensPrivate } from "../invariants/session_invariants.ts";
-import { freshAfterResume, resumeViews } from "../invariants/resume_invariants.ts";
+import { differs, freshAfterResume, resumeViews } from "../invariants/resume_invariants.ts";
 import { membersAfter, type ResumeLobby, resumeLobby } from "./resume_app.ts";
 import { plantedSessionLayer, type ResumePlant } from "./resume_planted.ts";
 
@@ -81,12 +81,13 @@ export function buildResumeScenario(
       freshAfterResume(),
       resumeViews({
         freshView: (index) => ({ index, members: membersAfter(lobby.calls) }),
-        viewIn: (commands) => {
+        judge(commands, fresh) {
           const view = commands.find((command) => command.code === "view");
           const members = view?.members;
-          return view && Array.isArray(members)
-            ? { index: view.index, members: members.map(Number).sort((a, b) => a - b) }
+          const seen = Array.isArray(members)
+            ? { index: view!.index, members: members.map(Number).sort((a, b) => a - b) }
             : undefined;
+          return differs(seen, fresh);
         },
       }),
     ],
