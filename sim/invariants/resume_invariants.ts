@@ -6,10 +6,10 @@
  * @module
  */
 import type { Command, Index } from "../../mod.ts";
-import type { Invariant, Violation } from "../engine/invariant.ts";
+import type { Invariant, SimulationView, Violation } from "../engine/invariant.ts";
 import type { Addressed } from "../engine/records.ts";
 import { formatTime } from "../engine/trace.ts";
-import { followIdentity, isEntry, ResumeReplies } from "./resume_stream.ts";
+import { followIdentity, type Heard, isEntry, ResumeReplies } from "./resume_stream.ts";
 import { contains, type HiddenAsAddressedOptions } from "./secret_invariants.ts";
 
 const encoder = new TextEncoder();
@@ -35,39 +35,42 @@ function isTailOf(bytes: Uint8Array, entry: Addressed): boolean {
  * ```
  */
 export function freshAfterResume(): Invariant {
-  const name = "fresh after resume";
-  const replies = new ResumeReplies();
+  return overResumes("fresh after resume", new ResumeReplies(), (heard, sim) => {
+    const k = heard.findIndex((message) => message.resume && !message.entry);
+    if (k < 0) return undefined;
+    const resume = heard[k].resume!;
+    const list = sim.records.expected(resume.index);
+    const before = list.slice(0, list.indexOf(resume.entry));
+    const stale = before.find((entry) => isTailOf(heard[k].bytes, entry));
+    const after = k - heard.findIndex((message) => message.resume);
+    return {
+      time: resume.entry.time,
+      message:
+        `message ${after} after its resume reply (index ${resume.index}, at ${
+          formatTime(resume.entry.time)
+        }ms) ` + (stale
+          ? `is from before the resume: ${
+            isEntry(heard[k].bytes, stale) ? "a copy" : "the tail"
+          } of one addressed at ${formatTime(stale.time)}ms`
+          : "was never addressed to it after its resume"),
+    };
+  });
+}
+
+/** An invariant that judges each client's stream, placed by identity (see `followIdentity`). */
+function overResumes(
+  name: string,
+  replies: ResumeReplies,
+  judge: (heard: Heard[], sim: SimulationView) => Omit<Violation, "invariant"> | undefined,
+): Invariant {
   return {
     name,
     attach: (sim) => sim.observe(replies.observer),
-    check(sim) {
-      const violations: Violation[] = [];
-      for (const client of sim.clients) {
-        const heard = followIdentity(client, replies, sim.records);
-        const k = heard.findIndex((message) => message.resume && !message.entry);
-        if (k < 0) continue;
-        const resume = heard[k].resume!;
-        const index = resume.index;
-        const list = sim.records.expected(index);
-        const before = list.slice(0, list.indexOf(resume.entry));
-        const stale = before.find((entry) => isTailOf(heard[k].bytes, entry));
-        const after = k - heard.findIndex((message) => message.resume);
-        violations.push({
-          invariant: name,
-          client: client.name,
-          time: resume.entry.time,
-          message:
-            `message ${after} after its resume reply (index ${index}, at ${
-              formatTime(resume.entry.time)
-            }ms) ` + (stale
-              ? `is from before the resume: ${
-                isEntry(heard[k].bytes, stale) ? "a copy" : "the tail"
-              } of one addressed at ${formatTime(stale.time)}ms`
-              : "was never addressed to it after its resume"),
-        });
-      }
-      return violations;
-    },
+    check: (sim) =>
+      sim.clients.flatMap((client) => {
+        const found = judge(followIdentity(client, replies, sim.records), sim);
+        return found ? [{ invariant: name, client: client.name, ...found }] : [];
+      }),
   };
 }
 
@@ -96,39 +99,26 @@ export interface ResumeViewsOptions<T> {
  * ```
  */
 export function resumeViews<T>(options: ResumeViewsOptions<T>): Invariant {
-  const name = "resume view";
   const fresh = new Map<string, T | undefined>();
   const replies = new ResumeReplies((reply) =>
     fresh.set(reply.token, options.freshView(reply.index))
   );
-  return {
-    name,
-    attach: (sim) => sim.observe(replies.observer),
-    check(sim) {
-      const violations: Violation[] = [];
-      for (const client of sim.clients) {
-        const heard = followIdentity(client, replies, sim.records);
-        const k = heard.findIndex((message) => message.resume);
-        if (k < 0) continue;
-        const reply = heard[k].resume!;
-        const due = fresh.get(reply.token);
-        const next = heard[k + 1];
-        // A connection that dropped right after the reply may never read the view.
-        if (due === undefined || !next || next.partial) continue;
-        const problem = next.commands
-          ? options.judge(next.commands, due)
-          : "the message after its resume reply is not commands";
-        if (problem === undefined) continue;
-        violations.push({
-          invariant: name,
-          client: client.name,
-          time: reply.entry.time,
-          message: `index ${reply.index}, resumed at ${formatTime(reply.entry.time)}ms: ${problem}`,
-        });
-      }
-      return violations;
-    },
-  };
+  return overResumes("resume view", replies, (heard) => {
+    const k = heard.findIndex((message) => message.resume);
+    if (k < 0) return undefined;
+    const reply = heard[k].resume!;
+    const due = fresh.get(reply.token);
+    const next = heard[k + 1];
+    // A connection that dropped right after the reply may never read the view.
+    if (due === undefined || !next || next.partial) return undefined;
+    const problem = next.commands
+      ? options.judge(next.commands, due)
+      : "the message after its resume reply is not commands";
+    return problem === undefined ? undefined : {
+      time: reply.entry.time,
+      message: `index ${reply.index}, resumed at ${formatTime(reply.entry.time)}ms: ${problem}`,
+    };
+  });
 }
 
 /**
