@@ -1,8 +1,9 @@
 /**
  * Reconnection in the simulator: players drop at random points and successors resume (within
  * the hold and past it, over an open socket, with a leave), under the faults a seed draws.
- * Tokens stay private, an identity is never spoken for by two connections, and it is gone
- * exactly once; each bug planted in the session layer is caught.
+ * Tokens stay private, an identity is never spoken for by two connections, it is gone exactly
+ * once, nothing from before a resume reaches the client after its reply, and the view after a
+ * resume is a fresh view of the seat; each planted bug is caught by the invariant named for it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,7 +20,15 @@ async function run(seed: number, plant?: ResumePlant) {
 }
 
 test(`${SEEDS.length} seeds of drops and resumes keep every session invariant`, async () => {
-  const seen = { resumes: 0, holds: 0, expired: 0, takeovers: 0, refused: 0, leaves: 0 };
+  const seen = {
+    resumes: 0,
+    holds: 0,
+    expired: 0,
+    takeovers: 0,
+    refused: 0,
+    leaves: 0,
+    views: 0,
+  };
   const failures: string[] = [];
   for (const seed of SEEDS) {
     const { scenario, report } = await run(seed);
@@ -38,6 +47,7 @@ test(`${SEEDS.length} seeds of drops and resumes keep every session invariant`, 
       seen.takeovers += Number(text.includes("resumed elsewhere"));
       seen.refused += Number(text.includes("cannot resume"));
       seen.leaves += Number(text.includes('"code":"leave","success":true'));
+      seen.views += Number(/"code":"resume","success":true[^\0]*\0\[\{"code":"view"/.test(text));
     }
   }
   assert.deepEqual(failures, [], `${failures.length} seeds failed:\n\n${failures.join("\n\n")}`);
@@ -54,6 +64,8 @@ const CAUGHT_BY: Record<ResumePlant, string> = {
   "token-to-table": "tokens private",
   "stale-close": "identities",
   "old-socket-kept": "identities",
+  "replay-queued": "fresh after resume",
+  "stale-view": "resume view",
 };
 
 for (const plant of RESUME_PLANTS) {

@@ -7,7 +7,10 @@
 import { type Index, SERVER_INDEX } from "../../mod.ts";
 import { type CardsStorage, type CardTable, isCard, newDeck } from "../../examples/cards/mod.ts";
 import type { Invariant, Violation } from "../engine/invariant.ts";
-import { hiddenAsAddressed } from "../invariants/secret_invariants.ts";
+import {
+  hiddenAsAddressed,
+  type HiddenAsAddressedOptions,
+} from "../invariants/secret_invariants.ts";
 import { formatTime } from "../engine/trace.ts";
 
 /**
@@ -25,11 +28,28 @@ import { formatTime } from "../engine/trace.ts";
  * ```
  */
 export function holeCardsHidden(storage: CardsStorage, key: string): Invariant {
+  return hiddenAsAddressed(holeCardRule(storage, key));
+}
+
+/**
+ * The rule of {@linkcode holeCardsHidden}, for a hidden-information invariant: the cards
+ * `viewer` may not see now, by what they are, read from the table's state.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createCardsStorage } from "../../examples/cards/mod.ts";
+ * import { holeCardRule } from "./cards_invariants.ts";
+ * const rule = holeCardRule(createCardsStorage(), "t1");
+ * assert.equal(rule.forbiddenNow(1).size, 52); // no table: no card may be shown
+ * ```
+ */
+export function holeCardRule(storage: CardsStorage, key: string): HiddenAsAddressedOptions {
   const cache = new Map<string, ReadonlyMap<string, string>>();
   // A table nobody is at is forgotten in the very turn whose last view (to one who leaves)
   // still shows it: judge that view by the table as it was.
   let last: CardTable | undefined;
-  return hiddenAsAddressed({
+  return {
     forbiddenNow(viewer) {
       const table = last = storage.tables.get(key) ?? last;
       const hand = table?.hand;
@@ -60,7 +80,7 @@ export function holeCardsHidden(storage: CardsStorage, key: string): Invariant {
       return forbidden;
     },
     tokensIn: quotedCards,
-  });
+  };
 }
 
 /** Every `"As"`-like string in raw JSON bytes: a quote, a rank, a suit, a quote. */

@@ -16,8 +16,16 @@ export const CARDS_PLANTS = {
   "no-timer": "the turn timer is never armed",
 } as const;
 
+/** The planted bugs of the card scenario with resumes (a hold), by name. */
+export const CARDS_RESUME_PLANTS = {
+  "resume-view-for-others":
+    "the view a resumed player gets is the one built for the others: without their own cards",
+} as const;
+
 /** The name of a card scenario's plant. */
 export type CardsPlant = keyof typeof CARDS_PLANTS;
+/** The name of a plant of the card scenario with resumes. */
+export type CardsResumePlant = keyof typeof CARDS_RESUME_PLANTS;
 
 /**
  * `inner` with `plant` in it: its results rewritten on the way out (views given cards the
@@ -32,7 +40,7 @@ export type CardsPlant = keyof typeof CARDS_PLANTS;
  */
 export function plantedCardsController(
   inner: Controller<CardsStorage>,
-  plant: CardsPlant,
+  plant: CardsPlant | CardsResumePlant,
 ): Controller<CardsStorage> {
   const rewrite = (result: Result, storage: CardsStorage): Result =>
     result.flatMap(([indexes, commands]): Delivery[] => {
@@ -46,10 +54,36 @@ export function plantedCardsController(
     async onDisconnect(context: CommandContext<CardsStorage>) {
       return rewrite(await inner.onDisconnect?.(context) ?? [], context.storage);
     },
+    async onHold(context: CommandContext<CardsStorage>) {
+      return rewrite(await inner.onHold?.(context) ?? [], context.storage);
+    },
+    async onResume(context: CommandContext<CardsStorage>) {
+      const result = rewrite(await inner.onResume?.(context) ?? [], context.storage);
+      if (plant !== "resume-view-for-others") return result;
+      return result.map(([indexes, commands]): Delivery => [
+        indexes,
+        commands.map((command) => withoutCards(command, context.index)),
+      ]);
+    },
   };
 }
 
-function rewriteCommand(command: Command, storage: CardsStorage, plant: CardsPlant): Command[] {
+/** `command` as another player sees `viewer`'s hand: before a showdown, without its cards. */
+function withoutCards(command: Command, viewer: number): Command {
+  if (!isTableView(command) || !command.hand || command.hand.showdown) return command;
+  const players = command.hand.players.map((player) => {
+    if (player.index !== viewer) return player;
+    const { cards: _hidden, ...rest } = player;
+    return rest;
+  });
+  return { ...command, hand: { ...command.hand, players } };
+}
+
+function rewriteCommand(
+  command: Command,
+  storage: CardsStorage,
+  plant: CardsPlant | CardsResumePlant,
+): Command[] {
   if (typeof command.after_ms === "number") {
     if (plant === "no-timer") return [];
     if (plant === "lazy-timer") return [{ ...command, after_ms: command.after_ms * 2 }];

@@ -15,7 +15,7 @@ import {
   type TableView,
 } from "../../examples/cards/mod.ts";
 import { holeCardsHidden, type TableClock, tableClock } from "./cards_invariants.ts";
-import { type CardsPlant, plantedCardsController } from "./cards_planted.ts";
+import { type CardsPlant, type CardsResumePlant, plantedCardsController } from "./cards_planted.ts";
 import type { SimClient } from "../engine/client.ts";
 import { type FaultMix, randomFaultMix } from "../engine/faults.ts";
 import {
@@ -29,6 +29,14 @@ import { Random } from "../engine/random.ts";
 import { Simulation } from "../engine/simulation.ts";
 import type { TraceMode } from "../engine/trace.ts";
 import type { FaultPlan } from "../engine/fault_plan.ts";
+import {
+  type BotStart,
+  dropAndResume,
+  holdOptions,
+  resumeInvariants,
+  resumeSteps,
+} from "./cards_resume.ts";
+import { loggedHooks } from "./resume_log.ts";
 
 /** The table of the card scenario: multi-byte characters, so every view can be cut in one. */
 export const CARDS_KEY = "tablé ♠♥♦♣ 日本";
@@ -70,7 +78,12 @@ export interface CardsScenario {
  */
 export function buildCardsScenario(
   seed: number,
-  options: { plant?: CardsPlant; trace?: TraceMode; faults?: FaultPlan } = {},
+  options: {
+    plant?: CardsPlant | CardsResumePlant;
+    trace?: TraceMode;
+    faults?: FaultPlan;
+    resumes?: boolean;
+  } = {},
 ): CardsScenario {
   const random = new Random(seed);
   const mix = { ...randomFaultMix(random.fork()), stormRate: 0, tightLimitsRate: 0 };
@@ -80,7 +93,10 @@ export function buildCardsScenario(
   const shutdownAtMs = LAST_READY_MS + 2_000 + 4 * seats * turnTimeoutMs + 1_000;
   const storage = createCardsStorage();
   const clock = tableClock(storage, CARDS_KEY, { turnTimeoutMs, handsOverByMs: shutdownAtMs });
-  const sim = new Simulation({
+  // With resumes: served with a hold, its hooks logged for the session invariants.
+  const hold = options.resumes ? holdOptions(random) : undefined;
+  let log: ReturnType<typeof loggedHooks> | undefined;
+  const sim: Simulation = new Simulation({
     seed,
     mix,
     trace: options.trace,
@@ -91,28 +107,52 @@ export function buildCardsScenario(
         turnTimeoutMs,
         logger,
       });
-      return new Application({
+      const application = new Application({
         storage,
         defaultController: options.plant
           ? plantedCardsController(controller, options.plant)
           : controller,
         logger,
       });
+      if (!hold) return application;
+      log = loggedHooks(application, () => sim.now, (index) => sim.server.connections.has(index));
+      return log.application;
     },
-    invariants: [
-      perIndexDelivery(),
-      concurrentDrain(),
-      hookPairs({ inRoom: (index) => atTable(storage, index) }),
-      noEscapedErrors(),
-      bufferBounds({ maxQueuedBytes: DEFAULT_LIMITS.maxBufferedBytes + 64 * 1024 }),
-      holeCardsHidden(storage, CARDS_KEY),
-      clock,
-    ],
+    server: hold,
+    invariants: hold
+      ? [
+        concurrentDrain(),
+        noEscapedErrors(),
+        bufferBounds({ maxQueuedBytes: DEFAULT_LIMITS.maxBufferedBytes + 64 * 1024 }),
+        clock,
+        ...resumeInvariants(storage, CARDS_KEY, () => log!),
+      ]
+      : [
+        perIndexDelivery(),
+        concurrentDrain(),
+        hookPairs({ inRoom: (index) => atTable(storage, index) }),
+        noEscapedErrors(),
+        bufferBounds({ maxQueuedBytes: DEFAULT_LIMITS.maxBufferedBytes + 64 * 1024 }),
+        holeCardsHidden(storage, CARDS_KEY),
+        clock,
+      ],
   });
+  const play = (client: SimClient, start: BotStart) =>
+    playBot(client, random.fork(), turnTimeoutMs, start);
   const players = Array.from({ length: seats }, () => {
     const player = sim.client({ at: random.int(0, 30) });
     playBot(player, random.fork(), turnTimeoutMs);
-    misbehave(player, random, mix);
+    const dropAt = misbehave(player, random, mix);
+    if (hold) {
+      const lastDropMs = LAST_READY_MS + 1_000;
+      dropAndResume(
+        sim,
+        player,
+        random,
+        { holdMs: hold.holdMs!, lastDropMs, depth: 0, dropAt },
+        play,
+      );
+    }
     return player;
   });
   const spectators = Array.from({ length: random.int(0, 2) }, () => {
@@ -122,7 +162,8 @@ export function buildCardsScenario(
     return spectator;
   });
   const summary = `scenario cards, seed ${seed}: ${seats} players, ${spectators.length}` +
-    ` spectators, turn ${turnTimeoutMs}ms${options.plant ? `, planted bug: ${options.plant}` : ""}`;
+    ` spectators, turn ${turnTimeoutMs}ms${hold ? `, hold ${hold.holdMs}ms` : ""}` +
+    (options.plant ? `, planted bug: ${options.plant}` : "");
   return {
     seed,
     mix,
@@ -148,11 +189,19 @@ function atTable(storage: CardsStorage, index: Index): boolean {
  * turn (once per street), after thinking a while (a tenth of the time past the timer); asks
  * for the next hand when one ends, until `LAST_READY_MS`.
  */
-function playBot(client: SimClient, random: Random, turnTimeoutMs: number): void {
-  const start = client.connectAt / 1000;
-  client.send(start + 1, { code: "join", key: CARDS_KEY });
-  client.send(start + 2, { code: "sit", key: CARDS_KEY });
-  client.send(start + 3, { code: "ready", key: CARDS_KEY });
+function playBot(
+  client: SimClient,
+  random: Random,
+  turnTimeoutMs: number,
+  start: BotStart = {},
+): void {
+  const sitDown = (atMs: number) => {
+    client.send(atMs + 1, { code: "join", key: CARDS_KEY });
+    client.send(atMs + 2, { code: "sit", key: CARDS_KEY });
+    client.send(atMs + 3, { code: "ready", key: CARDS_KEY });
+  };
+  const { resumeFrom } = start;
+  if (!resumeFrom) sitDown(client.connectAt / 1000);
   const moves = fromUint32(() => random.uint32());
   const think = () =>
     random.chance(0.1)
@@ -160,6 +209,7 @@ function playBot(client: SimClient, random: Random, turnTimeoutMs: number): void
       : random.int(1, turnTimeoutMs / 2);
   let acted: string | undefined;
   client.onMessage((commands, self) => {
+    if (resumeFrom) resumeSteps(commands, self, resumeFrom, sitDown);
     for (const view of commands.filter(isTableView)) {
       const move = botMove(view, moves, 15);
       const turn = `${view.hand?.number}/${view.hand?.phase}`;
@@ -179,13 +229,17 @@ function handEnded(view: TableView): boolean {
   return view.events.some((event) => event.type === "win");
 }
 
-/** What the mix makes a client do besides playing: vanish, reset, end, leave, stop reading. */
-function misbehave(client: SimClient, random: Random, mix: FaultMix): void {
+/**
+ * What the mix makes a client do besides playing: vanish, reset, end, leave, stop reading.
+ * Returns when it drops (vanishes, is reset or ends), if it does.
+ */
+function misbehave(client: SimClient, random: Random, mix: FaultMix): number | undefined {
   const start = client.connectAt / 1000;
   const when = () => random.int(start + 10, LAST_READY_MS + 1_000);
-  if (random.chance(mix.abortRate)) client.abort(when());
-  else if (random.chance(mix.resetRate)) client.reset(when(), random.int(1, 40));
-  else if (random.chance(mix.halfCloseRate)) client.end(when());
+  let dropAt: number | undefined;
+  if (random.chance(mix.abortRate)) client.abort(dropAt = when());
+  else if (random.chance(mix.resetRate)) client.reset(dropAt = when(), random.int(1, 40));
+  else if (random.chance(mix.halfCloseRate)) client.end(dropAt = when());
   else if (random.chance(mix.abortRate / 2)) client.send(when(), { code: "leave", key: CARDS_KEY });
   if (random.chance(mix.stalledReaderRate)) {
     const from = when();
@@ -193,4 +247,5 @@ function misbehave(client: SimClient, random: Random, mix: FaultMix): void {
     if (random.chance(0.7)) client.resumeReading(from + random.int(50, 3_000));
   }
   if (random.chance(mix.momentAbortRate)) client.abortWhileDraining();
+  return dropAt;
 }

@@ -29,7 +29,8 @@ export interface ResumeLobby {
  * The resume lobby on the simulation's clock (`now`, in microseconds; `registered`: whether
  * the core has a connection for an index): `say` goes to every
  * member; a hold is told to the others as `disconnected`, a resume as `back`; the resumed one
- * gets its `view` (its index and who is here).
+ * gets its `view` (its index and who is here). `staleView` plants a bug: the view a resume
+ * gets is the one kept when the player dropped.
  *
  * @example
  * ```ts
@@ -44,7 +45,10 @@ export interface ResumeLobby {
 export function resumeLobby(
   now: () => number,
   registered: (index: Index) => boolean = () => false,
+  options: { staleView?: boolean } = {},
 ) {
+  // The planted bug `stale-view`: the view kept when a player dropped, given back on resume.
+  const kept = new Map<Index, Index[]>();
   const lobby: ResumeLobby = {
     members: new Set(),
     held: new Set(),
@@ -80,17 +84,47 @@ export function resumeLobby(
         log("hold", index);
         if (registered(index)) lobby.heldWhileRegistered.push({ index, time: now() });
         lobby.held.add(index);
+        if (options.staleView) kept.set(index, [...lobby.members]);
         return toOthers(index, { code: "disconnected", index });
       },
       onResume: ({ index }) => {
         log("resume", index);
         lobby.held.delete(index);
+        const members = kept.get(index) ?? [...lobby.members];
+        kept.delete(index);
         return [
-          ...deliver([index], { code: "view", index, members: [...lobby.members] }),
+          ...deliver([index], { code: "view", index, members }),
           ...toOthers(index, { code: "back", index }),
         ];
       },
     },
   });
   return { application, lobby };
+}
+
+/**
+ * Who is in the lobby after `calls`, replayed from the hooks alone (not from the lobby's own
+ * state): every index connected and not yet disconnected, in index order. What a fresh view
+ * of the lobby must list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { membersAfter } from "./resume_app.ts";
+ * const calls = [
+ *   { time: 0, kind: "connect", index: 2 },
+ *   { time: 1, kind: "connect", index: 1 },
+ *   { time: 2, kind: "hold", index: 2 },
+ *   { time: 3, kind: "disconnect", index: 1 },
+ * ] as const;
+ * assert.deepEqual(membersAfter(calls), [2]);
+ * ```
+ */
+export function membersAfter(calls: readonly HookCall[]): Index[] {
+  const members = new Set<Index>();
+  for (const { kind, index } of calls) {
+    if (kind === "connect") members.add(index);
+    if (kind === "disconnect") members.delete(index);
+  }
+  return [...members].sort((a, b) => a - b);
 }

@@ -2,7 +2,8 @@
  * Reconnection under the simulator: players of a lobby served with a hold drop (vanish, are
  * reset, half-close) at random points, and a successor connects, now within the hold and now
  * past it, and resumes with the last token its predecessor read; some take over a socket
- * that is still open, some resume and leave at once; all over links with the faults a seed
+ * that is still open (some of those hang in a tunnel, unread bytes queued for them), some
+ * resume and leave at once; all over links with the faults a seed
  * draws, on the virtual clock.
  *
  * @module
@@ -15,7 +16,8 @@ import { Simulation } from "../engine/simulation.ts";
 import type { TraceMode } from "../engine/trace.ts";
 import { noEscapedErrors } from "../invariants/mod.ts";
 import { identities, tokensOf, tokensPrivate } from "../invariants/session_invariants.ts";
-import { type ResumeLobby, resumeLobby } from "./resume_app.ts";
+import { differs, freshAfterResume, resumeViews } from "../invariants/resume_invariants.ts";
+import { membersAfter, type ResumeLobby, resumeLobby } from "./resume_app.ts";
 import { plantedSessionLayer, type ResumePlant } from "./resume_planted.ts";
 
 /** A built resume scenario. */
@@ -38,7 +40,8 @@ const LAST_CONNECT_MS = 6_000;
  * (chains up to three long). Tokens come from the seed. Checked by: tokens private (no
  * client's raw bytes hold another's token), identities (an index is never spoken for by an
  * older connection once a newer one has it, never held while connected, gone exactly once),
- * and no escaped errors.
+ * fresh after resume (nothing from before a resume is read after its reply), resume view
+ * (the view after the reply lists who the hooks say is here), and no escaped errors.
  *
  * @example
  * ```ts
@@ -58,6 +61,7 @@ export function buildResumeScenario(
   const { application, lobby } = resumeLobby(
     () => sim.now,
     (index) => sim.server.connections.has(index),
+    { staleView: options.plant === "stale-view" },
   );
   // Read only once the run has begun, when `sim` exists.
   const sim: Simulation = new Simulation({
@@ -74,6 +78,18 @@ export function buildResumeScenario(
       noEscapedErrors(),
       tokensPrivate(),
       identities(() => lobby.calls, () => lobby.heldWhileRegistered),
+      freshAfterResume(),
+      resumeViews({
+        freshView: (index) => ({ index, members: membersAfter(lobby.calls) }),
+        judge(commands, fresh) {
+          const view = commands.find((command) => command.code === "view");
+          const members = view?.members;
+          const seen = Array.isArray(members)
+            ? { index: view!.index, members: members.map(Number).sort((a, b) => a - b) }
+            : undefined;
+          return differs(seen, fresh);
+        },
+      }),
     ],
   });
   const players = random.int(2, 5);
@@ -99,7 +115,10 @@ function addPlayer(
   predecessor: SimClient | undefined,
   depth: number,
 ): void {
-  const client = sim.client({ at });
+  // In a tunnel: a small window, and reading stops; the connection hangs, and a successor
+  // resumes from another one while the server still has bytes queued for the old.
+  const tunnel = random.chance(0.25);
+  const client = sim.client({ at, link: tunnel ? { windowBytes: random.int(16, 200) } : {} });
   const own = random.fork();
   const leaves = predecessor !== undefined && random.chance(0.15);
   const speak = (from: number) => {
@@ -123,7 +142,11 @@ function addPlayer(
     }
   });
   if (depth >= 3 || at > LAST_CONNECT_MS) return;
-  if (random.chance(0.6)) {
+  if (tunnel) {
+    const stallAt = at + random.int(20, 2_500);
+    client.pauseReading(stallAt);
+    addPlayer(sim, random, holdMs, stallAt + random.int(50, 1_000), client, depth + 1);
+  } else if (random.chance(0.6)) {
     const dropAt = at + random.int(20, 2_500);
     const how = random.int(0, 2);
     if (how === 0) client.abort(dropAt);
