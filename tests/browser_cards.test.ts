@@ -12,7 +12,6 @@ import {
   type BrowserPage,
   browserSkip,
   freePort,
-  launchBrowser,
   until,
   type WatchedPage,
   watchedPage,
@@ -53,6 +52,9 @@ async function startHand(players: WatchedPage[], tcp: TcpClient, wsPort: number)
   await sendAndWait(tcp, { code: "start" }, (view) => view.hand !== null);
   for (const { page } of players) {
     await until(page, `document.querySelectorAll("#my-cards [data-card]").length === 2`);
+    // The turn timer counts down from the server's turnMs (30 s by default).
+    const [, left] = (await page.textContent("#timer"))!.match(/^(\d+) s left$/)!;
+    assert.ok(Number(left) > 0 && Number(left) <= 30, left);
   }
 }
 
@@ -110,8 +112,7 @@ async function atTheTable(
   body: (players: WatchedPage[], tcp: TcpClient, wsPort: number) => Promise<void>,
 ) {
   const wsPort = await freePort();
-  await withServer(["--game", "cards", "--ws-port", String(wsPort)], async ({ port }) => {
-    const browser = await launchBrowser();
+  await withServer(["--game", "cards", "--ws-port", String(wsPort)], async ({ port, browser }) => {
     const tcp = await TcpClient.connect(port);
     try {
       const players = [await watchedPage(browser), await watchedPage(browser)];
@@ -119,14 +120,13 @@ async function atTheTable(
       assert.deepEqual(players.flatMap((player) => player.errors), []);
     } finally {
       await tcp.close();
-      await browser.close();
     }
   });
 }
 
 test("two browsers and a TCP client play a hand; nobody's cards reach another", {
   skip: browserSkip,
-  timeout: 30_000,
+  timeout: 60_000, // a bound for a loaded machine; about 12 to 20 s here
 }, async () => {
   await atTheTable(async (players, tcp, wsPort) => {
     await startHand(players, tcp, wsPort);
@@ -146,7 +146,7 @@ test("two browsers and a TCP client play a hand; nobody's cards reach another", 
 
 test("a reload mid-hand resumes the seat with the same cards; the others see it", {
   skip: browserSkip,
-  timeout: 30_000,
+  timeout: 60_000, // a bound for a loaded machine; about 12 to 20 s here
 }, async () => {
   await atTheTable(async (players, tcp, wsPort) => {
     await startHand(players, tcp, wsPort);

@@ -135,25 +135,40 @@ export const SERVER_RUNTIME: CliRuntime = CLI_RUNTIMES.find((runtime) =>
   runtime.name === (typeof Deno === "undefined" ? "node" : "deno")
 )!;
 
+/** What {@linkcode withServer} hands its body. */
+export interface Served {
+  readonly cli: CliProcess;
+  /** The sniffing TCP port. */
+  readonly port: number;
+  /** The browsers' port, when `args` asked for one. */
+  readonly wsPort?: number;
+  readonly browser: Browser;
+}
+
 /**
  * Starts the example server with `args` on free ports of 127.0.0.1 (the TCP port, and the
- * browsers' port unless `args` give `--ws-port`), runs `body`, then stops the server: SIGTERM
- * and a clean exit when `body` passed, a kill when it failed.
+ * browsers' port only if `args` give `--ws-port`) and the browser, side by side; runs `body`;
+ * then closes the browser and stops the server: SIGTERM and a clean exit when `body` passed,
+ * a kill when it failed.
  */
 export async function withServer(
   args: readonly string[],
-  body: (served: { cli: CliProcess; port: number; wsPort?: number }) => Promise<void>,
+  body: (served: Served) => Promise<void>,
 ): Promise<void> {
+  const launching = launchBrowser();
   const cli = new CliProcess(SERVER_RUNTIME, ["--port", "0", "--ws-port", "0", ...args]);
   try {
-    const [, port, wsPort] = await cli.line(/INFO listening hostname=\S+ port=(\d+) wsPort=(\w+)/);
-    await body({ cli, port: Number(port), wsPort: wsPort === "off" ? undefined : Number(wsPort) });
+    const [, port, ws] = await cli.line(/INFO listening hostname=\S+ port=(\d+) wsPort=(\w+)/);
+    const wsPort = ws === "off" ? undefined : Number(ws);
+    await body({ cli, port: Number(port), wsPort, browser: await launching });
+    await (await launching).close();
     cli.signal("SIGTERM");
     assert.equal(await cli.exit(), 0, cli.output());
   } catch (error) {
     (error as Error).message += `\n--- server output ---\n${cli.output()}`;
     throw error;
   } finally {
+    await launching.then((browser) => browser.close(), () => {});
     await cli.stop();
   }
 }
