@@ -9,8 +9,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TableView } from "../examples/cards/mod.ts";
 import {
+  BROWSER_TEST,
   type BrowserPage,
-  browserSkip,
   freePort,
   until,
   type WatchedPage,
@@ -44,7 +44,10 @@ async function seatBrowser(player: WatchedPage, wsPort: number, seat: number): P
   await until(page, `document.getElementById("you").textContent.endsWith("in seat ${seat}")`);
 }
 
-/** Two browsers in seats 0 and 1, the TCP client in seat 2, and a hand started. */
+/**
+ * Two browsers in seats 0 and 1, the TCP client in seat 2, and a hand started; returns the
+ * cards each browser shows as its own.
+ */
 async function startHand(players: WatchedPage[], tcp: TcpClient, wsPort: number) {
   for (const [seat, player] of players.entries()) await seatBrowser(player, wsPort, seat);
   await sendAndWait(tcp, { code: "join" }, () => true);
@@ -56,6 +59,7 @@ async function startHand(players: WatchedPage[], tcp: TcpClient, wsPort: number)
     const [, left] = (await page.textContent("#timer"))!.match(/^(\d+) s left$/)!;
     assert.ok(Number(left) > 0 && Number(left) <= 30, left);
   }
+  return Promise.all(players.map(({ page }) => cardsIn(page, "#my-cards")));
 }
 
 /**
@@ -124,62 +128,65 @@ async function atTheTable(
   });
 }
 
-test("two browsers and a TCP client play a hand; nobody's cards reach another", {
-  skip: browserSkip,
-  timeout: 60_000, // a bound for a loaded machine; about 12 to 20 s here
-}, async () => {
-  await atTheTable(async (players, tcp, wsPort) => {
-    await startHand(players, tcp, wsPort);
-    const own = await Promise.all(players.map(({ page }) => cardsIn(page, "#my-cards")));
-    const tcpOwn = latest(tcp)!.hand!.players.find((player) => player.seat === 2)!.cards!;
-    const hand = await checkDown(players, tcp, own);
-    assert.equal(hand.showdown, true);
-    // What the server dealt, as the TCP client sees it at the showdown: each browser's cards.
-    const dealt = (seat: number) => hand.players.find((player) => player.seat === seat)!.cards!;
-    assert.deepEqual([dealt(0), dealt(1), dealt(2)], [own[0], own[1], tcpOwn]);
-    for (const [seat, player] of players.entries()) {
-      await assertShowdown(player.page, latest(tcp)!);
-      assertNoLeak(player, [...dealt(1 - seat), ...tcpOwn]);
-    }
-  });
-});
+test(
+  "two browsers and a TCP client play a hand; nobody's cards reach another",
+  BROWSER_TEST,
+  async () => {
+    await atTheTable(async (players, tcp, wsPort) => {
+      const own = await startHand(players, tcp, wsPort);
+      const tcpOwn = latest(tcp)!.hand!.players.find((player) => player.seat === 2)!.cards!;
+      const hand = await checkDown(players, tcp, own);
+      assert.equal(hand.showdown, true);
+      // What the server dealt, as the TCP client sees it at the showdown: each browser's cards.
+      const dealt = (seat: number) => hand.players.find((player) => player.seat === seat)!.cards!;
+      assert.deepEqual([dealt(0), dealt(1), dealt(2)], [own[0], own[1], tcpOwn]);
+      for (const [seat, player] of players.entries()) {
+        await assertShowdown(player.page, latest(tcp)!);
+        assertNoLeak(player, [...dealt(1 - seat), ...tcpOwn]);
+      }
+    });
+  },
+);
 
-test("a reload mid-hand resumes the seat with the same cards; the others see it", {
-  skip: browserSkip,
-  timeout: 60_000, // a bound for a loaded machine; about 12 to 20 s here
-}, async () => {
-  await atTheTable(async (players, tcp, wsPort) => {
-    await startHand(players, tcp, wsPort);
-    const own = await Promise.all(players.map(({ page }) => cardsIn(page, "#my-cards")));
-    const before = (await players[0].page.textContent("#you"))!;
-    const seenBefore = (await eventsOf(players[1].page)).length;
-    tcp.inbox.length = 0;
+test(
+  "a reload mid-hand resumes the seat with the same cards; the others see it",
+  BROWSER_TEST,
+  async () => {
+    await atTheTable(async (players, tcp, wsPort) => {
+      const own = await startHand(players, tcp, wsPort);
+      const before = (await players[0].page.textContent("#you"))!;
+      const seenBefore = (await eventsOf(players[1].page)).length;
+      tcp.inbox.length = 0;
 
-    await players[0].page.reload();
-    const page = players[0].page;
-    await until(page, `document.getElementById("status").textContent === "connected, resumed"`);
-    await until(page, `document.querySelectorAll("#my-cards [data-card]").length === 2`);
-    assert.deepEqual(await cardsIn(page, "#my-cards"), own[0]);
-    assert.equal(await page.textContent("#you"), before); // the same player, in the same seat
+      await players[0].page.reload();
+      const page = players[0].page;
+      await until(page, `document.getElementById("status").textContent === "connected, resumed"`);
+      await until(page, `document.querySelectorAll("#my-cards [data-card]").length === 2`);
+      assert.deepEqual(await cardsIn(page, "#my-cards"), own[0]);
+      assert.equal(await page.textContent("#you"), before); // the same player, in the same seat
 
-    // The others saw the player drop and come back, never leave and join.
-    await until(
-      players[1].page,
-      `[...document.querySelectorAll("#events li")]
+      // The others saw the player drop and come back, never leave and join.
+      await until(
+        players[1].page,
+        `[...document.querySelectorAll("#events li")]
       .some((li) => li.dataset.type === "back")`,
-    );
-    assert.deepEqual((await eventsOf(players[1].page)).slice(seenBefore), ["disconnected", "back"]);
-    const tcpEvents = tcp.inbox.flat().flatMap((command) =>
-      ((command.events ?? []) as { type: string }[]).map((event) => event.type)
-    );
-    assert.deepEqual(tcpEvents, ["disconnected", "back"]);
+      );
+      assert.deepEqual((await eventsOf(players[1].page)).slice(seenBefore), [
+        "disconnected",
+        "back",
+      ]);
+      const tcpEvents = tcp.inbox.flat().flatMap((command) =>
+        ((command.events ?? []) as { type: string }[]).map((event) => event.type)
+      );
+      assert.deepEqual(tcpEvents, ["disconnected", "back"]);
 
-    // The resumed player plays on; the showdown shows the cards dealt before the reload.
-    const hand = await checkDown(players, tcp, own);
-    assert.deepEqual(hand.players.find((player) => player.seat === 0)!.cards, own[0]);
-    const tcpOwn = hand.players.find((player) => player.seat === 2)!.cards!;
-    for (const player of players) await assertShowdown(player.page, latest(tcp)!);
-    assertNoLeak(players[0], [...own[1], ...tcpOwn]);
-    assertNoLeak(players[1], [...own[0], ...tcpOwn]);
-  });
-});
+      // The resumed player plays on; the showdown shows the cards dealt before the reload.
+      const hand = await checkDown(players, tcp, own);
+      assert.deepEqual(hand.players.find((player) => player.seat === 0)!.cards, own[0]);
+      const tcpOwn = hand.players.find((player) => player.seat === 2)!.cards!;
+      for (const player of players) await assertShowdown(player.page, latest(tcp)!);
+      assertNoLeak(players[0], [...own[1], ...tcpOwn]);
+      assertNoLeak(players[1], [...own[0], ...tcpOwn]);
+    });
+  },
+);

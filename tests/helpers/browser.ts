@@ -87,6 +87,9 @@ export const browserSkip: string | false = !existsSync(CHROMIUM)
   ? playwright
   : false;
 
+/** The options of every browser test: skipped as above; bounded for a loaded machine. */
+export const BROWSER_TEST = { skip: browserSkip, timeout: 60_000 } as const;
+
 /** Launches the headless browser (bounded: a browser that does not start fails the test). */
 export function launchBrowser(): Promise<Browser> {
   if (typeof playwright === "string") throw new Error(playwright);
