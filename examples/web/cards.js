@@ -10,7 +10,11 @@ const EVENT_LINES = 60;
 const $ = (id) => document.getElementById(id);
 let table = sessionStorage.getItem("cards.table") || $("table").value;
 $("table").value = table;
-/** When the seat on turn runs out of time, by this page's clock; null when nobody is on turn. */
+/**
+ * When the seat on turn runs out of time, by this page's clock (the view carries the length of
+ * a turn, not its start: counted from when this page saw the turn begin); null when nobody is on
+ * turn.
+ */
 let deadline = null;
 let turnOf = "";
 
@@ -38,7 +42,8 @@ function handle(command) {
     return logEvent("error", `${command.code ?? "?"}: ${command.error}`);
   }
   if (command.code !== "table") return;
-  if (typeof command.key === "string") table = command.key;
+  // After a resume, the view tells which table this player is at.
+  if (typeof command.key === "string") $("table").value = table = command.key;
   render(command);
 }
 
