@@ -14,4 +14,5 @@ await main({
   out: (line) => console.log(line),
   err: (line) => console.error(line),
   exit: (code) => Deno.exit(code),
+  readWebFile: (name) => Deno.readFile(new URL(`../web/${name}`, import.meta.url)),
 });

@@ -19,6 +19,7 @@ import { FileStore } from "../../src/store/file_store.ts";
 import { createCardTableApplication } from "../cards/mod.ts";
 import { createRoomsApplication } from "../rooms/mod.ts";
 import { CliError, type CliOptions, parseCliOptions, USAGE } from "./options.ts";
+import { loadPages, type ReadWebFile } from "./pages.ts";
 
 /** The signals that stop the server gracefully. */
 export type StopSignal = "SIGINT" | "SIGTERM";
@@ -36,6 +37,8 @@ export interface Runtime {
   /** Prints one line to standard error. */
   err(line: string): void;
   exit(code: number): never;
+  /** Reads a file of the browser pages (`examples/web/`) by its name. */
+  readWebFile: ReadWebFile;
 }
 
 /**
@@ -96,16 +99,25 @@ async function start(
     holdMs: options.holdMs, // sessions: a dropped player may resume (cards by default)
   });
   const { hostname } = options;
+  // A plain GET on either port gets the chosen game's page.
+  const page = await loadPages(options.game, runtime.readWebFile);
   const tcp = await runtime.serve(server, {
     hostname,
     port: options.port,
     logger,
     protocol: "sniff",
+    page,
   });
   if (options.wsPort === 0) return tcp;
   let ws: Listener;
   try {
-    ws = await runtime.serve(server, { hostname, port: options.wsPort, logger, protocol: "http" });
+    ws = await runtime.serve(server, {
+      hostname,
+      port: options.wsPort,
+      logger,
+      protocol: "http",
+      page,
+    });
   } catch (error) {
     await tcp.close();
     throw error;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { serve } from "../../src/adapter/node/mod.ts";
 import { main } from "./main.ts";
@@ -17,4 +18,5 @@ await main({
   out: (line) => console.log(line),
   err: (line) => console.error(line),
   exit: (code) => process.exit(code),
+  readWebFile: (name) => readFile(new URL(`../web/${name}`, import.meta.url)),
 });

@@ -49,7 +49,8 @@ export const USAGE = `Usage: npm start -- [options]          (Node)
 Serves an example game over TCP: the rooms game of the original dress-up and coloring
 clients (goto, get/load, set/save, update), or a Texas hold'em card table. Talk to it with
 \`npx tsx examples/client.ts --port PORT\`. The TCP port takes WebSocket connections too
-(an HTML5 build connects where its TCP build did), and so does the browsers' port.
+(an HTML5 build connects where its TCP build did), and so does the browsers' port; both
+serve the game's page to a browser (http://127.0.0.1:8080/ by default).
 Ctrl-C (SIGINT) or SIGTERM shuts it down cleanly and exits 0.
 
 Options:
