@@ -10,7 +10,7 @@ import { LeaseLostError, RedisStore } from "../src/cluster/redis_store.ts";
 import { type Attempt, type Lease, LEASE_SCRIPTS, RoomLeases } from "../src/cluster/room_leases.ts";
 import { type Backend, stalledClock, testOnBothRedis } from "./helpers/redis_backends.ts";
 
-const TTL_MS = 300;
+const TTL_MS = 600; // with the renewals every 200 ms: margin for a loaded machine
 
 async function leasesOf(
   redis: Backend,
@@ -153,5 +153,26 @@ testOnBothRedis(
       worst = Math.max(worst, winners(await race(racers, `room${round}`)).length);
     }
     assert.ok(worst >= 2, `the plant gave ${worst} owner(s) at most`);
+  },
+);
+
+testOnBothRedis(
+  "an owner cut off from Redis gives the room up when its lease runs out",
+  async (redis) => {
+    const lost: Lease[] = [];
+    const connection = await redis.connect();
+    const owner = await leasesOf(redis, "owner", { client: connection, lost });
+    assert.ok((await owner.acquire("table")).acquired);
+    await connection.close(); // its renewals now fail
+    await redis.elapse(TTL_MS / 4);
+    assert.ok(owner.owns("table"), "still valid, on its own clock");
+    await redis.elapse(TTL_MS);
+    assert.equal(owner.owns("table"), false);
+    const reported = lost.map((lease) => `${lease.room} ${lease.owner} ${lease.fence}`);
+    assert.deepEqual(reported, ["table owner 1"]);
+    const next = await leasesOf(redis, "next");
+    const taken = await next.acquire("table");
+    assert.ok(taken.acquired && taken.lease.fence === 2, "Redis let it expire too");
+    await next.close();
   },
 );

@@ -198,6 +198,17 @@ export class MemoryRedis implements ScriptData {
 /**
  * One process's connection to a {@linkcode MemoryRedis}. After {@linkcode close} its
  * subscriptions are gone and its commands reject, as a dead process's would.
+ *
+ * @example
+ * ```ts
+ * import { MemoryRedis } from "./memory_redis.ts";
+ * const server = new MemoryRedis();
+ * const [alive, dying] = [server.client(), server.client()];
+ * await dying.subscribe("news", () => {});
+ * await dying.close();
+ * if (await alive.publish("news", "x") !== 0) throw new Error("nobody listens any more");
+ * if (await dying.get("k").then(() => "answered", () => "rejected") !== "rejected") throw new Error();
+ * ```
  */
 export class MemoryRedisClient implements RedisClient {
   #closed = false;

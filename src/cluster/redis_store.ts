@@ -54,7 +54,19 @@ export interface RedisStoreOptions extends Partial<StoreLimits> {
 
 /**
  * A write refused because the lease that guarded it is no longer the writer's: another
- * process took the room, whose state is now its to write.
+ * process took the room, whose state is now its to write. A StateStoreError: the client did
+ * nothing wrong.
+ *
+ * @example
+ * ```ts
+ * import { StateStoreError } from "../store/state_store.ts";
+ * import { MemoryRedis } from "./memory_redis.ts";
+ * import { LeaseLostError, RedisStore } from "./redis_store.ts";
+ * const store = new RedisStore({ redis: new MemoryRedis().client() });
+ * const refused = await store.guardedBy({ key: "zb:lease:gone", token: "1:a" }).set("k", 1)
+ *   .catch((error) => error);
+ * if (!(refused instanceof LeaseLostError && refused instanceof StateStoreError)) throw refused;
+ * ```
  */
 export class LeaseLostError extends StateStoreError {
   constructor(message: string) {

@@ -91,7 +91,19 @@ return 0`,
   model: (data, [lease], [token]) => data.get(lease) === token ? data.del(lease) : 0,
 };
 
-/** The scripts, for tests that run them on a client of their own. */
+/**
+ * The lease scripts, for tests and clients that treat them apart (a planted bug, a proxy).
+ *
+ * @example
+ * ```ts
+ * import { MemoryRedis } from "./memory_redis.ts";
+ * import { LEASE_SCRIPTS } from "./room_leases.ts";
+ * const redis = new MemoryRedis().client();
+ * const take = () => redis.evalScript(LEASE_SCRIPTS.ACQUIRE, ["lease", "fence"], ["a", "1000"]);
+ * if (await take() !== 1 || await take() !== "1:a") throw new Error("taken once, then held");
+ * if (await redis.evalScript(LEASE_SCRIPTS.RELEASE, ["lease"], ["1:b"]) !== 0) throw new Error();
+ * ```
+ */
 export const LEASE_SCRIPTS: Readonly<Record<string, RedisScript>> = Object.freeze({
   ACQUIRE,
   RENEW,
@@ -99,7 +111,7 @@ export const LEASE_SCRIPTS: Readonly<Record<string, RedisScript>> = Object.freez
 });
 
 /** `fence:owner` read back. */
-export function parseHolder(value: string): Holder {
+function parseHolder(value: string): Holder {
   const colon = value.indexOf(":");
   return { fence: Number(value.slice(0, colon)), owner: value.slice(colon + 1) };
 }
