@@ -9,7 +9,7 @@ import type { JsonValue } from "../mod.ts";
 import { Bus, type Gap } from "../src/cluster/bus.ts";
 import { MemoryRedis, type PendingDelivery } from "../src/cluster/memory_redis.ts";
 import type { RedisClient } from "../src/cluster/redis_client.ts";
-import { type Backend, testOnBothRedis } from "./helpers/redis_backends.ts";
+import { type Backend, overriding, testOnBothRedis } from "./helpers/redis_backends.ts";
 
 /** One process's bus and what it received. */
 interface Peer {
@@ -43,19 +43,12 @@ async function peer(
  */
 function cuttable(client: RedisClient) {
   const listeners = new Map<string, (message: string) => void>();
-  const wrapped: RedisClient = {
-    get: (key) => client.get(key),
-    set: (key, value, options) => client.set(key, value, options),
-    del: (key) => client.del(key),
-    incr: (key) => client.incr(key),
-    evalScript: (script, keys, args) => client.evalScript(script, keys, args),
-    publish: (channel, message) => client.publish(channel, message),
-    subscribe: (
-      channel,
-      listener,
-    ) => (listeners.set(channel, listener), client.subscribe(channel, listener)),
-    unsubscribe: (channel) => client.unsubscribe(channel),
-  };
+  const wrapped = overriding(client, {
+    subscribe: (channel, listener) => {
+      listeners.set(channel, listener);
+      return client.subscribe(channel, listener);
+    },
+  });
   return {
     client: wrapped,
     cut: () => Promise.all([...listeners.keys()].map((channel) => client.unsubscribe(channel))),

@@ -8,7 +8,12 @@ import type { Clock } from "../src/core/clock.ts";
 import type { RedisClient } from "../src/cluster/redis_client.ts";
 import { LeaseLostError, RedisStore } from "../src/cluster/redis_store.ts";
 import { type Attempt, type Lease, LEASE_SCRIPTS, RoomLeases } from "../src/cluster/room_leases.ts";
-import { type Backend, stalledClock, testOnBothRedis } from "./helpers/redis_backends.ts";
+import {
+  type Backend,
+  overriding,
+  stalledClock,
+  testOnBothRedis,
+} from "./helpers/redis_backends.ts";
 
 const TTL_MS = 600; // with the renewals every 200 ms: margin for a loaded machine
 
@@ -118,14 +123,7 @@ testOnBothRedis(
  */
 function nonAtomicAcquire(client: RedisClient): RedisClient {
   const { ACQUIRE } = LEASE_SCRIPTS;
-  return {
-    get: (key) => client.get(key),
-    set: (key, value, options) => client.set(key, value, options),
-    del: (key) => client.del(key),
-    incr: (key) => client.incr(key),
-    publish: (channel, message) => client.publish(channel, message),
-    subscribe: (channel, listener) => client.subscribe(channel, listener),
-    unsubscribe: (channel) => client.unsubscribe(channel),
+  return overriding(client, {
     async evalScript(script, keys, args) {
       if (script !== ACQUIRE) return await client.evalScript(script, keys, args);
       const [lease, counter] = keys;
@@ -136,7 +134,7 @@ function nonAtomicAcquire(client: RedisClient): RedisClient {
       await client.set(lease, `${fence}:${owner}`, { px: Number(ttl) });
       return fence;
     },
-  };
+  });
 }
 
 testOnBothRedis(
@@ -174,5 +172,22 @@ testOnBothRedis(
     const taken = await next.acquire("table");
     assert.ok(taken.acquired && taken.lease.fence === 2, "Redis let it expire too");
     await next.close();
+  },
+);
+
+testOnBothRedis(
+  "past its local validity, a lease Redis still has is renewed by acquire",
+  async (redis) => {
+    let now = 0; // this process's clock runs ahead of Redis's, and fires no renewal
+    const clock: Clock = { now: () => now, schedule: () => () => {} };
+    const lost: Lease[] = [];
+    const owner = await leasesOf(redis, "owner", { clock, lost });
+    assert.ok((await owner.acquire("table")).acquired);
+    now = TTL_MS;
+    assert.equal(owner.owns("table"), false);
+    const again = await owner.acquire("table");
+    assert.ok(again.acquired && again.lease.fence === 1 && owner.owns("table"));
+    assert.deepEqual(lost, []);
+    await owner.close();
   },
 );

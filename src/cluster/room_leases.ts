@@ -184,12 +184,16 @@ export class RoomLeases {
     return `${this.#prefix}lease:${room}`;
   }
 
-  /** Takes `room` if it is free (or already ours), else says who holds it. */
+  /**
+   * Takes `room` if it is free, else says who holds it. A lease this process holds is given
+   * back as it is while valid; past its local validity it is renewed if Redis still has it.
+   */
   async acquire(room: string): Promise<Attempt> {
     const mine = this.#held.get(room);
     if (mine && this.#clock.now() < mine.lease.validUntil) {
       return { acquired: true, lease: mine.lease };
     }
+    if (mine && await this.renew(room)) return { acquired: true, lease: this.leaseOf(room)! };
     const sentAt = this.#clock.now();
     const key = this.keyOf(room);
     const reply = await this.#redis.evalScript(

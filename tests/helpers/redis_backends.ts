@@ -27,6 +27,21 @@ export interface Backend {
   until(condition: () => boolean, what: string): Promise<void>;
 }
 
+/** `client` with some of its commands replaced: for planted bugs and cut links. */
+export function overriding(client: RedisClient, changes: Partial<RedisClient>): RedisClient {
+  return {
+    get: (key) => client.get(key),
+    set: (key, value, options) => client.set(key, value, options),
+    del: (key) => client.del(key),
+    incr: (key) => client.incr(key),
+    evalScript: (script, keys, args) => client.evalScript(script, keys, args),
+    publish: (channel, message) => client.publish(channel, message),
+    subscribe: (channel, listener) => client.subscribe(channel, listener),
+    unsubscribe: (channel) => client.unsubscribe(channel),
+    ...changes,
+  };
+}
+
 /** The clock of a stalled process: its time stands still and its timers never fire. */
 export function stalledClock(at = 0): Clock {
   return { now: () => at, schedule: () => () => {} };
