@@ -9,7 +9,14 @@ import type { JsonValue } from "../mod.ts";
 import { Bus, type Gap } from "../src/cluster/bus.ts";
 import { MemoryRedis, type PendingDelivery } from "../src/cluster/memory_redis.ts";
 import type { RedisClient } from "../src/cluster/redis_client.ts";
-import { type Backend, overriding, testOnBothRedis } from "./helpers/redis_backends.ts";
+import { connectNodeRedis } from "../examples/cluster/redis_npm.ts";
+import {
+  type Backend,
+  overriding,
+  realRedisSkip,
+  testOnBothRedis,
+} from "./helpers/redis_backends.ts";
+import { redisCommand, startRedisServer } from "./helpers/redis_server.ts";
 
 /** One process's bus and what it received. */
 interface Peer {
@@ -165,3 +172,56 @@ test("a message overtaken by a later one is reported lost and dropped, never del
   assert.deepEqual(got, [1, 3, 4]);
   assert.deepEqual(gaps, [{ source: "a", first: 2, last: 2 }]);
 });
+
+test(
+  "a real pub/sub loss: Redis kills the subscriber's connection, and exactly what it dropped is reported",
+  {
+    skip: realRedisSkip,
+  },
+  async () => {
+    const server = await startRedisServer();
+    const [sender, receiver] = [
+      await connectNodeRedis(server.url),
+      await connectNodeRedis(server.url),
+    ];
+    try {
+      const got: JsonValue[] = [];
+      const gaps: Gap[] = [];
+      const noop = () => {};
+      const a = await Bus.open({ redis: sender!, processId: "a", onMessage: noop, onGap: noop });
+      const b = await Bus.open({
+        redis: receiver!,
+        processId: "b",
+        onMessage: (_, body) => got.push(body),
+        onGap: (gap) => gaps.push(gap),
+      });
+      await a.send("b", 1);
+      // node-redis reconnects and subscribes again by itself; what is published meanwhile is gone.
+      // Both buses' subscriber connections.
+    assert.equal(await redisCommand(server.port, "CLIENT KILL TYPE pubsub"), ":2");
+      // Send until Redis dropped some and the subscriber is back (a send reached it).
+      const dropped: number[] = [];
+      let last = 1;
+      for (let back = false; !back || dropped.length === 0;) {
+        assert.ok(++last <= 400, "the subscriber came back within 2 s");
+        const reached = await a.send("b", last);
+        if (reached === 0) dropped.push(last);
+        back = reached > 0 && dropped.length > 0;
+        await pause(5);
+      }
+      for (const start = Date.now(); got.at(-1) !== last; await pause(5)) {
+        assert.ok(Date.now() - start < 3_000, "the message after the reconnect arrives");
+      }
+      const lost = gaps.flatMap(({ first, last }) =>
+        Array.from({ length: last - first + 1 }, (_, i) => first + i)
+      );
+      assert.deepEqual(lost, dropped, "every dropped message reported, and only those");
+      assert.equal(got.length + lost.length, b.counts.delivered + b.counts.lost);
+    } finally {
+      await Promise.allSettled([sender?.close(), receiver?.close()]);
+      await server.stop();
+    }
+  },
+);
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

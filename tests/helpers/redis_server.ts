@@ -37,21 +37,25 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Whether a Redis answers PING on `port`. */
-function answers(port: number): Promise<boolean> {
+/**
+ * Sends one inline command (`PING`, `CLIENT KILL TYPE pubsub`) to the Redis on `port` and
+ * resolves with the first line of its reply, or "" if none came within 500 ms.
+ */
+export function redisCommand(port: number, command: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
     let reply = "";
-    const done = (ok: boolean) => {
+    const done = (line: string) => {
       socket.destroy();
-      resolve(ok);
+      resolve(line);
     };
-    socket.setTimeout(500, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.setTimeout(500, () => done(""));
+    socket.once("error", () => done(""));
+    socket.once("connect", () => socket.write(`${command}\r\n`));
     socket.on("data", (data) => {
       reply += data.toString();
-      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
+      const end = reply.indexOf("\r\n");
+      if (end >= 0) done(reply.slice(0, end));
     });
   });
 }
@@ -85,7 +89,9 @@ export async function startRedisServer(): Promise<RedisServer> {
     };
     const deadline = Date.now() + 5_000;
     while (Date.now() < deadline && child.exitCode === null) {
-      if (await answers(port)) return { port, url: `redis://127.0.0.1:${port}`, stop };
+      if (await redisCommand(port, "PING") === "+PONG") {
+        return { port, url: `redis://127.0.0.1:${port}`, stop };
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     child.kill("SIGKILL");
