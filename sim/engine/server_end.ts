@@ -60,6 +60,12 @@ export class ServerEnd {
   maxUnsentOnBacklog = 0;
   /** When a drain first had to wait (virtual microseconds), if one ever did. */
   firstDrainWaitAt: number | undefined;
+  /**
+   * When what the layer writes could first leave (virtual microseconds): at once on TCP (0);
+   * on a WebSocket, once its mode was known: the client's first message reached the core, or
+   * the layer closed the socket before one did (`Infinity` until then).
+   */
+  releasedAt = 0;
   /** Drains that had to wait, drains that failed, core writes that threw, socket writes. */
   readonly counts = {
     drainWaits: 0,
@@ -102,6 +108,8 @@ export class ServerEnd {
   /** The socket the layer writes to instead of this one, watched as this one would be. */
   tapLayer(socket: Socket): Socket {
     this.#layerHere = false;
+    this.releasedAt = Infinity;
+    const release = () => void (this.releasedAt = Math.min(this.releasedAt, this.#world.now));
     return {
       write: (bytes) => {
         const before = socket.unsentBytes;
@@ -112,9 +120,14 @@ export class ServerEnd {
         return socket.unsentBytes;
       },
       drained: () => socket.drained(),
-      end: () => socket.end(),
+      end: () => (release(), socket.end()),
       abort: () => socket.abort(),
     };
+  }
+
+  /** The core was given the client's first bytes: a WebSocket's mode is known. */
+  heard(): void {
+    if (this.releasedAt === Infinity) this.releasedAt = this.#world.now;
   }
 
   /** Called after every flush of either pipe. */
