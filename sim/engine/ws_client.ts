@@ -67,6 +67,8 @@ export class WebSocketClient {
   readonly mode: WebSocketMode;
   /** `handshake` until the `101`, `open`, then `closing` once either side sent a close. */
   state: "handshake" | "open" | "closing" | "refused" = "handshake";
+  /** Pings from the server it answered (a keep-alive). */
+  pingsAnswered = 0;
   readonly #host: WebSocketHost;
   readonly #key: string;
   readonly #response: UpgradeResponseReader;
@@ -79,7 +81,8 @@ export class WebSocketClient {
   #batches = 0;
   /** The kind of the server's first data message (1 text, 2 binary), or 0. */
   #serverKind = 0;
-  readonly #pings = new Set<string>();
+  /** Its pings not yet answered, by payload (two may carry the same). */
+  readonly #pings = new Map<string, number>();
 
   constructor(mode: WebSocketMode, host: WebSocketHost) {
     this.mode = mode;
@@ -142,7 +145,7 @@ export class WebSocketClient {
     const ping = () => {
       if (!random.chance(0.1)) return;
       const payload = new Uint8Array(random.int(0, 8)).map(() => random.int(0, 255));
-      this.#pings.add(payload.join());
+      this.#pings.set(payload.join(), (this.#pings.get(payload.join()) ?? 0) + 1);
       frames.push(encodeFrame(0x9, payload, { mask: mask(random) }));
     };
     if (this.mode === "stream") {
@@ -206,9 +209,14 @@ export class WebSocketClient {
 
   #control(opcode: 8 | 9 | 10, payload: Uint8Array): void {
     if (opcode === 9) {
-      if (this.state === "open") this.#host.write(this.#controlFrame(0xa, payload));
+      if (this.state !== "open") return;
+      this.pingsAnswered++;
+      this.#host.write(this.#controlFrame(0xa, payload));
     } else if (opcode === 10) {
-      if (!this.#pings.delete(payload.join())) this.#host.violation("a pong to no ping of its own");
+      const key = payload.join();
+      const waiting = this.#pings.get(key) ?? 0;
+      if (waiting === 0) this.#host.violation("a pong to no ping of its own");
+      else this.#pings.set(key, waiting - 1);
     } else {
       const problem = closeProblem(payload);
       if (problem) this.#host.violation(`a bad close frame: ${problem}`);

@@ -67,14 +67,19 @@ export function webSocketConduct(): Invariant {
   const name = "websocket conduct";
   return {
     name,
-    check: (sim) =>
-      sim.clients.flatMap((client) =>
-        client.webSocketViolations.map((incident) => ({
+    check(sim) {
+      const violations: Violation[] = [];
+      for (const client of sim.clients) {
+        const [first, ...more] = client.webSocketViolations;
+        if (!first) continue;
+        violations.push({
           invariant: name,
           client: client.name,
-          time: incident.time,
-          message: incident.message,
-        }))
-      ),
+          time: first.time,
+          message: first.message + (more.length > 0 ? ` (and ${more.length} more)` : ""),
+        });
+      }
+      return violations;
+    },
   };
 }
