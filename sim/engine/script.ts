@@ -15,12 +15,17 @@ import type { World } from "./world.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { Application } from "../../mod.ts";
  * import { FaultPlan } from "./fault_plan.ts";
  * import { Script } from "./script.ts";
- * declare const world: import("./world.ts").World;
- * const plan = FaultPlan.replaying(1, []);
- * const script = new Script(world, plan, "c1", 0);
+ * import { Simulation } from "./simulation.ts";
+ * const world = new Simulation({ seed: 1, application: new Application({ storage: null }) });
+ * const script = new Script(world, FaultPlan.replaying(1, []), "c1", 0);
  * assert.equal(script.given("abort after connect", 0, 1), undefined); // not in the list
+ * let ran = false;
+ * script.at(5, () => (ran = true));
+ * await world.run();
+ * assert.equal(ran, true);
  * ```
  */
 export class Script {

@@ -21,7 +21,7 @@
  * sent.arrived(1000, bytes('{"a":1}\0{"b'));
  * assert.equal(sent.divergence, undefined);
  * sent.arrived(2000, bytes('"c":2}\0'));
- * assert.deepEqual(sent.divergence, { time: 2000, offset: 10 });
+ * assert.deepEqual(sent.divergence, { time: 2000, offset: 12 });
  * ```
  */
 export class SentStream {

@@ -37,9 +37,15 @@ export interface ServerEndParts {
  *
  * @example
  * ```ts
- * import type { ServerEnd } from "./server_end.ts";
- * declare const end: ServerEnd;
- * end.socket.write(new TextEncoder().encode("[]\0")); // what the layer does
+ * import assert from "node:assert/strict";
+ * import { Application } from "../../mod.ts";
+ * import { Simulation } from "./simulation.ts";
+ * const sim = new Simulation({ seed: 1, application: new Application({ storage: null }) });
+ * const ws = sim.client({ protocol: "ws-stream" }).send(1, { code: "hi" });
+ * await sim.run({ shutdownAtMs: 50 });
+ * const end = ws.link.server;
+ * assert.equal(end.state, "closed");
+ * assert.ok(end.releasedAt > 0); // the first message told the WebSocket socket its mode
  * ```
  */
 export class ServerEnd {

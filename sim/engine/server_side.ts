@@ -51,9 +51,13 @@ export interface ServerSideParts {
  *
  * @example
  * ```ts
- * import type { ServerSide } from "./server_side.ts";
- * declare const side: ServerSide;
- * side.clientOf(1); // the client the core knows as index 1, once admitted
+ * import assert from "node:assert/strict";
+ * import { Application } from "../../mod.ts";
+ * import { Simulation } from "./simulation.ts";
+ * const sim = new Simulation({ seed: 1, application: new Application({ storage: null }) });
+ * const alice = sim.client({ protocol: "ws-message" });
+ * await sim.run({ shutdownAtMs: 50 });
+ * assert.equal(sim.clientOf(alice.index!), alice); // what the server side learnt
  * ```
  */
 export class ServerSide {
