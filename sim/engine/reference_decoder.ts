@@ -5,6 +5,7 @@
  * @module
  */
 import type { Command } from "../../mod.ts";
+import { concat } from "../../src/transport/concat_bytes.ts";
 
 /** One message as a client reads it: its commands, and the text its log and checks show. */
 export interface ReadMessage {
@@ -92,13 +93,8 @@ export class ReferenceDecoder {
   /** The message's bytes: what waited from earlier reads, then `last`. */
   #take(last: Uint8Array): Uint8Array {
     if (this.#tailBytes === 0) return last;
-    const all = new Uint8Array(this.#tailBytes + last.length);
-    let at = 0;
-    for (const part of this.#tail) {
-      all.set(part, at);
-      at += part.length;
-    }
-    all.set(last, at);
+    this.#tail.push(last);
+    const all = concat(this.#tail, this.#tailBytes + last.length);
     this.#tail = [];
     this.#tailBytes = 0;
     return all;

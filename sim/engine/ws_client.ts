@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concat } from "../../src/transport/concat_bytes.ts";
 import { encodeFrame } from "../../src/websocket/frame_encoder.ts";
 import {
   handshakeKey,
@@ -153,12 +154,7 @@ export class WebSocketClient {
       this.#fragments(random, 0x2, bytes, frames, random.chance(0.5));
       this.#host.sent(bytes);
     } else {
-      let data = bytes;
-      if (this.#partial.length > 0) {
-        data = new Uint8Array(this.#partial.length + bytes.length);
-        data.set(this.#partial);
-        data.set(bytes, this.#partial.length);
-      }
+      const data = this.#partial.length > 0 ? concat([this.#partial, bytes]) : bytes;
       let start = 0;
       for (let zero = data.indexOf(0); zero !== -1; zero = data.indexOf(0, start)) {
         ping();
@@ -169,7 +165,7 @@ export class WebSocketClient {
       this.#partial = data.slice(start);
     }
     if (frames.length === 0) return true;
-    return this.#host.write(frames.length === 1 ? frames[0] : join(frames));
+    return this.#host.write(frames.length === 1 ? frames[0] : concat(frames));
   }
 
   /** One to three frames of `payload`: one fragmented message, or (stream mode) several. */
@@ -236,16 +232,6 @@ export class WebSocketClient {
 function mask(random: Random): Uint8Array {
   const key = random.uint32();
   return new Uint8Array([key >>> 24, (key >>> 16) & 0xff, (key >>> 8) & 0xff, key & 0xff]);
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
 }
 
 /** What is wrong with a close frame's payload, as RFC 6455 section 7.4 has it. */
