@@ -261,6 +261,7 @@ export class SimClient {
     return new WebSocketClient(mode, {
       write: (bytes) => this.link.clientWrite(bytes),
       end: () => this.link.clientEnd(),
+      writable: () => !this.link.clientGone && !this.link.clientEnded,
       stream: (bytes) => this.#transcript.read(this.#world.now, bytes),
       sent: (bytes) => this.sent.push(bytes),
       event: (note) => this.#log("event", note),

@@ -24,6 +24,8 @@ export interface WebSocketHost {
   write(bytes: Uint8Array): boolean;
   /** Half-closes the link, after its close frame. */
   end(): void;
+  /** Whether the link still takes its writes (it has not vanished or half-closed). */
+  writable(): boolean;
   /** Bytes of the server's zero-byte stream, unwrapped (a text message, then its zero byte). */
   stream(bytes: Uint8Array): void;
   /** Bytes of its own zero-byte stream that went out in frames. */
@@ -55,6 +57,7 @@ const strict = new TextDecoder("utf-8", { fatal: true });
  * const client = new WebSocketClient("message", {
  *   write: (bytes) => (wire.push(bytes), true),
  *   end() {},
+ *   writable: () => true,
  *   stream() {}, sent() {}, event() {}, violation() {},
  *   random: (n) => new Random(n),
  * });
@@ -106,7 +109,10 @@ export class WebSocketClient {
 
   /** Sends bytes of its zero-byte stream; false once it can send no more. */
   send(bytes: Uint8Array): boolean {
-    if (this.state === "handshake") return this.#held.push(bytes) > 0;
+    if (this.state === "handshake" && this.#host.writable()) {
+      this.#held.push(bytes);
+      return true;
+    }
     if (this.state !== "open") return false;
     return this.#frame(bytes);
   }
