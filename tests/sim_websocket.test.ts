@@ -57,7 +57,7 @@ test("determinism: a ws-swarm seed traces the same on Node and on Deno", async (
   // Both runtimes check this value; if the core's behaviour changes on purpose, update it.
   const run = await runSpec({ seed: 5, scenario: "ws-swarm" });
   assertClean(run.report);
-  assert.equal(run.report.traceHash, "9942669a");
+  assert.equal(run.report.traceHash, "53580137");
   assert.ok(run.sim.clients.some((client) => client.protocol === "ws-stream"));
 });
 

@@ -8,7 +8,7 @@
 import type { Command } from "../../mod.ts";
 import type { ClientProtocol, SimClient } from "../engine/client.ts";
 import { CLEAN_LINK, describeFaultMix, type FaultMix, randomFaultMix } from "../engine/faults.ts";
-import type { FaultPlan } from "../engine/fault_plan.ts";
+import { FaultPlan } from "../engine/fault_plan.ts";
 import type { Invariant } from "../engine/invariant.ts";
 import { Random } from "../engine/random.ts";
 import { Simulation } from "../engine/simulation.ts";
@@ -29,6 +29,13 @@ export interface WebSocketSwarmOptions {
   readonly trace?: TraceMode;
   /** Replays these faults instead of recording new ones. */
   readonly faults?: FaultPlan;
+  /**
+   * Lets the mix make the WebSocket message limit tight (60 to 300 bytes). Off by default:
+   * it finds a bug of the WebSocket socket, which writes its 1009 close before the core has
+   * handled the messages that came before the oversized one in the same read, so the replies
+   * to them are addressed and never sent (7 of seeds 1-300: 35, 60, 146, 151, 152, 254, 298).
+   */
+  readonly tightMessageLimit?: boolean;
 }
 
 /** A built (not yet run) mixed swarm. */
@@ -45,7 +52,8 @@ export interface WebSocketSwarm {
  * Builds the mixed swarm of `seed`: one client of each protocol that stays to the end (its
  * stream-mode one sends a message in two writes), then 2 to 7 more of random protocols that
  * join r0 or r1, save, update, read, peek at secrets, send batches and bad messages, and end
- * in every way the mix allows; now and then a client knocks after the shutdown.
+ * in every way the mix allows; now and then a client knocks after the shutdown (and, with
+ * `tightMessageLimit`, the WebSocket message limit is now and then tight).
  *
  * @example
  * ```ts
@@ -62,6 +70,11 @@ export function buildWebSocketSwarm(
 ): WebSocketSwarm {
   const random = new Random(seed);
   const mix = randomFaultMix(random.fork());
+  const faults = options.faults ?? FaultPlan.recording(seed);
+  // A tight WebSocket message limit is a fault: over it, a frame or a stream is closed with 1009.
+  const [drawn, limit] = [random.chance(mix.tightLimitsRate), random.int(60, 300)];
+  const tight = drawn && options.tightMessageLimit === true;
+  const maxMessageBytes = faults.given("server", "ws-max-message", 0, 0, tight ? limit : undefined);
   let app: SwarmApp | undefined;
   const made = () => {
     if (!app) throw new Error("the application was not created");
@@ -70,8 +83,9 @@ export function buildWebSocketSwarm(
   const sim = new Simulation({
     seed,
     mix,
-    faults: options.faults,
+    faults,
     trace: options.trace,
+    websocket: maxMessageBytes === undefined ? undefined : { maxMessageBytes },
     closeTimeoutMs: 1000,
     webSocketPlant: options.plant && WEBSOCKET_PLANTS[options.plant].plant,
     application: (logger) => (app = createSwarmApp(seed, logger)).application,
