@@ -1,6 +1,8 @@
 /**
- * The deterministic network simulator: the real server core, many simulated clients, seeded
- * faults on every link, virtual time, and a library of invariants to check after a run.
+ * The deterministic network simulator: the real server core, many simulated clients (TCP, or
+ * WebSocket through the real upgrade and WebSocket socket), seeded faults on every link,
+ * virtual time, and a library of invariants to check after a run. Clients read with a
+ * reference decoder of their own, never with the server's parser.
  *
  * Ready-made scenarios live beside it: the random swarm (`./swarm.ts`), and, by name in
  * `./scenarios.ts`, hostile clients (`never-reader`, `slow-reader`, `flood`, `steady-reader`,
@@ -36,14 +38,21 @@ export {
   Simulation,
   type SimulationOptions,
 } from "./engine/simulation.ts";
+export type { WebSocketPlant } from "./engine/simulation_options.ts";
 export {
   type ClientLogEntry,
+  type ClientProtocol,
   type MessageListener,
   type Outgoing,
   Received,
   SimClient,
 } from "./engine/client.ts";
 export { Link, type LinkState, type LinkTriggers } from "./engine/link.ts";
+export { ServerEnd } from "./engine/server_end.ts";
+export { type ReadMessage, readMessage, ReferenceDecoder } from "./engine/reference_decoder.ts";
+export { SentStream } from "./engine/sent_stream.ts";
+export { WebSocketClient, type WebSocketMode } from "./engine/ws_client.ts";
+export { ClientFrameReader, type FrameSink } from "./engine/ws_frame_reader.ts";
 export {
   CLEAN_LINK,
   describeFaultMix,

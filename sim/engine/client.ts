@@ -1,19 +1,26 @@
 /**
- * A simulated client: a script of what it does at which virtual time, and a log of what it
- * received, decoded with the server's own parser.
+ * A simulated client: a script of what it does at which virtual time, over TCP or WebSocket,
+ * and a log of what it received, decoded with its own reference decoder.
  *
  * @module
  */
-import type { Command, Decoder, Index, Parser, Socket, SocketHandlers } from "../../mod.ts";
+import type { Command, Index, Socket, SocketHandlers } from "../../mod.ts";
 import type { LinkFaults } from "./faults.ts";
-import { Inbox } from "./inbox.ts";
-import { Addressed } from "./records.ts";
+import type { Inbox } from "./inbox.ts";
+import { Addressed, type Incident } from "./records.ts";
 import { Link, type LinkPeer } from "./link.ts";
-import { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
+import type { ClientLogEntry, Outgoing, Received } from "./received.ts";
 import type { FaultPlan } from "./fault_plan.ts";
+import { Script } from "./script.ts";
+import { SentStream } from "./sent_stream.ts";
+import { Transcript } from "./transcript.ts";
 import type { World } from "./world.ts";
+import { WebSocketClient } from "./ws_client.ts";
 
 export { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
+
+/** How a client speaks: the raw zero-byte protocol, or WebSocket in message or stream mode. */
+export type ClientProtocol = "tcp" | "ws-message" | "ws-stream";
 
 /** Options of {@linkcode SimClient}. */
 export interface SimClientOptions {
@@ -22,11 +29,11 @@ export interface SimClientOptions {
   plan: FaultPlan;
   name: string;
   faults: LinkFaults;
-  /** The server's parser: the client decodes with it. */
-  parser: Parser;
+  /** Default `tcp`. */
+  protocol?: ClientProtocol;
   /** When it connects, in microseconds. */
   connectAtUs: number;
-  /** Opens the server's end of its connection: the layer's handlers for the socket. */
+  /** Opens the server's end of its connection: the handlers for the socket. */
   accept(client: SimClient, socket: Socket): SocketHandlers;
   /** The core's list of deliveries addressed to `index`. */
   expected(index: Index): Addressed[];
@@ -43,7 +50,9 @@ const encoder = new TextEncoder();
  * A client of the simulated network. Script it with times in virtual milliseconds; each
  * method returns the client, so a script reads as one chain. What it reads is kept raw and
  * checked as it arrives; {@linkcode SimClient.messages} and {@linkcode SimClient.log} decode
- * it with the server's parser when asked.
+ * it with the reference decoder when asked. A WebSocket client's reads are the zero-byte
+ * stream its frames carried (a text message and its zero byte), unwrapped by its own
+ * frame reader.
  *
  * @example
  * ```ts
@@ -55,10 +64,16 @@ const encoder = new TextEncoder();
 export class SimClient {
   /** Its name in traces and logs (`c1`, `c2`, ...). */
   readonly name: string;
+  /** How it speaks. */
+  readonly protocol: ClientProtocol;
   /** Its connection, with the faults drawn for it. */
   readonly link: Link;
-  /** What it read, and how that compares with what the core addressed to it. */
-  readonly inbox: Inbox = new Inbox();
+  /** Its WebSocket side, for a WebSocket client. */
+  readonly webSocket: WebSocketClient | undefined;
+  /** What the server did that its WebSocket side found against the rules. */
+  readonly webSocketViolations: Incident[] = [];
+  /** What it sent of the zero-byte stream, checked against what the core was given. */
+  readonly sent: SentStream = new SentStream();
   /** When it connects, in virtual microseconds. */
   readonly connectAt: number;
   /** The index the server gave it, once accepted. */
@@ -69,37 +84,42 @@ export class SimClient {
   closedByServer = false;
   readonly #world: World;
   readonly #options: SimClientOptions;
-  readonly #entries: (ClientLogEntry & { sequence: number })[] = [];
+  readonly #transcript = new Transcript();
   #expected: Addressed[] = [];
-  #sequence = 0;
-  /** How many faults of each kind its script asked for so far. */
-  readonly #faultCounts = new Map<string, number>();
-  #decoded: { length: number; messages: Received[]; perRead: string[][] } | undefined;
-  readonly #listeners: MessageListener[] = [];
-  #liveDecoder: Decoder | undefined;
+  readonly #script: Script;
 
   constructor(options: SimClientOptions) {
     this.#options = options;
-    this.#world = options.world;
+    const world = this.#world = options.world;
     this.name = options.name;
+    this.protocol = options.protocol ?? "tcp";
     this.connectAt = options.connectAtUs;
+    this.#script = new Script(world, options.plan, this.name, this.connectAt);
+    const ws = this.protocol === "tcp" ? undefined : this.#webSocket(options);
     const peer: LinkPeer = {
       read: (bytes) => {
-        this.inbox.append(this.#world.now, this.#sequence++, bytes);
-        if (this.#world.trace.on) this.#trace(`read ${bytes.length}B`);
-        if (this.#listeners.length > 0) this.#hear(bytes);
+        if (world.trace.on) this.#trace(`read ${bytes.length}B`);
+        if (ws) ws.read(bytes);
+        else this.#transcript.read(world.now, bytes);
       },
       ended: () => this.#ended(),
       accept: (socket) => this.#options.accept(this, socket),
       written: (bytes) => {
-        if (!options.isAddressed(bytes)) {
-          this.#expected.push(Addressed.direct(this.#world.now, bytes));
-        }
+        if (!options.isAddressed(bytes)) this.#expected.push(Addressed.direct(world.now, bytes));
       },
     };
     this.inbox.expect(this.#expected);
-    this.link = new Link(options.world, options.plan, options.name, options.faults, peer);
-    this.#at(0, () => this.link.connect());
+    this.link = new Link(world, options.plan, options.name, options.faults, peer);
+    this.webSocket = ws;
+    this.#script.at(0, () => {
+      this.link.connect();
+      ws?.open();
+    });
+  }
+
+  /** What it read (unwrapped, over WebSocket), compared with what the core addressed to it. */
+  get inbox(): Inbox {
+    return this.#transcript.inbox;
   }
 
   /** The virtual time, in milliseconds: when to send an answer from a listener. */
@@ -115,22 +135,14 @@ export class SimClient {
     return this.#expected;
   }
 
-  /** Every message it read, decoded with the server's parser. */
+  /** Every message it read, decoded with the reference decoder. */
   get messages(): Received[] {
-    return this.#decode().messages;
+    return this.#transcript.messages;
   }
 
   /** Its log, in order: what it sent, each read (raw and decoded), what happened to it. */
   get log(): ClientLogEntry[] {
-    const { perRead } = this.#decode();
-    const reads = this.inbox.reads().map((read, k) => ({
-      time: read.time,
-      sequence: read.sequence,
-      kind: "read" as const,
-      bytes: read.bytes,
-      decoded: perRead[k],
-    }));
-    return [...this.#entries, ...reads].sort((a, b) => a.sequence - b.sequence);
+    return this.#transcript.log;
   }
 
   /** Sends one message (or raw text/bytes) at `atMs`. */
@@ -140,16 +152,22 @@ export class SimClient {
       : message instanceof Uint8Array
       ? message
       : encoder.encode(JSON.stringify(message) + "\0");
-    return this.#at(atMs, () => {
-      const sent = this.link.clientWrite(bytes);
+    this.#script.at(atMs, () => {
+      const ws = this.webSocket;
+      const sent = ws ? ws.send(bytes) : this.link.clientWrite(bytes);
+      if (sent && !ws) this.sent.push(bytes);
       this.#log("sent", sent ? undefined : "not sent: the connection is closed", bytes);
       if (this.#world.trace.on) this.#trace(`send ${bytes.length}B${sent ? "" : " (closed)"}`);
     });
+    return this;
   }
 
-  /** Half-closes at `atMs`: sends nothing more, still reads. */
+  /** Half-closes at `atMs` (a WebSocket client sends its close frame first): still reads. */
   end(atMs: number): this {
-    return this.#faultAt("half-close", atMs, () => this.link.clientEnd());
+    return this.#faultAt("half-close", atMs, () => {
+      if (this.webSocket) this.webSocket.close();
+      else this.link.clientEnd();
+    });
   }
 
   /** Vanishes at `atMs`; the server is told when the reset reaches it. */
@@ -159,11 +177,8 @@ export class SimClient {
 
   /** Is reset at `atMs`: the server's writes fail first, and it is told `noticeMs` later. */
   reset(atMs: number, noticeMs = 20): this {
-    return this.#faultAt(
-      "reset",
-      atMs,
-      () => this.link.clientAbort("client reset", noticeMs * 1000),
-    );
+    const reset = () => this.link.clientAbort("client reset", noticeMs * 1000);
+    return this.#faultAt("reset", atMs, reset);
   }
 
   /** Stops reading at `atMs`. */
@@ -178,20 +193,22 @@ export class SimClient {
 
   /** Vanishes right after the server's onConnect, before its result is sent. */
   abortAfterConnect(): this {
-    this.link.triggers.abortAfterConnect = this.#fault("abort after connect", this.connectAt, 1) ===
-      1;
+    const struck = this.#script.given("abort after connect", this.connectAt, 1);
+    this.link.triggers.abortAfterConnect = struck === 1;
     return this;
   }
 
   /** Is reset just before the server's `n`-th write to it, which throws. */
   resetBeforeWrite(n: number): this {
-    this.link.triggers.resetBeforeWrite = this.#fault("reset before write", this.connectAt, n) ?? 0;
+    this.link.triggers.resetBeforeWrite =
+      this.#script.given("reset before write", this.connectAt, n) ?? 0;
     return this;
   }
 
   /** Vanishes right after the server's `n`-th write to it, in the middle of the core's send. */
   abortAfterWrite(n: number): this {
-    this.link.triggers.abortAfterWrite = this.#fault("abort after write", this.connectAt, n) ?? 0;
+    this.link.triggers.abortAfterWrite =
+      this.#script.given("abort after write", this.connectAt, n) ?? 0;
     return this;
   }
 
@@ -209,48 +226,20 @@ export class SimClient {
    * ```
    */
   onMessage(listener: MessageListener): this {
-    this.#listeners.push(listener);
+    this.#transcript.listen((commands) => listener(commands, this));
     return this;
   }
 
   /** Vanishes as soon as the server has to wait for its drain. */
   abortWhileDraining(): this {
-    this.link.triggers.abortWhileDraining =
-      this.#fault("abort while draining", this.connectAt, 1) === 1;
+    const struck = this.#script.given("abort while draining", this.connectAt, 1);
+    this.link.triggers.abortWhileDraining = struck === 1;
     return this;
   }
 
   /** Everything it read, as text (bad UTF-8 replaced). */
   receivedText(): string {
     return new TextDecoder().decode(this.inbox.bytes);
-  }
-
-  #decode(): { messages: Received[]; perRead: string[][] } {
-    const length = this.inbox.length;
-    if (this.#decoded?.length === length) return this.#decoded;
-    const decoder = this.#options.parser.createDecoder();
-    const messages: Received[] = [];
-    const perRead = this.inbox.reads().map((read) =>
-      decoder.decode(read.bytes).map((message) => {
-        const text = message.kind === "commands"
-          ? JSON.stringify(message.commands)
-          : message.kind === "error"
-          ? `<${message.message}>`
-          : "<policy request>";
-        messages.push(new Received(read.time, text));
-        return text;
-      })
-    );
-    this.#decoded = { length, messages, perRead };
-    return this.#decoded;
-  }
-
-  #hear(bytes: Uint8Array): void {
-    this.#liveDecoder ??= this.#options.parser.createDecoder();
-    for (const message of this.#liveDecoder.decode(bytes)) {
-      if (message.kind !== "commands") continue;
-      for (const listener of this.#listeners) listener(message.commands, this);
-    }
   }
 
   /** The core admitted it as `index`, or refused it (undefined). */
@@ -267,6 +256,23 @@ export class SimClient {
     this.#log("event", index !== undefined ? `accepted as index ${index}` : "refused");
   }
 
+  #webSocket(options: SimClientOptions): WebSocketClient {
+    const mode = this.protocol === "ws-stream" ? "stream" : "message";
+    return new WebSocketClient(mode, {
+      write: (bytes) => this.link.clientWrite(bytes),
+      end: () => this.link.clientEnd(),
+      writable: () => !this.link.clientGone && !this.link.clientEnded,
+      stream: (bytes) => this.#transcript.read(this.#world.now, bytes),
+      sent: (bytes) => this.sent.push(bytes),
+      event: (note) => this.#log("event", note),
+      violation: (message) => {
+        this.webSocketViolations.push({ time: this.#world.now, message });
+        this.#log("event", `WebSocket violation: ${message}`);
+      },
+      random: (n) => options.plan.keyed(`${this.name}.ws`, n),
+    });
+  }
+
   #ended(): void {
     if (this.closedByServer) return;
     this.closedByServer = true;
@@ -274,36 +280,16 @@ export class SimClient {
     this.#trace("end of stream");
   }
 
-  /** A fault of its script, if the run's plan lets it strike: its value, else undefined. */
-  #fault(kind: string, atUs: number, value: number): number | undefined {
-    const seq = this.#faultCounts.get(kind) ?? 0;
-    this.#faultCounts.set(kind, seq + 1);
-    return this.#options.plan.given(this.name, kind.replaceAll(" ", "-"), seq, atUs, value);
-  }
-
-  /** A scripted fault at a virtual time (the plan may move it), logged when it strikes. */
   #faultAt(kind: string, atMs: number, run: () => void): this {
-    const at = this.#fault(kind, this.#usAt(atMs), atMs);
-    return at === undefined ? this : this.#at(at, () => this.#event(kind, run));
-  }
-
-  #event(note: string, run: () => void): void {
-    this.#log("event", note);
-    run();
+    this.#script.faultAt(kind, atMs, () => {
+      this.#log("event", kind);
+      run();
+    });
+    return this;
   }
 
   #log(kind: "sent" | "event", note: string | undefined, bytes?: Uint8Array): void {
-    this.#entries.push({ time: this.#world.now, sequence: this.#sequence++, kind, note, bytes });
-  }
-
-  #usAt(atMs: number): number {
-    return Math.max(Math.round(atMs * 1000), this.#options.connectAtUs);
-  }
-
-  #at(atMs: number, run: () => void): this {
-    const at = this.#usAt(atMs);
-    this.#world.schedule(Math.max(0, at - this.#world.now), run);
-    return this;
+    this.#transcript.note(this.#world.now, kind, note, bytes);
   }
 
   #trace(what: string): void {

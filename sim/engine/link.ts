@@ -6,13 +6,13 @@
  * @module
  */
 import type { Connection, Socket, SocketHandlers } from "../../mod.ts";
-import { BatchingCheck } from "./batching_check.ts";
 import { Feed } from "./feed.ts";
 import type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 import type { LinkFaults } from "./faults.ts";
 import { Pipe } from "./pipe.ts";
 import { Reader } from "./reader.ts";
 import type { FaultPlan } from "./fault_plan.ts";
+import { ServerEnd } from "./server_end.ts";
 import { WatchedConnection, type WatchHost } from "./watched_connection.ts";
 import type { World } from "./world.ts";
 
@@ -23,7 +23,8 @@ export type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
  * receive buffer at its read rate, and the window (bytes in flight plus unread) is bounded,
  * so a slow reader leaves bytes unsent and the drain waits. What the client writes goes up,
  * waits in the server's receive buffer, and reaches the layer one chunk at a time: the next
- * chunk only when the core is done with the previous one, like the adapters.
+ * chunk only when the core is done with the previous one, like the adapters. The server's
+ * end is a {@linkcode ServerEnd}; the client's end is here.
  */
 export class Link {
   /** The client's name. */
@@ -37,75 +38,42 @@ export class Link {
     abortWhileDraining: false,
     abortAfterWrite: 0,
   };
-  /** The server's end, as the connection layer sees it. */
-  readonly socket: Socket;
-  /** The layer's handlers for this socket, once opened. */
-  handlers: SocketHandlers | undefined;
-  /** The server side's state. */
-  state: LinkState = "connecting";
+  /** The server's end: the socket record the layer drives, and its state. */
+  readonly server: ServerEnd;
   /** The client is gone (aborted or reset): nothing reaches it any more. */
   clientGone = false;
   /** The client half-closed: it sends nothing more. */
   clientEnded = false;
-  /** Bytes the server wrote that can no longer reach the client. */
-  discardedBytes = 0;
-  /** The most bytes ever unsent on the server side. */
-  maxQueuedBytes = 0;
-  /**
-   * The most bytes unsent right after a socket write that found bytes unsent already: what
-   * the slow-consumer cap bounds (a write to an idle socket may carry one iteration's bytes).
-   */
-  maxUnsentOnBacklog = 0;
-  /** Socket writes beyond one per event-loop iteration that nothing forced, as found. */
-  get unbatchedWrites(): string[] {
-    return this.#batching.unbatched.map(({ iteration, write }) =>
-      `${this.name}: socket write ${write} of one iteration (event ${iteration})`
-    );
-  }
   /** The client's receive buffer. */
   readonly reader: Reader;
   /** Drains that had to wait, drains that failed, core writes that threw, socket writes. */
-  readonly counts = {
-    drainWaits: 0,
-    drainFailures: 0,
-    writeFailures: 0,
-    socketWrites: 0,
-    /** Socket writes made to a reset connection before the layer heard of the reset. */
-    lostWrites: 0,
-  };
+  readonly counts: ServerEnd["counts"];
   /** The core's connection, as the layer built it and the link watches it. */
   connection: Connection | undefined;
-  /** When a drain first had to wait (virtual microseconds), if one ever did. */
-  firstDrainWaitAt: number | undefined;
   readonly #world: World;
   readonly #peer: LinkPeer;
   readonly #up: Pipe;
   readonly #down: Pipe;
   readonly #feed: Feed;
-  #drains: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  #failure: Error | undefined;
-  /** Tells the layer of a reset it has not heard of yet. */
-  #untold: (() => void) | undefined;
   #coreWrites = 0;
-  readonly #batching = new BatchingCheck();
 
   readonly #host: WatchHost = {
     coreWriting: () => {
       this.#world.activity();
       const n = ++this.#coreWrites;
       if (n === this.triggers.resetBeforeWrite && this.#leaveClient("reset before write")) {
-        this.#break("connection reset before write", 0);
+        this.server.break("connection reset before write", 0);
       }
       return n;
     },
     coreWrote: (bytes, n) => {
       this.#peer.written(bytes);
       if (n === this.triggers.abortAfterWrite && this.#leaveClient("abort after write")) {
-        this.#break("connection reset after write", 1);
+        this.server.break("connection reset after write", 1);
       }
     },
     coreWriteFailed: () => void this.counts.writeFailures++,
-    flushForced: () => this.#batching.forced(this.#world.eventNumber),
+    flushForced: () => this.server.batching.forced(this.#world.eventNumber),
   };
 
   constructor(world: World, plan: FaultPlan, name: string, faults: LinkFaults, peer: LinkPeer) {
@@ -114,8 +82,8 @@ export class Link {
     this.faults = faults;
     this.#peer = peer;
     this.#feed = new Feed(world, name, {
-      handlers: () => this.handlers,
-      open: () => this.#serverOpen(),
+      handlers: () => this.server.handlers,
+      open: () => this.server.open,
       freed: () => this.#up.scheduleFlush(),
       trace: (what) => this.#trace(what),
     });
@@ -126,13 +94,13 @@ export class Link {
         if (this.#down.queue.bytes > 0) this.#down.scheduleFlush();
       },
     });
-    const shared = { world, plan, client: name, faults, flushed: () => this.#afterFlush() };
+    const shared = { world, plan, client: name, faults, flushed: () => this.server.afterFlush() };
     this.#up = new Pipe({
       ...shared,
       direction: "up",
       delayUs: faults.upDelayMs * 1000,
       room: () => faults.serverWindowBytes - this.#up.inFlight - this.#feed.bufferedBytes,
-      arrive: (bytes) => this.#serverOpen() && this.#feed.push(bytes),
+      arrive: (bytes) => this.server.open && this.#feed.push(bytes),
     });
     this.#down = new Pipe({
       ...shared,
@@ -141,16 +109,62 @@ export class Link {
       room: () => faults.windowBytes - this.#down.inFlight - this.reader.unreadBytes,
       arrive: (bytes) => this.#arriveAtClient(bytes),
     });
-    const down = this.#down;
-    this.socket = {
-      write: (bytes) => this.#write(bytes),
-      get unsentBytes() {
-        return down.queue.bytes;
+    this.server = new ServerEnd({
+      world,
+      name,
+      faults,
+      down: this.#down,
+      feed: this.#feed,
+      reader: this.reader,
+      drainWaits: () => {
+        if (this.triggers.abortWhileDraining) {
+          this.#world.soon(() => this.abortNow("abort while the server drains"));
+        }
       },
-      drained: () => this.#drained(),
-      end: () => this.#end(),
-      abort: () => this.#abort(),
-    };
+    });
+    this.counts = this.server.counts;
+  }
+
+  /** The server's end, as the connection layer (or the HTTP upgrade) sees it. */
+  get socket(): Socket {
+    return this.server.socket;
+  }
+
+  /** The server side's state. */
+  get state(): LinkState {
+    return this.server.state;
+  }
+
+  /** The handlers of whatever the server's end was given to, once opened. */
+  get handlers(): SocketHandlers | undefined {
+    return this.server.handlers;
+  }
+
+  /** Bytes the server wrote that can no longer reach the client. */
+  get discardedBytes(): number {
+    return this.server.discardedBytes;
+  }
+
+  /** The most bytes ever unsent on the server side. */
+  get maxQueuedBytes(): number {
+    return this.server.maxQueuedBytes;
+  }
+
+  /** See {@linkcode ServerEnd.maxUnsentOnBacklog}. */
+  get maxUnsentOnBacklog(): number {
+    return this.server.maxUnsentOnBacklog;
+  }
+
+  /** When a drain first had to wait (virtual microseconds), if one ever did. */
+  get firstDrainWaitAt(): number | undefined {
+    return this.server.firstDrainWaitAt;
+  }
+
+  /** Socket writes beyond one per event-loop iteration that nothing forced, as found. */
+  get unbatchedWrites(): string[] {
+    return this.server.batching.unbatched.map(({ iteration, write }) =>
+      `${this.name}: socket write ${write} of one iteration (event ${iteration})`
+    );
   }
 
   /** Segments cut short and segments that carried several writes, both directions. */
@@ -176,8 +190,8 @@ export class Link {
   connect(): void {
     this.#trace("connect");
     this.#up.mark(() => {
-      this.state = "open";
-      this.handlers = this.#peer.accept(this.socket);
+      this.server.state = "open";
+      this.server.handlers = this.#peer.accept(this.socket);
     });
   }
 
@@ -209,138 +223,24 @@ export class Link {
   clientAbort(reason: string, noticeUs: number | null = null): void {
     if (!this.#leaveClient(reason)) return;
     this.#up.dropQueue();
-    this.#up.mark(() => this.#break(reason, noticeUs ?? 0));
+    this.#up.mark(() => this.server.break(reason, noticeUs ?? 0));
   }
 
   /** The client vanishes at this very moment of the core (inside its promise chains). */
   abortNow(reason: string): void {
-    if (this.#leaveClient(reason)) this.#break(reason, 0);
-  }
-
-  #write(bytes: Uint8Array): void {
-    this.#world.activity();
-    this.counts.socketWrites++;
-    this.#batching.written(this.#world.eventNumber, bytes.length);
-    if (this.state !== "open" && this.state !== "closing") {
-      this.discardedBytes += bytes.length;
-      if (this.#untold) {
-        // Writing to a reset connection fails: the runtime reports it as the socket's error.
-        this.counts.lostWrites++;
-        this.#untold();
-      }
-      return;
-    }
-    const unsentBefore = this.#down.queue.bytes;
-    this.#down.send(bytes);
-    const unsent = this.#down.queue.bytes;
-    this.maxQueuedBytes = Math.max(this.maxQueuedBytes, unsent);
-    if (unsentBefore > 0) {
-      this.maxUnsentOnBacklog = Math.max(this.maxUnsentOnBacklog, unsentBefore + bytes.length);
-    }
-    if (this.#world.trace.on) this.#trace(`write ${bytes.length}B`);
-  }
-
-  #drained(): Promise<void> {
-    this.#world.activity();
-    if (this.#failure) {
-      this.counts.drainFailures++;
-      return Promise.reject(this.#failure);
-    }
-    if (this.state === "closed" || this.#down.queue.bytes <= this.faults.highWaterMark) {
-      return RESOLVED;
-    }
-    this.counts.drainWaits++;
-    this.firstDrainWaitAt ??= this.#world.now;
-    if (this.#world.trace.on) this.#trace(`drain waits queued=${this.#down.queue.bytes}B`);
-    if (this.triggers.abortWhileDraining) {
-      this.#world.soon(() => this.abortNow("abort while the server drains"));
-    }
-    return new Promise((resolve, reject) => this.#drains.push({ resolve, reject }));
-  }
-
-  /** Graceful close: the rest of the queue goes out, then the end of the stream. */
-  #end(): void {
-    this.#world.touch();
-    if (this.state !== "open") return;
-    this.#trace("close");
-    this.state = "closing";
-    if (this.#down.queue.bytes === 0) this.#finishClose(true);
-  }
-
-  /** Abortive close: what is unsent is dropped. */
-  #abort(): void {
-    this.#world.touch();
-    if (this.state === "closed" || this.state === "broken") return;
-    this.#trace("abort");
-    this.#finishClose(false);
-  }
-
-  #finishClose(flushed: boolean): void {
-    this.#world.touch();
-    this.#trace(flushed ? "closed" : "closed unflushed");
-    this.state = "closed";
-    this.#feed.clear();
-    if (!flushed) this.discardedBytes += this.#down.dropQueue();
-    this.#settleDrains(undefined);
-    this.#down.end(() => this.reader.endArrived());
-    this.handlers?.closed();
-  }
-
-  /** Called after every flush of either pipe. */
-  #afterFlush(): void {
-    const queued = this.#down.queue.bytes;
-    if (this.#drains.length > 0 && queued <= this.faults.highWaterMark) {
-      this.#settleDrains(undefined);
-    }
-    if (this.state === "closing" && queued === 0) this.#finishClose(true);
-  }
-
-  #settleDrains(error: Error | undefined): void {
-    if (this.#drains.length === 0) return;
-    const drains = this.#drains;
-    this.#drains = [];
-    this.#world.touch();
-    if (error) this.counts.drainFailures += drains.length;
-    if (this.#world.trace.on) this.#trace(error ? `drain fails: ${error.message}` : "drained");
-    for (const drain of drains) error ? drain.reject(error) : drain.resolve();
+    if (this.#leaveClient(reason)) this.server.break(reason, 0);
   }
 
   #leaveClient(reason: string): boolean {
     if (this.clientGone) return false;
     this.clientGone = true;
     this.#trace(`client gone: ${reason}`);
-    this.discardedBytes += this.reader.stop();
+    this.server.discardedBytes += this.reader.stop();
     return true;
   }
 
-  /** The server side learns the connection is broken; the layer is told `noticeUs` later. */
-  #break(reason: string, noticeUs: number): void {
-    if (this.state === "closed" || this.state === "broken") return;
-    const failure = this.#failure = new Error(`connection reset: ${reason}`);
-    this.state = "broken";
-    this.#feed.clear();
-    this.discardedBytes += this.#down.cut();
-    this.#settleDrains(failure);
-    const notify = this.#untold = () => {
-      this.#untold = undefined;
-      const handlers = this.handlers;
-      if (!handlers) return;
-      void this.#world.callCore(`${this.name} error`, () => {
-        handlers.error(failure);
-        handlers.closed();
-        return RESOLVED;
-      });
-    };
-    if (noticeUs === 0) notify();
-    else this.#world.schedule(noticeUs, () => this.#untold?.());
-  }
-
-  #serverOpen(): boolean {
-    return this.state === "open" || this.state === "closing";
-  }
-
   #arriveAtClient(segment: Uint8Array): void {
-    if (this.clientGone) return void (this.discardedBytes += segment.length);
+    if (this.clientGone) return void (this.server.discardedBytes += segment.length);
     if (this.#world.trace.on) this.#trace(`down ${segment.length}B`);
     this.reader.arrive(segment);
   }
@@ -349,6 +249,3 @@ export class Link {
     if (this.#world.trace.on) this.#world.trace.add(this.#world.now, this.name, what);
   }
 }
-
-/** One settled promise for every drain that need not wait. */
-const RESOLVED = Promise.resolve();

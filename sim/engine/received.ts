@@ -6,8 +6,8 @@
 import type { Command } from "../../mod.ts";
 
 /**
- * One message the client decoded: `text` is its commands as JSON, or `<what went wrong>`
- * when the parser found no commands in it.
+ * One message the client decoded (with its reference decoder): `text` is its commands as
+ * JSON, or `<its text>` when it is not commands (see `readMessage`).
  */
 export class Received {
   /** Virtual time of the read that completed it, in microseconds. */

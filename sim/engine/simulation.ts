@@ -4,17 +4,12 @@
  * @module
  */
 import {
-  type Admission,
-  type Connection,
   createLogger,
   deliverResult,
   type Index,
   type Limits,
-  limitsWith,
-  Server,
-  type Socket,
-  type SocketHandlers,
-  Transport,
+  type Server,
+  type Transport,
 } from "../../mod.ts";
 import { SimClient } from "./client.ts";
 import { EventQueue } from "./event_queue.ts";
@@ -27,6 +22,7 @@ import { CoreTap } from "./core_tap.ts";
 import { Random } from "./random.ts";
 import { Records } from "./records.ts";
 import { watchUnhandledRejections } from "./rejections.ts";
+import { ServerSide } from "./server_side.ts";
 import { Settler } from "./settle.ts";
 import type { ClientOptions, RunOptions, SimulationOptions } from "./simulation_options.ts";
 import { Trace } from "./trace.ts";
@@ -79,10 +75,8 @@ export class Simulation implements SimulationView, World {
   /** What {@linkcode Simulation.run} checks. */
   readonly invariants: readonly Invariant[];
   readonly #queue = new EventQueue();
-  readonly #byIndex = new Map<Index, SimClient>();
   readonly #options: SimulationOptions;
-  /** The client whose socket the layer is opening, while it does. */
-  #opening: SimClient | undefined;
+  readonly #side: ServerSide;
   readonly #settler: Settler;
   readonly #tap: CoreTap;
   #now = 0;
@@ -115,33 +109,23 @@ export class Simulation implements SimulationView, World {
     const application = typeof options.application === "function"
       ? options.application(logger)
       : options.application;
-    this.limits = limitsWith(options.server?.limits);
-    const clock = virtualClock(this.#queue, () => this.#now, () => this.touch());
-    this.server = new Server({
-      ...options.server,
+    this.#side = new ServerSide({
+      options,
       application: observeApplication(application, this.#tap),
-      parser: options.parser,
-      logger,
-      clock,
       deliver: observeSend(
         options.deliver ?? deliverResult,
         (result, target) => this.#tap.addressed(result, target),
         (error) => this.#tap.drained(error),
       ),
-    });
-    const server = this.server;
-    this.transport = new Transport({
-      accept: (connection) => this.#admit(connection),
-      shutdown: () => server.shutdown(),
-    }, {
-      clock,
-      // An event-loop iteration of the simulation is one event and what settles after it.
-      // A flush resumes nothing in the core by itself: a drain it settles touches the run.
-      defer: (run) => this.soon(run),
-      closeTimeoutMs: options.closeTimeoutMs ?? 1000,
-      connect: options.connect,
+      clock: virtualClock(this.#queue, () => this.#now, () => this.touch()),
       logger,
+      records: this.records,
+      trace: this.trace,
+      now: () => this.#now,
+      touch: () => this.touch(),
+      soon: (run) => this.soon(run),
     });
+    ({ server: this.server, transport: this.transport, limits: this.limits } = this.#side);
     const invariants = options.invariants ?? defaultInvariants;
     this.invariants = typeof invariants === "function" ? invariants() : invariants;
     for (const invariant of this.invariants) invariant.attach?.(this as SimulationView);
@@ -171,7 +155,7 @@ export class Simulation implements SimulationView, World {
         ...this.#options.link,
         ...options.link,
       }),
-      parser: this.server.parser,
+      protocol: options.protocol,
       expected: (index) => this.records.expected(index),
       isAddressed: (bytes) => {
         const addressed = this.records.addressedBytes.has(bytes);
@@ -179,7 +163,7 @@ export class Simulation implements SimulationView, World {
         return addressed;
       },
       connectAtUs,
-      accept: (client, socket) => this.#open(client, socket),
+      accept: (client, socket) => this.#side.accept(client, socket),
     });
     this.clients.push(client);
     return client;
@@ -194,7 +178,7 @@ export class Simulation implements SimulationView, World {
 
   /** The client the server knows by `index`. */
   clientOf(index: Index): SimClient | undefined {
-    return this.#byIndex.get(index);
+    return this.#side.clientOf(index);
   }
 
   /** Adds an observer of the run. */
@@ -207,7 +191,10 @@ export class Simulation implements SimulationView, World {
     const untilUs = (options.untilMs ?? 3_600_000) * 1000;
     const maxEvents = options.maxEvents ?? 5_000_000;
     if (options.shutdownAtMs !== undefined) {
-      this.at(options.shutdownAtMs, () => this.server.shutdown());
+      this.at(options.shutdownAtMs, () => {
+        this.#side.closePending();
+        return this.server.shutdown();
+      });
     }
     const stopWatching = watchUnhandledRejections();
     while (this.#queue.nextTime <= untilUs) {
@@ -263,40 +250,6 @@ export class Simulation implements SimulationView, World {
   /** @internal World: the core did something observable. */
   activity(): void {
     this.#settler.activity();
-  }
-
-  /** The layer opens the client's socket; the core admits (or refuses) its connection. */
-  #open(client: SimClient, socket: Socket): SocketHandlers {
-    this.touch();
-    this.#opening = client;
-    try {
-      return this.transport.open(socket);
-    } finally {
-      this.#opening = undefined;
-    }
-  }
-
-  #admit(connection: Connection): Admission {
-    const client = this.#opening!;
-    const admission = this.server.accept(client.link.watch(connection));
-    if (!admission.accepted) {
-      if (this.trace.on) this.trace.add(this.#now, client.name, "refused");
-      client.admitted(undefined);
-      return admission;
-    }
-    const { events } = admission;
-    const { index } = events;
-    this.#byIndex.set(index, client);
-    if (this.trace.on) this.trace.add(this.#now, client.name, `accepted index=${index}`);
-    client.admitted(index);
-    const data = (bytes: Uint8Array) =>
-      events.data(bytes).finally(() => {
-        const tail = this.server.connections.pendingInputBytes(index);
-        if (tail > (this.records.maxTailBytes.get(index) ?? 0)) {
-          this.records.maxTailBytes.set(index, tail);
-        }
-      });
-    return { accepted: true, events: { ...events, data } };
   }
 
   #escape(message: string): void {

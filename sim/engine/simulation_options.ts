@@ -10,8 +10,12 @@ import type {
   LogLevel,
   Parser,
   ServerOptions,
+  Socket,
+  SocketHandlers,
   TransportOptions,
+  WebSocketOptions,
 } from "../../mod.ts";
+import type { ClientProtocol } from "./client.ts";
 import type { FaultMix, LinkFaults } from "./faults.ts";
 import type { FaultPlan } from "./fault_plan.ts";
 import type { Invariant } from "./invariant.ts";
@@ -35,6 +39,13 @@ export interface SimulationOptions {
   closeTimeoutMs?: number;
   /** Builds each connection of the layer: only for tests that plant a bug in it. */
   connect?: TransportOptions["connect"];
+  /**
+   * Limits of the WebSocket clients' connections. `maxMessageBytes` defaults to the parser's,
+   * as on the adapters' ports.
+   */
+  websocket?: WebSocketOptions;
+  /** Wraps parts of the WebSocket path: only for tests that plant a bug in it. */
+  webSocketPlant?: WebSocketPlant;
   /** Every client's link is drawn from this mix (default: clean links)... */
   mix?: FaultMix;
   /** ...then these properties override it. */
@@ -75,4 +86,19 @@ export interface ClientOptions {
   name?: string;
   /** Link properties for this client only. */
   link?: Partial<LinkFaults>;
+  /**
+   * How it speaks: `tcp` (default) the raw zero-byte protocol; `ws-message` WebSocket with a
+   * text frame per message, as a browser; `ws-stream` WebSocket with the zero-byte stream in
+   * binary frames, as OpenFL's socket. A WebSocket client's server end goes through the port
+   * entrance (sniffing), the HTTP upgrade and the WebSocket socket, as on the adapters' ports.
+   */
+  protocol?: ClientProtocol;
+}
+
+/** Where a planted bug may sit on the WebSocket path of each WebSocket client. */
+export interface WebSocketPlant {
+  /** Wraps the raw socket that the entrance, the upgrade and the WebSocket socket write to. */
+  raw?: (socket: Socket) => Socket;
+  /** Wraps the layer's handlers, which the WebSocket socket gives what it decoded. */
+  layer?: (handlers: SocketHandlers) => SocketHandlers;
 }

@@ -8,6 +8,7 @@ import { bufferBounds, noEscapedErrors } from "./health_invariants.ts";
 import { hookPairs } from "./hook_invariants.ts";
 import type { Invariant } from "../engine/invariant.ts";
 import { transportLayer } from "./transport_invariants.ts";
+import { inboundIntegrity, webSocketConduct } from "./wire_invariants.ts";
 
 export { concurrentDrain, perIndexDelivery } from "./delivery_invariants.ts";
 export { bufferBounds, type BufferBoundsOptions, noEscapedErrors } from "./health_invariants.ts";
@@ -25,6 +26,7 @@ export {
   type ExpectedDeparture,
 } from "./limit_invariants.ts";
 export { transportLayer } from "./transport_invariants.ts";
+export { inboundIntegrity, webSocketConduct } from "./wire_invariants.ts";
 export { hiddenAsAddressed, type HiddenAsAddressedOptions } from "./secret_invariants.ts";
 export {
   hiddenInformation,
@@ -35,7 +37,8 @@ export {
 
 /**
  * The invariants that need nothing from the scenario: per-index delivery, concurrent
- * drain, hooks, no escaped errors, buffer bounds, the transport layer's batching and cap. Add room isolation and hidden information
+ * drain, hooks, no escaped errors, buffer bounds, the transport layer's batching and cap,
+ * inbound integrity and WebSocket conduct. Add room isolation and hidden information
  * when the scenario can say who is where and who knows what.
  *
  * @example
@@ -52,5 +55,7 @@ export function defaultInvariants(): Invariant[] {
     noEscapedErrors(),
     bufferBounds(),
     transportLayer(),
+    inboundIntegrity(),
+    webSocketConduct(),
   ];
 }

@@ -10,6 +10,8 @@ import { buildCardsScenario } from "./cards_scenario.ts";
 import { buildStormScenario } from "./connect_storm.ts";
 import { buildReaderScenario, READER_PLANTS, type ReaderPlant } from "./hostile_readers.ts";
 import { buildSenderScenario, SENDER_PLANTS, type SenderPlant } from "./hostile_senders.ts";
+import { WEBSOCKET_PLANTS, type WebSocketPlantName } from "./ws_planted.ts";
+import { buildWebSocketSwarm } from "./ws_swarm.ts";
 import type { SimulationView } from "../engine/invariant.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import type { TraceMode } from "../engine/trace.ts";
@@ -50,7 +52,8 @@ async function finish<
 
 /**
  * The hostile-client scenarios (`never-reader`, `slow-reader`, `flood`, `steady-reader`,
- * `garbage-sender`, `byte-sender`, `batch-flooder`, `broadcast-break`, `connect-storm`) and the card table (`cards`), by name.
+ * `garbage-sender`, `byte-sender`, `batch-flooder`, `broadcast-break`, `connect-storm`), the card
+ * table (`cards`) and the swarm of TCP and WebSocket clients (`ws-swarm`), by name.
  *
  * @example
  * ```ts
@@ -79,6 +82,19 @@ export const SCENARIOS = {
     plants: CARDS_PLANTS,
     run: (seed, plant, trace, faults) =>
       finish(buildCardsScenario(seed, { plant: plant as CardsPlant | undefined, trace, faults })),
+  }),
+  "ws-swarm": named({
+    plants: Object.fromEntries(
+      Object.entries(WEBSOCKET_PLANTS).map(([name, { description }]) => [name, description]),
+    ),
+    run: (seed, plant, trace, faults) =>
+      finish(
+        buildWebSocketSwarm(seed, {
+          plant: plant as WebSocketPlantName | undefined,
+          trace,
+          faults,
+        }),
+      ),
   }),
 } as const satisfies Record<string, NamedScenario>;
 

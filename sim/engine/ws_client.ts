@@ -1,0 +1,257 @@
+/**
+ * The client side of a simulated WebSocket connection: a real opening handshake, masked
+ * frames out, the server's frames read and unwrapped into the zero-byte stream the per-client
+ * checks compare with what the core addressed.
+ *
+ * @module
+ */
+import { concat } from "../../src/transport/concat_bytes.ts";
+import { encodeFrame } from "../../src/websocket/frame_encoder.ts";
+import {
+  handshakeKey,
+  upgradeRequest,
+  UpgradeResponseReader,
+} from "../../src/websocket/client_handshake.ts";
+import type { Random } from "./random.ts";
+import { ClientFrameReader } from "./ws_frame_reader.ts";
+
+/** How a WebSocket client speaks: one text frame per message, or the stream in binary frames. */
+export type WebSocketMode = "message" | "stream";
+
+/** What a {@linkcode WebSocketClient} is connected to. */
+export interface WebSocketHost {
+  /** Writes bytes to the link; false once the client can no longer send. */
+  write(bytes: Uint8Array): boolean;
+  /** Half-closes the link, after its close frame. */
+  end(): void;
+  /** Whether the link still takes its writes (it has not vanished or half-closed). */
+  writable(): boolean;
+  /** Bytes of the server's zero-byte stream, unwrapped (a text message, then its zero byte). */
+  stream(bytes: Uint8Array): void;
+  /** Bytes of its own zero-byte stream that went out in frames. */
+  sent(bytes: Uint8Array): void;
+  /** Something for its log. */
+  event(note: string): void;
+  /** The server broke a rule of RFC 6455 or of the zero-byte framing. */
+  violation(message: string): void;
+  /** A generator of its own for the `n`-th batch of frames (0: the handshake): masks, cuts. */
+  random(n: number): Random;
+}
+
+const ZERO = new Uint8Array(1);
+const strict = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * One WebSocket client. Its sends wait for the server's `101`; then each message is sent as
+ * masked frames, cut at random: message mode, a text message (one to three fragments) per
+ * zero-terminated message; stream mode, binary frames cut anywhere in the stream. Pings go
+ * in between now and then. It answers pings, echoes the server's close, and checks every
+ * frame the server sends.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Random } from "./random.ts";
+ * import { WebSocketClient } from "./ws_client.ts";
+ * const wire: Uint8Array[] = [];
+ * const client = new WebSocketClient("message", {
+ *   write: (bytes) => (wire.push(bytes), true),
+ *   end() {},
+ *   writable: () => true,
+ *   stream() {}, sent() {}, event() {}, violation() {},
+ *   random: (n) => new Random(n),
+ * });
+ * client.open();
+ * assert.ok(new TextDecoder().decode(wire[0]).startsWith("GET / HTTP/1.1\r\n"));
+ * assert.equal(client.send(new TextEncoder().encode('{"code":"a"}\0')), true); // held
+ * assert.equal(wire.length, 1);
+ * ```
+ */
+export class WebSocketClient {
+  readonly mode: WebSocketMode;
+  /** `handshake` until the `101`, `open`, then `closing` once either side sent a close. */
+  state: "handshake" | "open" | "closing" | "refused" = "handshake";
+  /** Pings from the server it answered (a keep-alive). */
+  pingsAnswered = 0;
+  readonly #host: WebSocketHost;
+  readonly #key: string;
+  readonly #response: UpgradeResponseReader;
+  readonly #frames: ClientFrameReader;
+  /** Sends made during the handshake, and whether a close was asked for then. */
+  #held: Uint8Array[] = [];
+  #closeHeld = false;
+  /** Message mode: the start of a message its sends have not ended yet. */
+  #partial: Uint8Array = new Uint8Array(0);
+  #batches = 0;
+  /** The kind of the server's first data message (1 text, 2 binary), or 0. */
+  #serverKind = 0;
+  /** Its pings not yet answered, by payload (two may carry the same). */
+  readonly #pings = new Map<string, number>();
+
+  constructor(mode: WebSocketMode, host: WebSocketHost) {
+    this.mode = mode;
+    this.#host = host;
+    const random = host.random(0);
+    this.#key = handshakeKey(new Uint8Array(16).map(() => random.int(0, 255)));
+    this.#response = new UpgradeResponseReader(this.#key);
+    this.#frames = new ClientFrameReader({
+      payload: (kind, bytes) => this.#payload(kind, bytes),
+      messageEnd: (kind) => kind === 1 && host.stream(ZERO),
+      control: (opcode, payload) => this.#control(opcode, payload),
+      error: (reason) => host.violation(`a bad frame from the server: ${reason}`),
+    });
+  }
+
+  /** Sends the upgrade request (right after connecting). */
+  open(): void {
+    this.#host.write(upgradeRequest({ host: "sim", key: this.#key, headers: { Origin: "sim" } }));
+  }
+
+  /** Sends bytes of its zero-byte stream; false once it can send no more. */
+  send(bytes: Uint8Array): boolean {
+    if (this.state === "handshake" && this.#host.writable()) {
+      this.#held.push(bytes);
+      return true;
+    }
+    if (this.state !== "open") return false;
+    return this.#frame(bytes);
+  }
+
+  /** Sends a close frame (1000), then half-closes; during the handshake, once it is done. */
+  close(): void {
+    if (this.state === "handshake") return void (this.#closeHeld = true);
+    if (this.state === "open") {
+      this.state = "closing";
+      this.#host.write(this.#controlFrame(0x8, new Uint8Array([0x03, 0xe8])));
+    }
+    this.#host.end();
+  }
+
+  /** Bytes from the server. */
+  read(bytes: Uint8Array): void {
+    if (this.state === "refused") return;
+    if (this.state !== "handshake") return this.#frames.feed(bytes);
+    const answer = this.#response.feed(bytes);
+    if (answer.kind === "incomplete") return;
+    if (answer.kind === "refused") {
+      this.state = "refused";
+      this.#host.violation(`the server refused the upgrade: ${answer.status} ${answer.reason}`);
+      return;
+    }
+    this.state = "open";
+    this.#host.event(`WebSocket open (${this.mode} mode)`);
+    for (const held of this.#held.splice(0)) this.#frame(held);
+    if (this.#closeHeld) this.close();
+    if (answer.rest.length > 0) this.#frames.feed(answer.rest);
+  }
+
+  /** Frames what `bytes` completes of its stream, and writes the frames at once. */
+  #frame(bytes: Uint8Array): boolean {
+    const random = this.#host.random(++this.#batches);
+    const frames: Uint8Array[] = [];
+    const ping = () => {
+      if (!random.chance(0.1)) return;
+      const payload = new Uint8Array(random.int(0, 8)).map(() => random.int(0, 255));
+      this.#pings.set(payload.join(), (this.#pings.get(payload.join()) ?? 0) + 1);
+      frames.push(encodeFrame(0x9, payload, { mask: mask(random) }));
+    };
+    if (this.mode === "stream") {
+      ping();
+      this.#fragments(random, 0x2, bytes, frames, random.chance(0.5));
+      this.#host.sent(bytes);
+    } else {
+      const data = this.#partial.length > 0 ? concat([this.#partial, bytes]) : bytes;
+      let start = 0;
+      for (let zero = data.indexOf(0); zero !== -1; zero = data.indexOf(0, start)) {
+        ping();
+        this.#fragments(random, 0x1, data.subarray(start, zero), frames, true);
+        this.#host.sent(data.subarray(start, zero + 1));
+        start = zero + 1;
+      }
+      this.#partial = data.slice(start);
+    }
+    if (frames.length === 0) return true;
+    return this.#host.write(frames.length === 1 ? frames[0] : concat(frames));
+  }
+
+  /** One to three frames of `payload`: one fragmented message, or (stream mode) several. */
+  #fragments(
+    random: Random,
+    opcode: number,
+    payload: Uint8Array,
+    frames: Uint8Array[],
+    oneMessage: boolean,
+  ): void {
+    const pieces = payload.length < 2 || random.chance(0.6) ? 1 : random.int(2, 3);
+    const cuts = [0];
+    for (let n = 1; n < pieces; n++) cuts.push(random.int(1, payload.length - 1));
+    cuts.push(payload.length);
+    cuts.sort((a, b) => a - b);
+    for (let n = 0; n < pieces; n++) {
+      const first = n === 0 || !oneMessage;
+      const fin = n === pieces - 1 || !oneMessage;
+      const piece = payload.subarray(cuts[n], cuts[n + 1]);
+      frames.push(encodeFrame(first ? opcode : 0x0, piece, { fin, mask: mask(random) }));
+    }
+  }
+
+  #payload(kind: 1 | 2, bytes: Uint8Array): void {
+    if (this.#serverKind === 0) this.#serverKind = kind;
+    if (kind === 2 && this.mode === "message") {
+      this.#host.violation("a binary frame to a client in message mode");
+    } else if (kind !== this.#serverKind) {
+      this.#host.violation(
+        `a ${kind === 1 ? "text" : "binary"} frame after frames of the other kind`,
+      );
+    } else if (kind === 1 && bytes.includes(0)) {
+      this.#host.violation("a zero byte inside a text message");
+    }
+    this.#host.stream(bytes);
+  }
+
+  #control(opcode: 8 | 9 | 10, payload: Uint8Array): void {
+    if (opcode === 9) {
+      if (this.state !== "open") return;
+      this.pingsAnswered++;
+      this.#host.write(this.#controlFrame(0xa, payload));
+    } else if (opcode === 10) {
+      const key = payload.join();
+      const waiting = this.#pings.get(key) ?? 0;
+      if (waiting === 0) this.#host.violation("a pong to no ping of its own");
+      else this.#pings.set(key, waiting - 1);
+    } else {
+      const problem = closeProblem(payload);
+      if (problem) this.#host.violation(`a bad close frame: ${problem}`);
+      const code = payload.length >= 2 ? (payload[0] << 8) | payload[1] : undefined;
+      this.#host.event(`the server closed the WebSocket${code ? ` with ${code}` : ""}`);
+      if (this.state !== "open") return;
+      this.state = "closing";
+      this.#host.write(this.#controlFrame(0x8, payload.subarray(0, 2)));
+    }
+  }
+
+  #controlFrame(opcode: number, payload: Uint8Array): Uint8Array {
+    return encodeFrame(opcode, payload, { mask: mask(this.#host.random(++this.#batches)) });
+  }
+}
+
+function mask(random: Random): Uint8Array {
+  const key = random.uint32();
+  return new Uint8Array([key >>> 24, (key >>> 16) & 0xff, (key >>> 8) & 0xff, key & 0xff]);
+}
+
+/** What is wrong with a close frame's payload, as RFC 6455 section 7.4 has it. */
+function closeProblem(payload: Uint8Array): string | undefined {
+  if (payload.length === 0) return undefined;
+  if (payload.length === 1) return "a one-byte payload";
+  const code = (payload[0] << 8) | payload[1];
+  const sendable = (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) ||
+    (code >= 3000 && code <= 4999);
+  if (!sendable) return `code ${code}`;
+  try {
+    strict.decode(payload.subarray(2));
+  } catch {
+    return "a reason that is not UTF-8";
+  }
+  return undefined;
+}
