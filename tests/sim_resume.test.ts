@@ -68,7 +68,7 @@ const CAUGHT_BY: Record<ResumePlant, string> = {
   "stale-view": "resume view",
 };
 
-for (const plant of RESUME_PLANTS) {
+for (const plant of Object.keys(RESUME_PLANTS) as ResumePlant[]) {
   test(`planted bug "${plant}" is caught by ${CAUGHT_BY[plant]}`, async () => {
     for (const seed of SEEDS) {
       const { report } = await run(seed, plant);

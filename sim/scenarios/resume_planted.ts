@@ -12,15 +12,15 @@ import { type Ending, type SessionHost, SessionLayer } from "../../src/core/sess
  * The planted bugs: see {@linkcode plantedSessionLayer}; and `stale-view`, in the application
  * (`resume_app.ts`): the view a resume gets is the one kept when the player dropped.
  */
-export const RESUME_PLANTS = [
-  "token-to-table",
-  "stale-close",
-  "old-socket-kept",
-  "replay-queued",
-  "stale-view",
-] as const;
+export const RESUME_PLANTS = {
+  "token-to-table": "a new connection's session message (its secret token) goes to everyone",
+  "stale-close": "the close of a socket a resume took over ends the identity",
+  "old-socket-kept": "a takeover leaves the old socket speaking for the identity",
+  "replay-queued": "a resume hands the new connection the old one's unsent bytes",
+  "stale-view": "a resume gets the view kept from when the player dropped",
+} as const;
 /** One of {@linkcode RESUME_PLANTS}. */
-export type ResumePlant = typeof RESUME_PLANTS[number];
+export type ResumePlant = keyof typeof RESUME_PLANTS;
 
 /**
  * A session layer with `plant` in it:

@@ -11,6 +11,7 @@
 import type { Command } from "../../mod.ts";
 import type { SimClient } from "../engine/client.ts";
 import { type FaultMix, randomFaultMix } from "../engine/faults.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
 import { Random } from "../engine/random.ts";
 import { Simulation } from "../engine/simulation.ts";
 import type { TraceMode } from "../engine/trace.ts";
@@ -52,7 +53,7 @@ const LAST_CONNECT_MS = 6_000;
  */
 export function buildResumeScenario(
   seed: number,
-  options: { plant?: ResumePlant; trace?: TraceMode } = {},
+  options: { plant?: ResumePlant; trace?: TraceMode; faults?: FaultPlan } = {},
 ): ResumeScenario {
   const random = new Random(seed);
   const mix = { ...randomFaultMix(random.fork()), stormRate: 0, tightLimitsRate: 0 };
@@ -68,6 +69,7 @@ export function buildResumeScenario(
     seed,
     mix,
     trace: options.trace,
+    faults: options.faults,
     application,
     server: {
       holdMs,

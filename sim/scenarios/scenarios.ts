@@ -5,11 +5,18 @@
  * @module
  */
 import { buildBreakScenario } from "./broadcast_breaks.ts";
-import { CARDS_PLANTS, type CardsPlant } from "./cards_planted.ts";
+import {
+  CARDS_PLANTS,
+  CARDS_RESUME_PLANTS,
+  type CardsPlant,
+  type CardsResumePlant,
+} from "./cards_planted.ts";
 import { buildCardsScenario } from "./cards_scenario.ts";
 import { buildStormScenario } from "./connect_storm.ts";
 import { buildReaderScenario, READER_PLANTS, type ReaderPlant } from "./hostile_readers.ts";
 import { buildSenderScenario, SENDER_PLANTS, type SenderPlant } from "./hostile_senders.ts";
+import { buildResumeScenario } from "./resume_scenario.ts";
+import { RESUME_PLANTS, type ResumePlant } from "./resume_planted.ts";
 import { WEBSOCKET_PLANTS, type WebSocketPlantName } from "./ws_planted.ts";
 import { buildWebSocketSwarm } from "./ws_swarm.ts";
 import type { SimulationView } from "../engine/invariant.ts";
@@ -53,7 +60,8 @@ async function finish<
 /**
  * The hostile-client scenarios (`never-reader`, `slow-reader`, `flood`, `steady-reader`,
  * `garbage-sender`, `byte-sender`, `batch-flooder`, `broadcast-break`, `connect-storm`), the card
- * table (`cards`) and the swarm of TCP and WebSocket clients (`ws-swarm`), by name.
+ * table (`cards`, and `cards-hold` served with a hold and players who resume), the lobby of
+ * players who drop and resume (`resume`) and the swarm of TCP and WebSocket clients (`ws-swarm`), by name.
  *
  * @example
  * ```ts
@@ -82,6 +90,25 @@ export const SCENARIOS = {
     plants: CARDS_PLANTS,
     run: (seed, plant, trace, faults) =>
       finish(buildCardsScenario(seed, { plant: plant as CardsPlant | undefined, trace, faults })),
+  }),
+  "cards-hold": named({
+    plants: CARDS_RESUME_PLANTS,
+    run: (seed, plant, trace, faults) =>
+      finish(
+        buildCardsScenario(seed, {
+          plant: plant as CardsResumePlant | undefined,
+          trace,
+          faults,
+          resumes: true,
+        }),
+      ),
+  }),
+  "resume": named({
+    plants: RESUME_PLANTS,
+    run: (seed, plant, trace, faults) =>
+      finish(
+        buildResumeScenario(seed, { plant: plant as ResumePlant | undefined, trace, faults }),
+      ),
   }),
   "ws-swarm": named({
     plants: Object.fromEntries(
