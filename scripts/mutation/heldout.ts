@@ -94,7 +94,8 @@ export const HELD_OUT: readonly Mutant[] = [
     file: `${CORE}/server.ts`,
     description: "shutdown disconnects without waiting for the turns already queued",
     patches: [{
-      find: "    this.#internal.clear();\n    // Commands already taken in are handled and answered; what arrives from now on is not.\n    await this.#turn;\n",
+      find:
+        "    this.#internal.clear();\n    // Commands already taken in are handled and answered; what arrives from now on is not.\n    await this.#turn;\n",
       replace: "    this.#internal.clear();\n",
     }],
   },

@@ -50,7 +50,8 @@ export const MUTANTS: readonly Mutant[] = [
     description: "a delivery to one recipient is written twice",
     patches: [{
       find: "        connection.write(bytes);\n",
-      replace: "        connection.write(bytes);\n        if (indexes.length === 1 && commands.length > 1) " +
+      replace:
+        "        connection.write(bytes);\n        if (indexes.length === 1 && commands.length > 1) " +
         "connection.write(bytes);\n",
     }],
   },
@@ -177,7 +178,8 @@ export const MUTANTS: readonly Mutant[] = [
     file: `${CORE}/server.ts`,
     description: "each turn awaits its recipients' drains before the next turn",
     patches: [{
-      find: "drained: this.#deliver(await this.#internal.resolve(await produce()), this.#recipients),",
+      find:
+        "drained: this.#deliver(await this.#internal.resolve(await produce()), this.#recipients),",
       replace: "drained: await this.#deliver(await this.#internal.resolve(await produce()), " +
         "this.#recipients),",
     }],
@@ -258,7 +260,10 @@ export const MUTANTS: readonly Mutant[] = [
     id: "idle-timer-left-armed",
     file: `${CORE}/connection_policy.ts`,
     description: "stopping the policy leaves its idle timer armed",
-    patches: [{ find: "    this.#cancelIdle?.();\n    this.#cancelIdle = undefined;\n", replace: "" }],
+    patches: [{
+      find: "    this.#cancelIdle?.();\n    this.#cancelIdle = undefined;\n",
+      replace: "",
+    }],
   },
   {
     id: "slow-cut-at-drain-wait",
@@ -274,7 +279,8 @@ export const MUTANTS: readonly Mutant[] = [
     file: `${CORE}/outbound_guard.ts`,
     description: "sending waits for a drain without the drainWaitMs bound",
     patches: [{
-      find: "return this.#lagging ? Promise.resolve() : Promise.race([wait.drained, wait.patience]);",
+      find:
+        "return this.#lagging ? Promise.resolve() : Promise.race([wait.drained, wait.patience]);",
       replace: "return wait.drained;",
     }],
   },
@@ -324,7 +330,10 @@ export const MUTANTS: readonly Mutant[] = [
     id: "periodic-first-at-once",
     file: `${CORE}/internal.ts`,
     description: "a periodic command without after_ms first runs at once, not one period on",
-    patches: [{ find: "afterMs === undefined ? period! :", replace: "afterMs === undefined ? 0 :" }],
+    patches: [{
+      find: "afterMs === undefined ? period! :",
+      replace: "afterMs === undefined ? 0 :",
+    }],
   },
   {
     id: "internal-batch-repeated",
@@ -375,7 +384,10 @@ export const MUTANTS: readonly Mutant[] = [
     id: "empty-batch-accepted",
     file: `${PARSER}/json_parser.ts`,
     description: "an empty batch is taken as a message with no commands",
-    patches: [{ find: "    if (commands.length === 0) return badMessage(EMPTY_BATCH);\n", replace: "" }],
+    patches: [{
+      find: "    if (commands.length === 0) return badMessage(EMPTY_BATCH);\n",
+      replace: "",
+    }],
   },
   {
     id: "depth-off-by-one",

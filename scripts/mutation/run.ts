@@ -23,7 +23,9 @@ if (set === "held-out" || set === "all") sets.push(["held-out", HELD_OUT]);
 
 const baseline = await runMutant(undefined);
 if (baseline.verdict !== "missed") {
-  console.error(`the unpatched core does not pass the probe: ${baseline.verdict} ${baseline.detail}`);
+  console.error(
+    `the unpatched core does not pass the probe: ${baseline.verdict} ${baseline.detail}`,
+  );
   process.exit(1);
 }
 console.log(`baseline: every probe run passes (${baseline.ms} ms)`);
@@ -44,6 +46,8 @@ for (const [name, mutants] of sets) {
   const percent = outcomes.length === 0 ? 0 : (100 * caught) / outcomes.length;
   scores.push(`${name}: ${caught} of ${outcomes.length} caught (${percent.toFixed(1)}%)`);
   const missed = outcomes.filter((outcome) => outcome.verdict !== "caught");
-  if (missed.length > 0) scores.push(`  not caught: ${missed.map((o) => `${o.id} (${o.verdict})`).join(", ")}`);
+  if (missed.length > 0) {
+    scores.push(`  not caught: ${missed.map((o) => `${o.id} (${o.verdict})`).join(", ")}`);
+  }
 }
 console.log(scores.join("\n"));

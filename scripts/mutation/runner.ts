@@ -6,7 +6,15 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { applyPatches, type Mutant } from "./mutant.ts";
@@ -102,7 +110,8 @@ function probe(
   timeoutMs: number,
 ): Promise<{ lines: ProbeLine[]; code: number | null; timedOut: boolean; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const node = "versions" in process && "deno" in process.versions ? "node" : process.execPath;
+    const child = spawn(node, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let stderr = "";
     let timedOut = false;

@@ -36,11 +36,14 @@ export function connectionCap(): Invariant {
         const accepting = server.accepting;
         const admission = accept(connection);
         const most = sim.limits.maxConnections;
-        const add = (message: string) => violations.push({ invariant: name, time: sim.now, message });
+        const add = (message: string) =>
+          violations.push({ invariant: name, time: sim.now, message });
         if (admission.accepted && before >= most) {
           add(`a connection was admitted while ${before} were live (maxConnections ${most})`);
         } else if (!admission.accepted && accepting && before < most) {
-          add(`a connection was refused ("${admission.reason}") while only ${before} of ${most} were live`);
+          add(
+            `a connection was refused ("${admission.reason}") while only ${before} of ${most} were live`,
+          );
         }
         return admission;
       };
@@ -109,7 +112,8 @@ function judgeRate(
     else if (before < burst) {
       return {
         time: fate.answeredAt,
-        message: `an item was refused over the rate after only ${before} were admitted (burst ${burst})`,
+        message:
+          `an item was refused over the rate after only ${before} were admitted (burst ${burst})`,
       };
     }
   }
@@ -165,7 +169,8 @@ export function senderProgress(
             invariant: name,
             client: client.name,
             time: fate.answeredAt,
-            message: `the answer to item ${fate.item.n + 1} (sent at ${formatTime(fate.item.time)}ms)` +
+            message:
+              `the answer to item ${fate.item.n + 1} (sent at ${formatTime(fate.item.time)}ms)` +
               ` left ${formatTime(took)}ms after it could; it may wait ${formatTime(waitUs)}ms`,
           });
           break;

@@ -30,15 +30,22 @@ export function nothingLeft(options: NothingLeftOptions): Invariant {
     name,
     check(sim) {
       const violations: Violation[] = [];
-      const add = (message: string, time?: number) => violations.push({ invariant: name, message, time });
+      const add = (message: string, time?: number) =>
+        violations.push({ invariant: name, message, time });
       const { connections } = sim.server;
       if (connections.count > 0) add(`${connections.count} connections are still registered`);
-      if (connections.lagging().length > 0) add(`indexes ${connections.lagging()} are still lagging`);
+      if (connections.lagging().length > 0) {
+        add(`indexes ${connections.lagging()} are still lagging`);
+      }
       let last = 0;
-      for (const counts of sim.records.hooks.values()) last = Math.max(last, counts.disconnectedAt ?? 0);
+      for (const counts of sim.records.hooks.values()) {
+        last = Math.max(last, counts.disconnectedAt ?? 0);
+      }
       if (sim.now - last > options.quietAfterMs * 1000) {
         add(
-          `an event ran at ${formatTime(sim.now)}ms, ${formatTime(sim.now - last)}ms after the last` +
+          `an event ran at ${formatTime(sim.now)}ms, ${
+            formatTime(sim.now - last)
+          }ms after the last` +
             ` connection had gone: something stayed armed`,
           sim.now,
         );

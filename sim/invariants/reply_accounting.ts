@@ -81,7 +81,13 @@ export function replyAccounting(model: ReplyModel): ReplyAccounting {
         const found: ItemFate[] = [];
         fates.set(client.name, found);
         const parser = sim.server.parser as { maxMessageBytes?: number };
-        const problem = account(parser.maxMessageBytes ?? Infinity, sim.limits.maxBadMessages, client, model(client, sim), found);
+        const problem = account(
+          parser.maxMessageBytes ?? Infinity,
+          sim.limits.maxBadMessages,
+          client,
+          model(client, sim),
+          found,
+        );
         if (problem) violations.push({ invariant: name, client: client.name, ...problem });
       }
       return violations;
@@ -99,7 +105,9 @@ function account(
   const items = itemsOf(client, maxMessageBytes);
   const got: { time: number; command: Command }[] = [];
   for (const frame of readFrames(client)) {
-    if (!frame.commands) return { time: frame.time, message: `it read a broken message: ${frame.broken}` };
+    if (!frame.commands) {
+      return { time: frame.time, message: `it read a broken message: ${frame.broken}` };
+    }
     for (const command of frame.commands) {
       if (model.mine(command)) got.push({ time: frame.time, command });
     }
@@ -108,7 +116,9 @@ function account(
     const [first, ...rest] = got;
     const refusal = first?.command.error;
     if (client.refused && got.length > 0 && (rest.length > 0 || typeof refusal !== "string")) {
-      return { message: `a refused connection read ${clip(JSON.stringify(got.map((g) => g.command)))}` };
+      return {
+        message: `a refused connection read ${clip(JSON.stringify(got.map((g) => g.command)))}`,
+      };
     }
     if (client.refused && got.length === 0 && client.link.lossless) {
       return { message: "it was refused without a word" };
@@ -120,11 +130,18 @@ function account(
   let ended: string | undefined;
   for (const { time, command } of got) {
     const at = `at ${formatTime(time)}ms`;
-    if (ended) return { time, message: `it read ${clip(JSON.stringify(command))} after "${ended}"` };
+    if (ended) {
+      return { time, message: `it read ${clip(JSON.stringify(command))} after "${ended}"` };
+    }
     if (greeted < model.greeting.length) {
       const wanted = model.greeting[greeted++];
       if (!sameCommand(command, wanted.command, wanted.anyOf)) {
-        return { time, message: `its greeting ${at} is ${clip(JSON.stringify(command))}, not ${clip(JSON.stringify(wanted.command))}` };
+        return {
+          time,
+          message: `its greeting ${at} is ${clip(JSON.stringify(command))}, not ${
+            clip(JSON.stringify(wanted.command))
+          }`,
+        };
       }
       continue;
     }
@@ -139,13 +156,29 @@ function account(
         for (let k = next - 1; k >= 0 && items[k].bad !== undefined; k--) run++;
         const refusedNext = items[next]?.bad !== undefined && run === most;
         if (most > 0 && run !== most + 1 && !refusedNext) {
-          return { time, message: `it was cut for "${ended}" ${at} after a run of ${run} bad messages (maxBadMessages ${most})` };
+          return {
+            time,
+            message:
+              `it was cut for "${ended}" ${at} after a run of ${run} bad messages (maxBadMessages ${most})`,
+          };
         }
       }
       if (ended.startsWith("message is larger than")) {
         const cause = items.findIndex((item) => item.tooLarge);
-        if (cause < 0) return { time, message: `it was cut for "${ended}" ${at}, but no message it sent was that large` };
-        if (next < cause) return { time, message: `it was cut for "${ended}" ${at} with item ${next + 1} (${describeItem(items[next])}) unanswered before the large one` };
+        if (cause < 0) {
+          return {
+            time,
+            message: `it was cut for "${ended}" ${at}, but no message it sent was that large`,
+          };
+        }
+        if (next < cause) {
+          return {
+            time,
+            message: `it was cut for "${ended}" ${at} with item ${next + 1} (${
+              describeItem(items[next])
+            }) unanswered before the large one`,
+          };
+        }
       }
       continue;
     }
@@ -153,32 +186,71 @@ function account(
     if (command.error === "rate limit exceeded") {
       const count = command.refused;
       if (typeof count !== "number" || count < 1 || next + count > items.length) {
-        return { time, message: `a refusal ${at} counts ${count} commands; only ${items.length - next} are unanswered` };
+        return {
+          time,
+          message: `a refusal ${at} counts ${count} commands; only ${
+            items.length - next
+          } are unanswered`,
+        };
       }
       const first = items[next].command ?? {};
       const { error: _e, refused: _r, ...named } = command;
       const wanted: Command = {};
-      for (const field of ["code", "command", "key"]) if (Object.hasOwn(first, field)) wanted[field] = first[field];
-      if (!sameCommand(named, wanted)) {
-        return { time, message: `a refusal ${at} names ${clip(JSON.stringify(named))}; the first refused item (sent at ${formatTime(items[next].time)}ms) was ${describeItem(items[next])}` };
+      for (const field of ["code", "command", "key"]) {
+        if (Object.hasOwn(first, field)) wanted[field] = first[field];
       }
-      for (let k = 0; k < count; k++) fates.push({ item: items[next++], refused: true, answeredAt: time });
+      if (!sameCommand(named, wanted)) {
+        return {
+          time,
+          message: `a refusal ${at} names ${
+            clip(JSON.stringify(named))
+          }; the first refused item (sent at ${formatTime(items[next].time)}ms) was ${
+            describeItem(items[next])
+          }`,
+        };
+      }
+      for (let k = 0; k < count; k++) {
+        fates.push({ item: items[next++], refused: true, answeredAt: time });
+      }
       continue;
     }
-    if (!item) return { time, message: `it read ${clip(JSON.stringify(command))} ${at}, but every item it sent was answered already` };
-    const wanted: Expected = item.command ? model.reply(item.command) : { command: { error: item.bad } };
+    if (!item) {
+      return {
+        time,
+        message: `it read ${
+          clip(JSON.stringify(command))
+        } ${at}, but every item it sent was answered already`,
+      };
+    }
+    const wanted: Expected = item.command
+      ? model.reply(item.command)
+      : { command: { error: item.bad ?? null } };
     if (!sameCommand(command, wanted.command, wanted.anyOf)) {
-      return { time, message: `the answer ${at} to item ${item.n + 1} (${describeItem(item)}, sent at ${formatTime(item.time)}ms) is ${clip(JSON.stringify(command))}; the model expects ${clip(JSON.stringify(wanted.command))}` };
+      return {
+        time,
+        message: `the answer ${at} to item ${item.n + 1} (${describeItem(item)}, sent at ${
+          formatTime(item.time)
+        }ms) is ${clip(JSON.stringify(command))}; the model expects ${
+          clip(JSON.stringify(wanted.command))
+        }`,
+      };
     }
     fates.push({ item, refused: false, answeredAt: time });
     next++;
   }
   const deadline = model.answeredBefore;
   if (ended || deadline === undefined) return undefined;
-  if (greeted < model.greeting.length) return { message: `its greeting never came (${greeted} of ${model.greeting.length})` };
+  if (greeted < model.greeting.length) {
+    return { message: `its greeting never came (${greeted} of ${model.greeting.length})` };
+  }
   const owed = items.find((item) => item.n >= next && item.time < deadline);
   if (owed) {
-    return { time: owed.time, message: `item ${owed.n + 1} (${describeItem(owed)}, sent at ${formatTime(owed.time)}ms) was never answered nor refused` };
+    return {
+      time: owed.time,
+      message: `item ${owed.n + 1} (${describeItem(owed)}, sent at ${
+        formatTime(owed.time)
+      }ms) was never answered nor refused`,
+    };
   }
   return undefined;
 }

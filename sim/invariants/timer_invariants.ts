@@ -55,9 +55,12 @@ export function timedCommands(options: TimedCommandsOptions): Invariant {
       const violations: Violation[] = [];
       for (const client of sim.clients) {
         if (client.index === undefined) continue;
-        const problem = judge(readFrames(client).flatMap((frame) =>
-          (frame.commands ?? []).map((command) => ({ time: frame.time, command }))
-        ), client.link.lossless ? options.dueBeforeMs : -Infinity);
+        const problem = judge(
+          readFrames(client).flatMap((frame) =>
+            (frame.commands ?? []).map((command) => ({ time: frame.time, command }))
+          ),
+          client.link.lossless ? options.dueBeforeMs : -Infinity,
+        );
         if (problem) violations.push({ invariant: name, client: client.name, ...problem });
       }
       return violations;
@@ -109,19 +112,31 @@ function judge(
         armed.delete(id);
         periodic.delete(id);
       } else if (command.code === "pair") {
-        if (notes.length > 0) return { time, message: `a pair was acknowledged with notes ${notes} still owed` };
+        if (notes.length > 0) {
+          return { time, message: `a pair was acknowledged with notes ${notes} still owed` };
+        }
         notes.push(1, 2);
       }
       continue;
     }
     if (command.code === "noted") {
       const wanted = notes.shift();
-      if (command.n !== wanted) return { time, message: `${show} came; expected ${wanted === undefined ? "no note" : `note ${wanted}`}` };
+      if (command.n !== wanted) {
+        return {
+          time,
+          message: `${show} came; expected ${wanted === undefined ? "no note" : `note ${wanted}`}`,
+        };
+      }
       continue;
     }
     if (command.code === "fired") {
       const job = armed.get(id);
-      if (!job) return { time, message: `${show}: job ${id} was not armed (never, cancelled, replaced or fired already)` };
+      if (!job) {
+        return {
+          time,
+          message: `${show}: job ${id} was not armed (never, cancelled, replaced or fired already)`,
+        };
+      }
       if (!near(Number(command.due), job.due) || !onTime(at, job.due)) {
         return { time, message: `${show}: job ${id} was due at ${job.due}ms` };
       }
@@ -136,7 +151,12 @@ function judge(
       if (!job) return { time, message: `${show}: no periodic job ${id} is running` };
       const due = nextOf(job);
       if (command.k !== job.k + 1 || !onTime(at, due)) {
-        return { time, message: `${show}: tick ${job.k + 1} of ${id} was due at ${due}ms (first ${job.first}ms, every ${job.period}ms)` };
+        return {
+          time,
+          message: `${show}: tick ${
+            job.k + 1
+          } of ${id} was due at ${due}ms (first ${job.first}ms, every ${job.period}ms)`,
+        };
       }
       const wrong = early(due);
       if (wrong) return { time, message: wrong };
@@ -146,10 +166,18 @@ function judge(
   }
   if (notes.length > 0 && dueBeforeMs > -Infinity) return { message: `notes ${notes} never came` };
   for (const [id, job] of armed) {
-    if (job.due < dueBeforeMs) return { message: `job ${id}, due at ${formatTime(job.due * 1000)}ms, never fired` };
+    if (job.due < dueBeforeMs) {
+      return { message: `job ${id}, due at ${formatTime(job.due * 1000)}ms, never fired` };
+    }
   }
   for (const [id, job] of periodic) {
-    if (nextOf(job) < dueBeforeMs) return { message: `tick ${job.k + 1} of ${id}, due at ${formatTime(nextOf(job) * 1000)}ms, never came` };
+    if (nextOf(job) < dueBeforeMs) {
+      return {
+        message: `tick ${job.k + 1} of ${id}, due at ${
+          formatTime(nextOf(job) * 1000)
+        }ms, never came`,
+      };
+    }
   }
   return undefined;
 }

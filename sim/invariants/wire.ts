@@ -80,7 +80,11 @@ export function itemsOf(client: SimClient, maxMessageBytes = Infinity): SentItem
     try {
       value = JSON.parse(strict.decode(frame.bytes));
     } catch (error) {
-      add({ bad: error instanceof TypeError ? "message is not valid UTF-8" : "message is not valid JSON" });
+      add({
+        bad: error instanceof TypeError
+          ? "message is not valid UTF-8"
+          : "message is not valid JSON",
+      });
       continue;
     }
     const list = isObject(value) ? [value] : value;
@@ -98,10 +102,12 @@ export function itemsOf(client: SimClient, maxMessageBytes = Infinity): SentItem
 /** Every complete message a client read, parsed here. */
 export function readFrames(client: SimClient): ReadFrame[] {
   const pieces = client.inbox.reads().map((read) => ({ time: read.time, bytes: read.bytes }));
-  return frames(pieces).map(({ time, bytes }) => {
+  return frames(pieces).map(({ time, bytes }): ReadFrame => {
     try {
       const value = JSON.parse(strict.decode(bytes));
-      if (Array.isArray(value) && value.every(isObject)) return { time, commands: value };
+      if (Array.isArray(value) && value.every(isObject)) {
+        return { time, commands: value as Command[] };
+      }
       return { time, broken: "not an array of commands" };
     } catch (error) {
       return { time, broken: `not JSON: ${String(error).slice(0, 80)}` };

@@ -62,8 +62,7 @@ export function buildTightLimits(seed: number): Simulation {
   const random = new Random(seed);
   const fragmentRate = random.pick([0, 0.3, 0.6]);
   const accounting = replyAccounting(swarmModel({ shutdownAtMs: TIGHT_SHUTDOWN_MS, marginMs: 4 }));
-  let sim: Simulation | undefined;
-  sim = new Simulation({
+  const sim: Simulation = new Simulation({
     seed,
     mix: { ...NO_FAULTS, fragmentRate },
     link: { serverWindowBytes: 1 << 20 },
@@ -87,7 +86,7 @@ export function buildTightLimits(seed: number): Simulation {
     ],
   });
   const client = (name: string, at = 0, whole = false) =>
-    sim!.client({ name, at, link: whole ? { fragmentRate: 0 } : {} });
+    sim.client({ name, at, link: whole ? { fragmentRate: 0 } : {} });
   const get = (n: number): Command => ({ code: random.pick(["get", "load"]), key: `s-${n}` });
   const flooder = client("flooder").send(5, [{ code: "goto", key: "r1" }, get(0), get(1), get(2)]);
   for (let n = 0; n < 7; n++) flooder.send(5, n % 2 ? get(n) : { code: "nope", key: "r1" });
@@ -98,7 +97,7 @@ export function buildTightLimits(seed: number): Simulation {
   client("splitter").send(8, '{"code":"get",').send(12, '"key":"s-2"}\0').send(70, '{"code":"lo')
     .send(95, 'ad","key":"s-3"}\0{"code"').send(120, ':"get","key":"s-4"}').send(121, "\0")
     .send(190, { code: "peek", key: "secret" });
-  client("bad").send(20, "{x\0{y\0").send(21, get(1)).send(30, "{a\0{b\0{c\0{d\0").send(30, get(2));
+  client("bad").send(20, "{x\0[]\0").send(21, get(1)).send(30, "{a\0{b\0{c\0{d\0").send(30, get(2));
   const large = { code: "save", key: "s-9", state: { from: "big", text: "x".repeat(1100) } };
   client("big", 0, true).send(25, [get(1)]).send(25, large).send(25, get(2));
   const exact = (length: number): Command => {
@@ -106,7 +105,10 @@ export function buildTightLimits(seed: number): Simulation {
     const bare = JSON.stringify({ code: "save", key: "s-8", state }).length;
     return { code: "save", key: "s-8", state: { ...state, text: "é".repeat((length - bare) / 2) } };
   };
-  client("exact").send(28, exact(MAX_MESSAGE_BYTES)).send(100, get(8)).send(170, get(8));
+  let deep: Command = { n: 1 }; // a command nested exactly as deep as the parser allows
+  for (let level = 2; level < 32; level++) deep = { a: deep };
+  client("exact").send(28, exact(MAX_MESSAGE_BYTES)).send(100, { ...get(8), deep })
+    .send(170, get(8));
   const stalled = sim.client({ name: "stalled", link: { windowBytes: 512, fragmentRate: 0 } });
   stalled.send(1, { code: "goto", key: "r4" }).pauseReading(2);
   const talker = client("talker", 0, true).send(3, { code: "goto", key: "r4" });
@@ -174,19 +176,24 @@ export function buildSenderProgress(seed: number): Simulation {
   for (let n = 1; n <= 3; n++) {
     sim.client({
       name: `slow${n}`,
-      link: { windowBytes: 64, highWaterMark: 0, readBytesPerMs: random.int(1, 3) },
+      link: { windowBytes: 64, highWaterMark: 0, readBytesPerMs: random.int(2, 3) },
     }).send(1, { code: "goto", key: "r0" });
   }
   const broadcaster = sim.client({ name: "broadcaster" }).send(3, { code: "goto", key: "r0" });
   for (let n = 0; n < 12; n++) {
-    broadcaster.send(10 + 3 * n, {
+    broadcaster.send(80 + 3 * n, {
       code: "save",
       key: `s-${n}`,
-      state: { room: "r0", from: "broadcaster", n, text: random.pick(["héllo", "plain", "🎲"]) },
+      state: {
+        room: "r0",
+        from: "broadcaster",
+        n,
+        text: random.pick(["héllo", "plain", "🎲"]).repeat(60),
+      },
     });
   }
   const bystander = sim.client({ name: "bystander" });
-  for (let n = 0; n < 10; n++) bystander.send(12 + 5 * n, { code: "get", key: `s-${n}` });
+  for (let n = 0; n < 10; n++) bystander.send(82 + 5 * n, { code: "get", key: `s-${n}` });
   return sim;
 }
 

@@ -7,7 +7,7 @@
 import type { Command } from "../../mod.ts";
 import type { SimClient } from "../engine/client.ts";
 import type { SimulationView } from "../engine/invariant.ts";
-import type { ClientModel, Expected, ReplyModel } from "../invariants/reply_accounting.ts";
+import type { Expected, ReplyModel } from "../invariants/reply_accounting.ts";
 
 /** Options of {@linkcode swarmModel}. */
 export interface SwarmModelOptions {

@@ -33,11 +33,10 @@ export const TIMERS_SHUTDOWN_MS = 200;
 export function buildTimers(seed: number): Simulation {
   const random = new Random(seed);
   const drawn = randomFaultMix(random.fork());
-  let sim: Simulation | undefined;
-  sim = new Simulation({
+  const sim: Simulation = new Simulation({
     seed,
     mix: { ...NO_FAULTS, jitterMs: Math.min(drawn.jitterMs, 3), fragmentRate: drawn.fragmentRate },
-    application: (logger) => createTimersApp(() => sim!.now / 1000, logger),
+    application: (logger) => createTimersApp(() => sim.now / 1000, logger),
     closeTimeoutMs: 5,
     invariants: () => [
       ...defaultInvariants(),
@@ -101,7 +100,13 @@ function command(random: Random): Command {
     case 2:
       return random.chance(0.5)
         ? { code: "every", key, id: random.pick(["p", "q"]), periodMs: random.int(7, 30) }
-        : { code: "every", key, id: random.pick(["p", "q"]), periodMs: random.int(7, 30), afterMs: random.int(0, 20) };
+        : {
+          code: "every",
+          key,
+          id: random.pick(["p", "q"]),
+          periodMs: random.int(7, 30),
+          afterMs: random.int(0, 20),
+        };
     case 3:
       return { code: "cancel", key, id: random.pick(["a", "b", "p", "q"]) };
     case 4:

@@ -42,7 +42,7 @@ export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
 export function createTimersApp(now: () => number, logger?: Logger): Application<null> {
   const ticks = new Map<string, number>();
   const timers: Controller<null> = {
-    onConnect: ({ index }) => deliver([index], { code: "hello", index }),
+    onConnect: ({ index }) => deliver([index], { code: "hello", index }, { code: "ready" }),
     handleCommand(command, { index }): Result {
       if (index === SERVER_INDEX) return fire(command, ticks, now());
       const id = typeof command.id === "string" ? command.id : "";
@@ -53,7 +53,10 @@ export function createTimersApp(now: () => number, logger?: Logger): Application
           const due = now() + afterMs;
           return [
             ...deliver([index], { ...command, ok: true, due }),
-            later({ code: "fire", key: command.key, to: index, name: id, due }, { afterMs, id: timer }),
+            later({ code: "fire", key: command.key, to: index, name: id, due }, {
+              afterMs,
+              id: timer,
+            }),
           ];
         }
         case "every": {
@@ -95,7 +98,9 @@ export function createTimersApp(now: () => number, logger?: Logger): Application
 
 function fire(command: Command, ticks: Map<string, number>, at: number): Result {
   const to = command.to as Index;
-  if (command.code === "fire") return deliver([to], { code: "fired", id: command.name, due: command.due, at });
+  if (command.code === "fire") {
+    return deliver([to], { code: "fired", id: command.name, due: command.due, at });
+  }
   if (command.code === "note") return deliver([to], { code: "noted", n: command.n });
   const timer = String(command.timer);
   const k = (ticks.get(timer) ?? 0) + 1;
@@ -106,7 +111,9 @@ function fire(command: Command, ticks: Map<string, number>, at: number): Result 
 /** The timers application's answers to what a client sent (firings are not answers). */
 export function timersModel(shutdownAtMs: number): ReplyModel {
   return (client) => ({
-    greeting: [{ command: { code: "hello", index: client.index ?? -1 } }],
+    greeting: [{ command: { code: "hello", index: client.index ?? -1 } }, {
+      command: { code: "ready" } as Command,
+    }],
     reply(command) {
       if (!TIMER_KEYS.includes(command.key as typeof TIMER_KEYS[number])) {
         return { command: errorOf(command, "no controller for this key") };
