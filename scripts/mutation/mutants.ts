@@ -147,12 +147,12 @@ export const MUTANTS: readonly Mutant[] = [
     }],
   },
   {
-    id: "too-many-bad-goes-on",
+    id: "too-many-bad-untold",
     file: `${CORE}/server.ts`,
-    description: "after too many bad messages the read goes on",
+    description: "a client cut for too many bad messages is not told why",
     patches: [{
-      find: 'return void await this.#disconnect(entry, "too many bad messages", ABORT);',
-      replace: 'void this.#disconnect(entry, "too many bad messages", ABORT);\n        continue;',
+      find: '        await this.runTurn(() => [[to, [{ error: "too many bad messages" }]]]);\n',
+      replace: "",
     }],
   },
   {
@@ -250,10 +250,10 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "idle-half-time",
     file: `${CORE}/connection_policy.ts`,
-    description: "the first idle deadline is half the timeout",
+    description: "the idle deadline is half the timeout after the client was last heard",
     patches: [{
-      find: "this.#armIdle(this.#lastHeard + limits.idleTimeoutMs);",
-      replace: "this.#armIdle(this.#lastHeard + limits.idleTimeoutMs / 2);",
+      find: "const due = this.#lastHeard + this.#limits.idleTimeoutMs;",
+      replace: "const due = this.#lastHeard + this.#limits.idleTimeoutMs / 2;",
     }],
   },
   {

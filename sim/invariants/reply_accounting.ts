@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Command } from "../../mod.ts";
+import type { Command, Limits } from "../../mod.ts";
 import type { SimClient } from "../engine/client.ts";
 import type { Invariant, SimulationView, Violation } from "../engine/invariant.ts";
 import { clip, formatTime } from "../engine/trace.ts";
@@ -83,7 +83,7 @@ export function replyAccounting(model: ReplyModel): ReplyAccounting {
         const parser = sim.server.parser as { maxMessageBytes?: number };
         const problem = account(
           parser.maxMessageBytes ?? Infinity,
-          sim.limits.maxBadMessages,
+          sim.limits,
           client,
           model(client, sim),
           found,
@@ -97,7 +97,7 @@ export function replyAccounting(model: ReplyModel): ReplyAccounting {
 
 function account(
   maxMessageBytes: number,
-  maxBad: number,
+  limits: Limits,
   client: SimClient,
   model: ClientModel,
   fates: ItemFate[],
@@ -151,10 +151,13 @@ function account(
     ) {
       ended = command.error;
       if (ended === "too many bad messages") {
-        const most = maxBad;
+        const most = limits.maxBadMessages;
         let run = 0;
         for (let k = next - 1; k >= 0 && items[k].bad !== undefined; k--) run++;
-        const refusedNext = items[next]?.bad !== undefined && run === most;
+        // The last bad one may have been over the rate (then it has no answer of its own).
+        const { commandsPerSecond, commandBurst } = limits;
+        const refusedNext = items[next]?.bad !== undefined && run === most &&
+          commandsPerSecond > 0 && fates.filter((fate) => !fate.refused).length >= commandBurst;
         if (most > 0 && run !== most + 1 && !refusedNext) {
           return {
             time,

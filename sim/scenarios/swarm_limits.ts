@@ -99,7 +99,8 @@ export function buildTightLimits(seed: number): Simulation {
     .send(190, { code: "peek", key: "secret" });
   client("bad").send(20, "{x\0[]\0").send(21, get(1)).send(30, "{a\0{b\0{c\0{d\0").send(30, get(2));
   const large = { code: "save", key: "s-9", state: { from: "big", text: "x".repeat(1100) } };
-  client("big", 0, true).send(25, [get(1)]).send(25, large).send(25, get(2));
+  const frame = (command: Command) => JSON.stringify(command) + "\0";
+  client("big", 0, true).send(25, frame(get(1)) + frame(large) + frame(get(2)));
   const exact = (length: number): Command => {
     const state = { from: "exact", n: 0, text: "" };
     const bare = JSON.stringify({ code: "save", key: "s-8", state }).length;
@@ -109,7 +110,10 @@ export function buildTightLimits(seed: number): Simulation {
   for (let level = 2; level < 32; level++) deep = { a: deep };
   client("exact").send(28, exact(MAX_MESSAGE_BYTES)).send(100, { ...get(8), deep })
     .send(170, get(8));
-  const stalled = sim.client({ name: "stalled", link: { windowBytes: 512, fragmentRate: 0 } });
+  const stalled = sim.client({
+    name: "stalled",
+    link: { windowBytes: 512, highWaterMark: 0, fragmentRate: 0 },
+  });
   stalled.send(1, { code: "goto", key: "r4" }).pauseReading(2);
   const talker = client("talker", 0, true).send(3, { code: "goto", key: "r4" });
   for (let n = 0; n < 5; n++) {
@@ -120,7 +124,10 @@ export function buildTightLimits(seed: number): Simulation {
     });
   }
   talker.send(80, get(0)).send(150, get(1));
-  keepAlive(client("filler", 1), [1, 50, 120, 190]);
+  // Quiet for most of an idle timeout, then a burst: the bucket holds no more than its burst.
+  const burster = client("burster", 1).send(1, get(0));
+  for (let n = 0; n < 12; n++) burster.send(70, get(n));
+  keepAlive(burster, [120, 190]);
   keepAlive(client("knocker", 1), [2]);
   keepAlive(client("late1", 100), [100, 150]);
   keepAlive(client("late2", 100), [101, 160]);
