@@ -125,7 +125,7 @@ export function buildTightLimits(seed: number): Simulation {
   }
   talker.send(80, get(0)).send(150, get(1));
   // Quiet for most of an idle timeout, then a burst: the bucket holds no more than its burst.
-  const burster = client("burster", 1).send(1, get(0));
+  const burster = client("burster", 1);
   for (let n = 0; n < 12; n++) burster.send(70, get(n));
   keepAlive(burster, [120, 190]);
   keepAlive(client("knocker", 1), [2]);
