@@ -18,6 +18,8 @@ import { bufferBounds } from "../invariants/health_invariants.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { transportLayer } from "../invariants/transport_invariants.ts";
+import { readFrames } from "../invariants/wire.ts";
+import type { Invariant } from "../engine/invariant.ts";
 import { createSwarmApp, swarmInvariants } from "./swarm_app.ts";
 import { swarmModel } from "./swarm_model.ts";
 
@@ -46,7 +48,7 @@ const EXPECTED: Record<string, ExpectedDeparture> = {
   trickler: { reason: "message not completed in time", fromMs: 50, toMs: 55 },
   bad: { reason: "too many bad messages", fromMs: 30, toMs: 35 },
   big: { reason: "message too large", fromMs: 25, toMs: 50 },
-  stalled: { reason: "buffer over hard cap", fromMs: 25, toMs: 32 },
+  stalled: { reason: "buffer over hard cap", fromMs: 20, toMs: 32 },
 };
 
 /**
@@ -83,10 +85,12 @@ export function buildTightLimits(seed: number): Simulation {
       bufferBounds({ maxQueuedBytes: TIGHT_LIMITS.maxBufferedBytes }),
       transportLayer(),
       nothingLeft({ quietAfterMs: 20 }),
+      nothingAfterLeaving(),
     ],
   });
   const client = (name: string, at = 0, whole = false) =>
     sim.client({ name, at, link: whole ? { fragmentRate: 0 } : {} });
+  const frame = (command: Command) => JSON.stringify(command) + "\0";
   const get = (n: number): Command => ({ code: random.pick(["get", "load"]), key: `s-${n}` });
   const flooder = client("flooder").send(5, [{ code: "goto", key: "r1" }, get(0), get(1), get(2)]);
   for (let n = 0; n < 7; n++) flooder.send(5, n % 2 ? get(n) : { code: "nope", key: "r1" });
@@ -99,7 +103,6 @@ export function buildTightLimits(seed: number): Simulation {
     .send(190, { code: "peek", key: "secret" });
   client("bad").send(20, "{x\0[]\0").send(21, get(1)).send(30, "{a\0{b\0{c\0{d\0").send(30, get(2));
   const large = { code: "save", key: "s-9", state: { from: "big", text: "x".repeat(1100) } };
-  const frame = (command: Command) => JSON.stringify(command) + "\0";
   client("big", 0, true).send(25, frame(get(1)) + frame(large) + frame(get(2)));
   const exact = (length: number): Command => {
     const state = { from: "exact", n: 0, text: "" };
@@ -109,12 +112,15 @@ export function buildTightLimits(seed: number): Simulation {
   let deep: Command = { n: 1 }; // a command nested exactly as deep as the parser allows
   for (let level = 2; level < 32; level++) deep = { a: deep };
   client("exact").send(28, exact(MAX_MESSAGE_BYTES)).send(100, { ...get(8), deep })
-    .send(170, get(8));
+    .send(170, { code: "get", key: "s-gone" });
   const stalled = sim.client({
     name: "stalled",
     link: { windowBytes: 512, highWaterMark: 0, fragmentRate: 0 },
   });
   stalled.send(1, { code: "goto", key: "r4" }).pauseReading(2);
+  // Asked for while its queue fills: the cap strikes in the middle of this one read.
+  const asked = [0, 0, 1, 1].map((n) => frame({ code: "get", key: `s-${n}` })).join("");
+  stalled.send(23, asked + frame({ code: "save", key: "s-gone", state: { from: "stalled" } }));
   const talker = client("talker", 0, true).send(3, { code: "goto", key: "r4" });
   for (let n = 0; n < 5; n++) {
     talker.send(10 + 4 * n, {
@@ -132,6 +138,28 @@ export function buildTightLimits(seed: number): Simulation {
   keepAlive(client("late1", 100), [100, 150]);
   keepAlive(client("late2", 100), [101, 160]);
   return sim;
+}
+
+/**
+ * The stalled reader's last read ends with a save, after the cap cut it in that read: the
+ * save must never run, so "exact" later reads no state under its key.
+ */
+function nothingAfterLeaving(): Invariant {
+  const name = "nothing after leaving";
+  return {
+    name,
+    check(sim) {
+      const witness = sim.clients.find((client) => client.name === "exact");
+      const answer = witness && readFrames(witness).flatMap((frame) => frame.commands ?? [])
+        .find((command) => command.key === "s-gone" && command.success === true);
+      if (!witness?.link.lossless || answer === undefined || answer.state === null) return [];
+      return [{
+        invariant: name,
+        client: "stalled",
+        message: `a save it sent in the read the cap cut it in ran: ${JSON.stringify(answer)}`,
+      }];
+    },
+  };
 }
 
 function keepAlive(client: SimClient, times: number[]): void {
