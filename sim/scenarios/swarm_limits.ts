@@ -36,7 +36,7 @@ export const TIGHT_LIMITS: Partial<Limits> = {
   maxBadMessages: 3,
   highWaterMarkBytes: 256,
   maxBufferedBytes: 4096,
-  drainWaitMs: 10,
+  drainWaitMs: 4,
   slowConsumerTimeoutMs: 100,
 };
 
