@@ -61,7 +61,7 @@ export function connectionCap(): Invariant {
  * ```ts
  * import { rateBounds } from "./client_limits.ts";
  * import { replyAccounting } from "./reply_accounting.ts";
- * declare const accounting: ReturnType<typeof replyAccounting>;
+ * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
  * const invariants = [accounting, rateBounds(accounting)]; // accounting first
  * ```
  */
@@ -140,7 +140,7 @@ export interface SenderProgressOptions {
  * ```ts
  * import { senderProgress } from "./client_limits.ts";
  * import { replyAccounting } from "./reply_accounting.ts";
- * declare const accounting: ReturnType<typeof replyAccounting>;
+ * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
  * const invariant = senderProgress(accounting, { senders: (c) => c.name === "c1", slackMs: 1 });
  * ```
  */

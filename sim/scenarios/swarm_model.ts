@@ -39,7 +39,7 @@ export function swarmModel(options: SwarmModelOptions): ReplyModel {
         if (verb === "hint") {
           return { command: { ...command, from: client.index ?? -1 }, anyOf: ["length"] };
         }
-        return { command: errorFor(command, "unknown code") };
+        return { command: expectedError(command, "unknown code") };
       }
       switch (verb) {
         case "goto": {
@@ -55,7 +55,7 @@ export function swarmModel(options: SwarmModelOptions): ReplyModel {
         case "update":
           return { command: { ...command, success: true } };
         default:
-          return { command: errorFor(command, "unknown code") };
+          return { command: expectedError(command, "unknown code") };
       }
     };
     return {
@@ -101,7 +101,18 @@ function owedBefore(
   return end - margin * 1000;
 }
 
-function errorFor(command: Command, message: string): Command {
+/**
+ * The error answer the protocol gives a command, written here and not taken from the core:
+ * the model must not change when the core does.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { expectedError } from "./swarm_model.ts";
+ * assert.deepEqual(expectedError({ code: "x", key: "k", n: 1 }, "no"), { error: "no", code: "x", key: "k" });
+ * ```
+ */
+export function expectedError(command: Command, message: string): Command {
   const reply: Command = { error: message };
   for (const field of ["code", "command", "key"]) {
     if (Object.hasOwn(command, field)) reply[field] = command[field];

@@ -20,6 +20,7 @@ import {
   SERVER_INDEX,
 } from "../../mod.ts";
 import type { ReplyModel } from "../invariants/reply_accounting.ts";
+import { expectedError } from "./swarm_model.ts";
 
 /** The keys the one timers controller is registered under. */
 export const TIMER_KEYS = ["t1", "t2", "t3"] as const;
@@ -116,7 +117,7 @@ export function timersModel(shutdownAtMs: number): ReplyModel {
     }],
     reply(command) {
       if (!TIMER_KEYS.includes(command.key as typeof TIMER_KEYS[number])) {
-        return { command: errorOf(command, "no controller for this key") };
+        return { command: expectedError(command, "no controller for this key") };
       }
       switch (command.code) {
         case "arm":
@@ -127,18 +128,10 @@ export function timersModel(shutdownAtMs: number): ReplyModel {
         case "pair":
           return { command: { ...command, ok: true } };
         default:
-          return { command: errorOf(command, "unknown code") };
+          return { command: expectedError(command, "unknown code") };
       }
     },
     mine: (command) => !FIRING_CODES.has(String(command.code)),
     answeredBefore: client.link.lossless ? (shutdownAtMs - 10) * 1000 : undefined,
   });
-}
-
-function errorOf(command: Command, message: string): Command {
-  const reply: Command = { error: message };
-  for (const field of ["code", "command", "key"]) {
-    if (Object.hasOwn(command, field)) reply[field] = command[field];
-  }
-  return reply;
 }
