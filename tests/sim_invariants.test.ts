@@ -22,6 +22,7 @@ import {
   hookPairs,
   noEscapedErrors,
   perIndexDelivery,
+  replyAccounting,
   roomIsolation,
   Simulation,
 } from "../sim/mod.ts";
@@ -241,4 +242,34 @@ test("a controller that never answers is reported, and the run still ends", asyn
   const report = await sim.run({ shutdownAtMs: 50 });
   assert.ok(brokenInvariants(report).includes("no escaped errors"));
   assert.match(report.violations.map((v) => v.message).join("\n"), /did not settle within/);
+});
+
+test("reply accounting judges by what was sent: a wrong answer the core addressed faithfully", async () => {
+  const run = async (forget: boolean) => {
+    const application = new Application({
+      storage: null,
+      defaultController: {
+        // The planted bug: the second command of a batch is answered with the first's key.
+        handleCommand: (command: Command, { index }: { index: Index }) =>
+          deliver([index], { ...command, key: forget ? "k0" : command.key, ok: true }),
+      },
+    });
+    const sim = new Simulation({
+      seed: 5,
+      application,
+      link: { fragmentRate: 0.5 },
+      invariants: [
+        perIndexDelivery(),
+        replyAccounting(() => ({
+          greeting: [],
+          reply: (command) => ({ command: { ...command, ok: true } }),
+          mine: () => true,
+        })),
+      ],
+    });
+    sim.client().send(1, { code: "a", key: "k0" }).send(2, [{ code: "b", key: "k1" }]);
+    return (await sim.run({ shutdownAtMs: 50 })).violations.map((v) => v.invariant);
+  };
+  assert.deepEqual(await run(false), []);
+  assert.deepEqual(await run(true), ["reply accounting"]);
 });

@@ -6,6 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runSpec } from "../sim/scenarios/replay.ts";
 import { runSwarm } from "../sim/scenarios/swarm.ts";
+import { runSenderProgress, runTightLimits } from "../sim/scenarios/swarm_limits.ts";
+import { runTimers } from "../sim/scenarios/timers.ts";
 import { QUIET_TURNS } from "../sim/engine/settle.ts";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
@@ -92,4 +94,17 @@ test("settling is complete: a far larger quiet bound changes no trace, a tiny on
     changedByTiny += Number(hasty.report.traceHash !== usual.report.traceHash);
   }
   assert.ok(changedByTiny > 10, `a bound of one turn changed only ${changedByTiny} of 20 traces`);
+});
+
+test("the timers, tight-limits and sender-progress stories pass on the real core", async () => {
+  const runs: [string, () => Promise<{ ok: boolean; violations: readonly unknown[] }>][] = [];
+  for (let seed = 1; seed <= 40; seed++) runs.push([`timers ${seed}`, () => runTimers(seed)]);
+  for (let seed = 1; seed <= 10; seed++) {
+    runs.push([`tight-limits ${seed}`, () => runTightLimits(seed)]);
+    runs.push([`sender-progress ${seed}`, () => runSenderProgress(seed)]);
+  }
+  for (const [name, run] of runs) {
+    const report = await run();
+    assert.ok(report.ok, `${name}: ${JSON.stringify(report.violations.slice(0, 2))}`);
+  }
 });

@@ -59,3 +59,21 @@ export function defaultInvariants(): Invariant[] {
     webSocketConduct(),
   ];
 }
+export {
+  type ClientModel,
+  type Expected,
+  type ItemFate,
+  type ReplyAccounting,
+  replyAccounting,
+  type ReplyModel,
+} from "./reply_accounting.ts";
+export { itemsOf, type ReadFrame, readFrames, sameCommand, type SentItem } from "./wire.ts";
+export {
+  connectionCap,
+  rateBounds,
+  senderProgress,
+  type SenderProgressOptions,
+  toldWhy,
+} from "./client_limits.ts";
+export { timedCommands, type TimedCommandsOptions } from "./timer_invariants.ts";
+export { nothingLeft, type NothingLeftOptions } from "./quiet_invariants.ts";

@@ -25,6 +25,8 @@ import {
   perIndexDelivery,
   roomIsolation,
 } from "../invariants/mod.ts";
+import { replyAccounting } from "../invariants/reply_accounting.ts";
+import { swarmModel } from "./swarm_model.ts";
 import { createSecretsController, type SecretsController } from "./secrets_controller.ts";
 import type { FaultMix } from "../engine/faults.ts";
 import { Simulation, type SimulationOptions } from "../engine/simulation.ts";
@@ -157,8 +159,11 @@ export function roomsInvariants(
 }
 
 /** {@linkcode roomsInvariants} for a swarm app and its secrets controller. */
-export function swarmInvariants(app: SwarmApp): Invariant[] {
-  return roomsInvariants(app.rooms, (index) => app.secrets.secretOf(index));
+export function swarmInvariants(app: SwarmApp, shutdownAtMs = 250): Invariant[] {
+  return [
+    ...roomsInvariants(app.rooms, (index) => app.secrets.secretOf(index)),
+    replyAccounting(swarmModel({ shutdownAtMs })),
+  ];
 }
 
 /**

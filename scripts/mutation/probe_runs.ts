@@ -1,0 +1,46 @@
+/**
+ * The fixed set of simulator runs a mutant is judged by: seeds of the swarm and of the
+ * scenarios written for the client-side invariants. Only the simulator: no unit test.
+ *
+ * @module
+ */
+import type { SimulationReport } from "../../sim/engine/report.ts";
+import { runSwarm } from "../../sim/scenarios/swarm.ts";
+import { buildTargeted, TARGETED_SHUTDOWN_MS } from "../../sim/scenarios/targeted.ts";
+import { SCENARIOS } from "../../sim/scenarios/scenarios.ts";
+import { runSenderProgress, runTightLimits } from "../../sim/scenarios/swarm_limits.ts";
+import { runTimers } from "../../sim/scenarios/timers.ts";
+
+/** One run of the probe: a name and how to run it. */
+export interface ProbeRun {
+  readonly name: string;
+  run(): Promise<SimulationReport>;
+}
+
+/** How many swarm seeds the probe runs. */
+export const SWARM_SEEDS = 200;
+
+/** The probe's runs, cheapest and most telling first. */
+export function probeRuns(): ProbeRun[] {
+  const runs: ProbeRun[] = [];
+  for (let seed = 1; seed <= 3; seed++) {
+    runs.push({ name: `tight-limits:${seed}`, run: () => runTightLimits(seed) });
+    runs.push({ name: `sender-progress:${seed}`, run: () => runSenderProgress(seed) });
+  }
+  for (let seed = 1; seed <= 12; seed++) {
+    runs.push({ name: `timers:${seed}`, run: () => runTimers(seed) });
+  }
+  for (let seed = 1; seed <= 2; seed++) {
+    runs.push({
+      name: `targeted:${seed}`,
+      run: () => buildTargeted(seed).sim.run({ shutdownAtMs: TARGETED_SHUTDOWN_MS }),
+    });
+  }
+  for (const name of ["broadcast-break", "steady-reader"] as const) {
+    runs.push({ name: `${name}:1`, run: async () => (await SCENARIOS[name].run(1)).report });
+  }
+  for (let seed = 1; seed <= SWARM_SEEDS; seed++) {
+    runs.push({ name: `swarm:${seed}`, run: async () => (await runSwarm(seed)).report });
+  }
+  return runs;
+}

@@ -1,0 +1,183 @@
+/**
+ * Timed commands judged from the client's side: what a client armed, replaced and cancelled
+ * (as its acknowledgements say) against the firings it read.
+ *
+ * @module
+ */
+import type { Command } from "../../mod.ts";
+import type { Invariant, Violation } from "../engine/invariant.ts";
+import { clip, formatTime } from "../engine/trace.ts";
+import { readFrames } from "./wire.ts";
+
+/** Options of {@linkcode timedCommands}. */
+export interface TimedCommandsOptions {
+  /** Firings due before this (virtual ms) must have come, on a link that lost nothing. */
+  dueBeforeMs: number;
+}
+
+/** Times are fractions of a ms: equal within this. */
+const EPSILON = 1e-6;
+
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) < EPSILON;
+}
+
+/** The virtual clock keeps whole microseconds: a job fires at its due time, rounded up. */
+function onTime(at: number, due: number): boolean {
+  return at > due - EPSILON && at < due + 0.001 + EPSILON;
+}
+
+interface Periodic {
+  readonly first: number;
+  readonly period: number;
+  k: number;
+}
+
+/**
+ * Timed commands: a one-shot job fires once, exactly at its due time, unless it was cancelled
+ * or replaced first (then never); a periodic one ticks k = 1, 2, ... exactly at
+ * first + (k - 1) * period, until cancelled; jobs fire in order of due time, and of arming
+ * for equal ones; the two internal commands of a `pair` each run once, in order. Acks are
+ * `arm` (id, due), `every` (id, start, periodMs, afterMs?), `cancel` (id), `pair`; firings
+ * `fired` (id, due, at), `tick` (id, k, at), `noted` (n).
+ *
+ * @example
+ * ```ts
+ * import { timedCommands } from "./timer_invariants.ts";
+ * const invariant = timedCommands({ dueBeforeMs: 200 });
+ * ```
+ */
+export function timedCommands(options: TimedCommandsOptions): Invariant {
+  const name = "timed commands";
+  return {
+    name,
+    check(sim) {
+      const violations: Violation[] = [];
+      for (const client of sim.clients) {
+        if (client.index === undefined) continue;
+        const problem = judge(
+          readFrames(client).flatMap((frame) =>
+            (frame.commands ?? []).map((command) => ({ time: frame.time, command }))
+          ),
+          client.link.lossless ? options.dueBeforeMs : -Infinity,
+        );
+        if (problem) violations.push({ invariant: name, client: client.name, ...problem });
+      }
+      return violations;
+    },
+  };
+}
+
+function judge(
+  read: { time: number; command: Command }[],
+  dueBeforeMs: number,
+): { time?: number; message: string } | undefined {
+  const armed = new Map<string, { due: number; seq: number }>();
+  const periodic = new Map<string, Periodic>();
+  const notes: number[] = [];
+  let seq = 0;
+  let lastDue = -Infinity;
+  const nextOf = (p: Periodic) => p.first + p.k * p.period;
+  for (const { time, command } of read) {
+    const id = String(command.id);
+    const at = Number(command.at);
+    const show = clip(JSON.stringify(command));
+    // Whether a job due before this one (or as early, armed before it) is still waiting.
+    const early = (due: number, seqOf?: number) => {
+      for (const [other, job] of armed) {
+        if (other === id && seqOf !== undefined) continue;
+        const before = job.due < due - EPSILON ||
+          (seqOf !== undefined && near(job.due, due) && job.seq < seqOf);
+        if (before) return `${show} came before job ${other}, due at ${job.due}ms`;
+      }
+      for (const [other, job] of periodic) {
+        if (other !== id && nextOf(job) < due - EPSILON) {
+          return `${show} came before tick ${job.k + 1} of ${other}, due at ${nextOf(job)}ms`;
+        }
+      }
+      return due < lastDue - EPSILON
+        ? `${show} was due at ${due}ms, after a job due at ${lastDue}ms had fired`
+        : undefined;
+    };
+    if (command.ok === true) {
+      if (command.code === "arm") {
+        periodic.delete(id);
+        armed.set(id, { due: Number(command.due), seq: seq++ });
+      } else if (command.code === "every") {
+        armed.delete(id);
+        const period = Number(command.periodMs);
+        const after = command.afterMs === undefined ? period : Number(command.afterMs);
+        periodic.set(id, { first: Number(command.start) + after, period, k: 0 });
+      } else if (command.code === "cancel") {
+        armed.delete(id);
+        periodic.delete(id);
+      } else if (command.code === "pair") {
+        if (notes.length > 0) {
+          return { time, message: `a pair was acknowledged with notes ${notes} still owed` };
+        }
+        notes.push(1, 2);
+      }
+      continue;
+    }
+    if (command.code === "noted") {
+      const wanted = notes.shift();
+      if (command.n !== wanted) {
+        return {
+          time,
+          message: `${show} came; expected ${wanted === undefined ? "no note" : `note ${wanted}`}`,
+        };
+      }
+      continue;
+    }
+    if (command.code === "fired") {
+      const job = armed.get(id);
+      if (!job) {
+        return {
+          time,
+          message: `${show}: job ${id} was not armed (never, cancelled, replaced or fired already)`,
+        };
+      }
+      if (!near(Number(command.due), job.due) || !onTime(at, job.due)) {
+        return { time, message: `${show}: job ${id} was due at ${job.due}ms` };
+      }
+      const wrong = early(job.due, job.seq);
+      if (wrong) return { time, message: wrong };
+      armed.delete(id);
+      lastDue = job.due;
+      continue;
+    }
+    if (command.code === "tick") {
+      const job = periodic.get(id);
+      if (!job) return { time, message: `${show}: no periodic job ${id} is running` };
+      const due = nextOf(job);
+      if (command.k !== job.k + 1 || !onTime(at, due)) {
+        return {
+          time,
+          message: `${show}: tick ${
+            job.k + 1
+          } of ${id} was due at ${due}ms (first ${job.first}ms, every ${job.period}ms)`,
+        };
+      }
+      const wrong = early(due);
+      if (wrong) return { time, message: wrong };
+      job.k++;
+      lastDue = due;
+    }
+  }
+  if (notes.length > 0 && dueBeforeMs > -Infinity) return { message: `notes ${notes} never came` };
+  for (const [id, job] of armed) {
+    if (job.due < dueBeforeMs) {
+      return { message: `job ${id}, due at ${formatTime(job.due * 1000)}ms, never fired` };
+    }
+  }
+  for (const [id, job] of periodic) {
+    if (nextOf(job) < dueBeforeMs) {
+      return {
+        message: `tick ${job.k + 1} of ${id}, due at ${
+          formatTime(nextOf(job) * 1000)
+        }ms, never came`,
+      };
+    }
+  }
+  return undefined;
+}

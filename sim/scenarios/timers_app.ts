@@ -1,0 +1,137 @@
+/**
+ * The timers scenario's application: one controller under several keys that arms, replaces
+ * and cancels timed commands (`later`, `cancelTimer`, periodic ones) for its clients, and its
+ * model for reply accounting.
+ *
+ * @module
+ */
+import {
+  Application,
+  cancelTimer,
+  type Command,
+  CommandError,
+  type Controller,
+  deliver,
+  type Index,
+  internal,
+  later,
+  type Logger,
+  type Result,
+  SERVER_INDEX,
+} from "../../mod.ts";
+import type { ReplyModel } from "../invariants/reply_accounting.ts";
+import { expectedError } from "./swarm_model.ts";
+
+/** The keys the one timers controller is registered under. */
+export const TIMER_KEYS = ["t1", "t2", "t3"] as const;
+
+/** The codes a client reads without asking: timers firing. */
+export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
+
+/**
+ * The timers application: `arm` (id, afterMs) answers `{..., ok, due}` and later `fired`;
+ * `every` (id, periodMs, maybe afterMs) answers `{..., ok, start}` and then `tick`s k = 1, 2,
+ * ... at start + afterMs-or-period + (k - 1) * period; `cancel` (id) cancels; `pair` runs two
+ * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client.
+ *
+ * @example
+ * ```ts
+ * import { createTimersApp } from "./timers_app.ts";
+ * const app = createTimersApp(() => 0);
+ * ```
+ */
+export function createTimersApp(now: () => number, logger?: Logger): Application<null> {
+  const ticks = new Map<string, number>();
+  const timers: Controller<null> = {
+    onConnect: ({ index }) => deliver([index], { code: "hello", index }, { code: "ready" }),
+    handleCommand(command, { index }): Result {
+      if (index === SERVER_INDEX) return fire(command, ticks, now());
+      const id = typeof command.id === "string" ? command.id : "";
+      const timer = `${index}:${id}`;
+      switch (command.code) {
+        case "arm": {
+          const afterMs = Number(command.afterMs);
+          const due = now() + afterMs;
+          return [
+            ...deliver([index], { ...command, ok: true, due }),
+            later({ code: "fire", key: command.key, to: index, name: id, due }, {
+              afterMs,
+              id: timer,
+            }),
+          ];
+        }
+        case "every": {
+          const periodMs = Number(command.periodMs);
+          const afterMs = command.afterMs === undefined ? undefined : Number(command.afterMs);
+          ticks.set(timer, 0);
+          return [
+            ...deliver([index], { ...command, ok: true, start: now() }),
+            later({ code: "tick", key: command.key, to: index, name: id, timer }, {
+              periodMs,
+              afterMs,
+              id: timer,
+            }),
+          ];
+        }
+        case "cancel":
+          return [...deliver([index], { ...command, ok: true }), cancelTimer(timer)];
+        case "pair":
+          return [
+            ...deliver([index], { ...command, ok: true }),
+            internal({ code: "note", key: command.key, to: index, n: 1 }, {
+              code: "note",
+              key: command.key,
+              to: index,
+              n: 2,
+            }),
+          ];
+        default:
+          throw new CommandError("unknown code");
+      }
+    },
+  };
+  return new Application({
+    storage: null,
+    controllers: Object.fromEntries(TIMER_KEYS.map((key) => [key, timers])),
+    logger,
+  });
+}
+
+function fire(command: Command, ticks: Map<string, number>, at: number): Result {
+  const to = command.to as Index;
+  if (command.code === "fire") {
+    return deliver([to], { code: "fired", id: command.name, due: command.due, at });
+  }
+  if (command.code === "note") return deliver([to], { code: "noted", n: command.n });
+  const timer = String(command.timer);
+  const k = (ticks.get(timer) ?? 0) + 1;
+  ticks.set(timer, k);
+  return deliver([to], { code: "tick", id: command.name, k, at });
+}
+
+/** The timers application's answers to what a client sent (firings are not answers). */
+export function timersModel(shutdownAtMs: number): ReplyModel {
+  return (client) => ({
+    greeting: [{ command: { code: "hello", index: client.index ?? -1 } }, {
+      command: { code: "ready" } as Command,
+    }],
+    reply(command) {
+      if (!TIMER_KEYS.includes(command.key as typeof TIMER_KEYS[number])) {
+        return { command: expectedError(command, "no controller for this key") };
+      }
+      switch (command.code) {
+        case "arm":
+          return { command: { ...command, ok: true }, anyOf: ["due"] };
+        case "every":
+          return { command: { ...command, ok: true }, anyOf: ["start"] };
+        case "cancel":
+        case "pair":
+          return { command: { ...command, ok: true } };
+        default:
+          return { command: expectedError(command, "unknown code") };
+      }
+    },
+    mine: (command) => !FIRING_CODES.has(String(command.code)),
+    answeredBefore: client.link.lossless ? (shutdownAtMs - 10) * 1000 : undefined,
+  });
+}
