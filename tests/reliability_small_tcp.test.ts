@@ -130,6 +130,19 @@ const scenarios: Record<string, (adapter: Adapter) => Promise<void>> = {
       });
     });
   },
+
+  async "an unfinished message past 64 KiB is refused before its end comes, then reset"(adapter) {
+    const { server, hooks } = limitedServer({});
+    await withServed(adapter, server, async ({ connect }) => {
+      const [sender, other] = await connect(2);
+      // No zero byte: the server must not hold more than its bound waiting for one.
+      await sender.write(`{"code":"save","key":"k","state":"${"x".repeat(70_000)}`).catch(() => {});
+      await sender.closed();
+      assert.deepEqual(sender.inbox, [[{ error: "message is larger than 65536 bytes" }]]);
+      assert.equal(hooks.disconnects.size, 1);
+      assert.equal((await raw(other, '{"code":"get","key":"k"}')).state, null);
+    });
+  },
 };
 
 for (const adapter of ADAPTERS) {
