@@ -30,6 +30,8 @@ export interface FuzzReport {
   messages: number;
   reads: number;
   seconds: number;
+  /** CPU time of the process meanwhile (the machine may be shared). */
+  cpuSeconds: number;
   messagesPerSecond: number;
   /** Error replies by message (numbers replaced by N), over all clients. */
   errors: Record<string, number>;
@@ -81,6 +83,7 @@ export async function fuzzMillion(
     messages: 0,
     reads: 0,
     seconds: 0,
+    cpuSeconds: 0,
     messagesPerSecond: 0,
     errors: {},
     kinds: {},
@@ -122,6 +125,7 @@ export async function fuzzMillion(
 
   report.heap.before = heapAfterGc(gc);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   while (report.messages < messages) {
     const [index, client] = [...live][draw.below(live.size)];
     if (client.pending.length === 0) {
@@ -153,6 +157,8 @@ export async function fuzzMillion(
     }
   }
   report.seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  report.cpuSeconds = (used.user + used.system) / 1e6;
   report.messagesPerSecond = Math.round(report.messages / report.seconds);
   report.heap.after = heapAfterGc(gc);
   await server.shutdown();
@@ -240,7 +246,9 @@ if (import.meta.main ?? process.argv[1]?.endsWith("fuzz_million.ts")) {
   console.log(JSON.stringify({ ...report, violations: report.violations.slice(0, 20) }, null, 1));
   console.log(
     `${report.messages} messages in ${report.reads} reads, ${report.seconds.toFixed(1)} s: ` +
-      `${report.messagesPerSecond} messages/s; crashes ${report.crashes.length}, violations ` +
+      `${report.messagesPerSecond} messages/s (${
+        report.cpuSeconds.toFixed(1)
+      } CPU s); crashes ${report.crashes.length}, violations ` +
       `${report.violations.length}; heap after GC ${mib(report.heap.before)} before, ` +
       `${mib(report.heap.after)} after, ${mib(report.heap.gone)} with the server gone`,
   );
