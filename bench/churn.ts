@@ -97,18 +97,21 @@ async function play(a: Counted, b: Counted, until: number): Promise<number[]> {
 
 /** The churning clients: `rate` a second for `seconds`, each connect, get, reply, close. */
 async function churn(port: number, rate: number, seconds: number) {
-  const result = { opened: 0, answered: 0, failed: 0 };
+  const result = { opened: 0, answered: 0, failed: {} as Record<string, number> };
+  const fail = (why: string) => (result.failed[why] = (result.failed[why] ?? 0) + 1);
   const one = async () => {
+    const began = performance.now();
     try {
       const client = await Counted.open(port);
       result.opened++;
       client.socket.write('{"code":"get","key":"lobby"}\0');
       await Promise.race([client.until(1), new Promise((r) => setTimeout(r, 5000))]);
       if (client.messages > 0) result.answered++;
-      else result.failed++;
+      else fail("no reply in 5 s");
       client.socket.destroy();
-    } catch {
-      result.failed++;
+    } catch (error) {
+      const ms = Math.round(performance.now() - began);
+      fail(`${(error as { code?: string }).code ?? error} (after ${ms < 1000 ? "<1" : ">=1"} s)`);
     }
   };
   const started = performance.now();
@@ -184,7 +187,7 @@ for (const target of option("targets", "node,deno").split(",")) {
     }
     const quiet = await play(a, b, performance.now() + seconds * 1000);
     const churning = runForJson<
-      { opened: number; answered: number; failed: number; seconds: number }
+      { opened: number; answered: number; failed: Record<string, number>; seconds: number }
     >(
       withOpenFiles(
         nodeScript(SCRIPT, "--churn", String(port), String(rate), String(seconds)),
@@ -205,9 +208,8 @@ for (const target of option("targets", "node,deno").split(",")) {
       `${ms(quiet, 0.5)} / ${ms(quiet, 0.99)} (${quiet.length})`,
       `${ms(busy, 0.5)} / ${ms(busy, 0.99)} (${busy.length})`,
       `${ratio(0.5)}x / ${ratio(0.99)}x`,
-      `${
-        formatNumber(churned.opened / churned.seconds)
-      }/s, ${churned.answered} answered, ${churned.failed} failed`,
+      `${churned.opened} opened in ${formatNumber(churned.seconds, 1)} s, ` +
+      `${churned.answered} answered; failed: ${JSON.stringify(churned.failed)}`,
     ]);
   } finally {
     await idleClients.stop();
