@@ -25,12 +25,14 @@ import {
   startProcess,
   startServer,
 } from "./processes.ts";
-import { openFileLimit } from "./proc_stats.ts";
+import { CpuMeter, openFileLimit } from "./proc_stats.ts";
 import { runServerProcess } from "./server_process.ts";
 import { formatNumber, markdownTable, percentile } from "./stats.ts";
 import { option } from "./targets.ts";
 
 const SCRIPT = "bench/churn.ts";
+/** A churned connection not answered this long after it began is counted as failed. */
+const LIFE_MS = 10_000;
 const HOST = "127.0.0.1";
 
 /** The server: the rooms game with room for every connection, no command rate (the players'). */
@@ -95,23 +97,39 @@ async function play(a: Counted, b: Counted, until: number): Promise<number[]> {
   return times.slice(Math.min(20, times.length - 1)).sort((x, y) => x - y);
 }
 
-/** The churning clients: `rate` a second for `seconds`, each connect, get, reply, close. */
+/**
+ * The churning clients: `rate` a second for `seconds`, each connect, get, reply, close. Also
+ * times each from the connect to the reply, and how late the schedule ran (this process
+ * falling behind, not the server).
+ */
 async function churn(port: number, rate: number, seconds: number) {
-  const result = { opened: 0, answered: 0, failed: {} as Record<string, number> };
+  const result = { opened: 0, answered: 0, failed: {} as Record<string, number>, lateMs: 0 };
   const fail = (why: string) => (result.failed[why] = (result.failed[why] ?? 0) + 1);
+  const replies: number[] = [];
+  /** One churned connection, given up (and counted as failed) after LIFE_MS. */
   const one = async () => {
     const began = performance.now();
-    try {
-      const client = await Counted.open(port);
+    let client: Counted | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(resolve, LIFE_MS, "late")));
+    const life = (async () => {
+      client = await Counted.open(port);
       result.opened++;
       client.socket.write('{"code":"get","key":"lobby"}\0');
-      await Promise.race([client.until(1), new Promise((r) => setTimeout(r, 5000))]);
-      if (client.messages > 0) result.answered++;
-      else fail("no reply in 5 s");
-      client.socket.destroy();
+      await client.until(1);
+    })();
+    try {
+      if (await Promise.race([life, late]) === "late") fail(`no reply in ${LIFE_MS / 1000} s`);
+      else {
+        result.answered++;
+        replies.push(performance.now() - began);
+      }
     } catch (error) {
-      const ms = Math.round(performance.now() - began);
-      fail(`${(error as { code?: string }).code ?? error} (after ${ms < 1000 ? "<1" : ">=1"} s)`);
+      fail(String((error as { code?: string }).code ?? error));
+    } finally {
+      clearTimeout(timer);
+      life.catch(() => {}).finally(() => client?.socket.destroy());
+      client?.socket.destroy();
     }
   };
   const started = performance.now();
@@ -120,10 +138,13 @@ async function churn(port: number, rate: number, seconds: number) {
     // 10 ms ticks: a hundredth of the rate each, on schedule however long the last took.
     const due = started + tick * 10;
     await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    result.lateMs = Math.max(result.lateMs, performance.now() - due);
     for (let i = 0; i < rate / 100; i++) pending.push(one());
   }
   await Promise.all(pending);
-  return { ...result, seconds: (performance.now() - started) / 1000 };
+  replies.sort((x, y) => x - y);
+  const reply = [percentile(replies, 0.5), percentile(replies, 0.99)];
+  return { ...result, reply, seconds: (performance.now() - started) / 1000 };
 }
 
 /** `command` run with its soft open-file limit raised to `files`. */
@@ -185,21 +206,38 @@ for (const target of option("targets", "node,deno").split(",")) {
       player.socket.write('{"code":"goto","key":"duel"}\0');
       await player.until(1);
     }
+    const serverCpu = new CpuMeter(server.ready.pid);
+    const machineCpu = new CpuMeter("machine");
+    serverCpu.start();
+    machineCpu.start();
     const quiet = await play(a, b, performance.now() + seconds * 1000);
+    const cpuQuiet = [serverCpu.stop(), machineCpu.stop()];
+    serverCpu.start();
+    machineCpu.start();
     const churning = runForJson<
-      { opened: number; answered: number; failed: Record<string, number>; seconds: number }
+      {
+        opened: number;
+        answered: number;
+        failed: Record<string, number>;
+        seconds: number;
+        lateMs: number;
+        reply: number[];
+      }
     >(
       withOpenFiles(
         nodeScript(SCRIPT, "--churn", String(port), String(rate), String(seconds)),
         files,
       ),
-      (seconds + 30) * 1000,
+      (seconds * 2 + 30) * 1000 + LIFE_MS,
     );
     await new Promise((r) => setTimeout(r, 300)); // the churn gets going
     const busy = await play(a, b, performance.now() + (seconds - 0.6) * 1000);
+    const cpuBusy = [serverCpu.stop(), machineCpu.stop()];
     const churned = await churning;
     a.socket.destroy();
     b.socket.destroy();
+    const cpu = ([server, machine]: (number | undefined)[]) =>
+      `${formatNumber(server, 2)} / ${formatNumber(machine, 2)}`;
     const ms = (sorted: number[], q: number) => formatNumber(percentile(sorted, q), 2);
     const ratio = (q: number) => formatNumber(percentile(busy, q) / percentile(quiet, q), 2);
     rows.push([
@@ -208,8 +246,11 @@ for (const target of option("targets", "node,deno").split(",")) {
       `${ms(quiet, 0.5)} / ${ms(quiet, 0.99)} (${quiet.length})`,
       `${ms(busy, 0.5)} / ${ms(busy, 0.99)} (${busy.length})`,
       `${ratio(0.5)}x / ${ratio(0.99)}x`,
-      `${churned.opened} opened in ${formatNumber(churned.seconds, 1)} s, ` +
-      `${churned.answered} answered; failed: ${JSON.stringify(churned.failed)}`,
+      `${cpu(cpuQuiet)}; ${cpu(cpuBusy)}`,
+      `${churned.opened} opened in ${formatNumber(churned.seconds, 1)} s (schedule up to ` +
+      `${formatNumber(churned.lateMs / 1000, 1)} s late), ${churned.answered} answered ` +
+      `(connect to reply ${formatNumber(churned.reply[0], 1)} / ` +
+      `${formatNumber(churned.reply[1], 1)} ms); failed: ${JSON.stringify(churned.failed)}`,
     ]);
   } finally {
     await idleClients.stop();
@@ -218,5 +259,13 @@ for (const target of option("targets", "node,deno").split(",")) {
 }
 console.log(`# Two players' round trips, ms (p50 / p99, round trips), ${seconds} s each\n`);
 console.log(
-  markdownTable(["server", "idle open", "no churn", "churn", "ratio", "churn made"], rows),
+  markdownTable([
+    "server",
+    "idle open",
+    "no churn",
+    "churn",
+    "ratio",
+    "CPU server / machine, cores",
+    "churn made",
+  ], rows),
 );
