@@ -192,24 +192,28 @@ export class Application<S> {
    */
   async handleCommands(index: Index, commands: readonly Command[], hold?: Hold): Promise<Result> {
     const result: Result = [];
+    // One context for the message: a command's waits are those it added.
+    const waits: Promise<unknown>[] = [];
+    const context = hold
+      ? { ...this.#context(index), hold: (until: Promise<unknown>) => void waits.push(until) }
+      : this.#context(index);
     for (const command of commands) {
       const controller = this.controllerFor(command.key);
-      const waits: Promise<unknown>[] = [];
-      const context = hold
-        ? { ...this.#context(index), hold: (until: Promise<unknown>) => void waits.push(until) }
-        : this.#context(index);
+      const before = waits.length;
       try {
         if (!controller) throw new CommandError("no controller for this key");
         const answer = await controller.handleCommand(command, context);
         result.push(...answer);
-        if (hold && waits.length > 0) {
+        if (hold && waits.length > before) {
           hold({
-            until: Promise.all(waits),
+            until: Promise.all(waits.slice(before)),
             result: answer,
             otherwise: (error) => this.#errorReply(index, command, error),
           });
         }
       } catch (error) {
+        // Answered with its error now: what it was waiting for no longer matters.
+        for (const until of waits.slice(before)) until.catch(() => {});
         result.push(...this.#errorReply(index, command, error));
       }
     }
