@@ -93,14 +93,14 @@ export function createRoomsController(
     return deliver([index], echo(command, { success: true, state: state ?? null }));
   };
 
-  const set: Handler = async (command, key, { index, storage }) => {
+  const set: Handler = async (command, key, { index, storage, hold }) => {
     const state = required(command, "state");
     checkDeliverable(state, limits, storage.store.limits?.maxStateBytes);
-    await fromStore(storage.store.set(key, state));
+    await keep(storage.store, key, state, hold);
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };
 
-  const update: Handler = async (command, key, { index, storage }) => {
+  const update: Handler = async (command, key, { index, storage, hold }) => {
     const at = listIndex(command, maxListLength);
     const value = required(command, "value");
     const stored = await fromStore(storage.store.get(key));
@@ -110,7 +110,7 @@ export function createRoomsController(
     }
     const next = withElement(stored ?? [], at, value);
     checkDeliverable(next, limits, storage.store.limits?.maxStateBytes);
-    await fromStore(storage.store.set(key, next));
+    await keep(storage.store, key, next, hold);
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };
 
@@ -168,6 +168,20 @@ function withElement(list: readonly JsonValue[], at: number, value: JsonValue): 
   while (next.length < at) next.push(0);
   next[at] = value;
   return next;
+}
+
+/**
+ * Stores a state. A store that writes to disk takes it at once and the answer is held until
+ * it is durable, outside the turn: other clients are not kept waiting for the disk.
+ */
+async function keep(
+  store: StateStore,
+  key: string,
+  state: JsonValue,
+  hold: Context["hold"],
+): Promise<void> {
+  if (!hold || !store.write) return await fromStore(store.set(key, state));
+  hold((await fromStore(store.write(key, state))).durable);
 }
 
 /** Awaits a store call; a key the store cannot hold is the client's error. */

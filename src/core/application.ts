@@ -6,6 +6,7 @@
  */
 import { type Command, deliver, type Index, type Result } from "./types.ts";
 import { type Logger, silentLogger } from "./logger.ts";
+import type { Hold } from "./held_deliveries.ts";
 
 /**
  * What a controller is told besides the command itself.
@@ -28,6 +29,12 @@ export interface CommandContext<S> {
   readonly index: Index;
   /** The storage every controller of the application shares. */
   readonly storage: S;
+  /**
+   * Present when the server runs the command: the answer to it waits until `until` resolves
+   * (a save reaching the disk), outside the turn, so other connections go on meanwhile; if
+   * `until` rejects, the command is answered with its error instead.
+   */
+  readonly hold?: (until: Promise<unknown>) => void;
 }
 
 /**
@@ -183,14 +190,30 @@ export class Application<S> {
    * Handles a batch of commands from one connection, in order. A command that fails answers
    * its sender with an error carrying the command's `code` and `key`; the rest still run.
    */
-  async handleCommands(index: Index, commands: readonly Command[]): Promise<Result> {
+  async handleCommands(index: Index, commands: readonly Command[], hold?: Hold): Promise<Result> {
     const result: Result = [];
+    // One context for the message: a command's waits are those it added.
+    const waits: Promise<unknown>[] = [];
+    const context = hold
+      ? { ...this.#context(index), hold: (until: Promise<unknown>) => void waits.push(until) }
+      : this.#context(index);
     for (const command of commands) {
       const controller = this.controllerFor(command.key);
+      const before = waits.length;
       try {
         if (!controller) throw new CommandError("no controller for this key");
-        result.push(...await controller.handleCommand(command, this.#context(index)));
+        const answer = await controller.handleCommand(command, context);
+        result.push(...answer);
+        if (hold && waits.length > before) {
+          hold({
+            until: Promise.all(waits.slice(before)),
+            result: answer,
+            otherwise: (error) => this.#errorReply(index, command, error),
+          });
+        }
       } catch (error) {
+        // Answered with its error now: what it was waiting for no longer matters.
+        for (const until of waits.slice(before)) until.catch(() => {});
         result.push(...this.#errorReply(index, command, error));
       }
     }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Command, Index, Result } from "./types.ts";
+import type { Hold } from "./held_deliveries.ts";
 
 /**
  * The calls the server core makes, each in a state turn of its own; what each returns is
@@ -41,6 +42,9 @@ export interface ApplicationHooks {
    * open). What it returns follows the resume's answer: the identity's full view.
    */
   onResume?(index: Index): Promise<Result>;
-  /** One message's commands, from `index` (0: the server itself, for internal commands). */
-  handleCommands(index: Index, commands: readonly Command[]): Promise<Result>;
+  /**
+   * One message's commands, from `index` (0: the server itself, for internal commands). With
+   * `hold`, a command's answer may wait outside the turn (see `CommandContext.hold`).
+   */
+  handleCommands(index: Index, commands: readonly Command[], hold?: Hold): Promise<Result>;
 }

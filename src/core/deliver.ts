@@ -72,3 +72,29 @@ export function deliverResult(result: Result, recipients: Recipients): Promise<v
   );
   return Promise.all(drains).then(() => {});
 }
+
+/**
+ * Writes what a closing connection should still hear, if it can: a connection already gone
+ * is left alone.
+ *
+ * @example
+ * ```ts
+ * import { tryWrite } from "../../mod.ts";
+ * const gone = {
+ *   bufferedBytes: 0,
+ *   write: () => {
+ *     throw new Error("closed");
+ *   },
+ *   drain: async () => {},
+ *   close: async () => {},
+ * };
+ * tryWrite(gone, new Uint8Array([0])); // does not throw
+ * ```
+ */
+export function tryWrite(connection: Connection, bytes: Uint8Array): void {
+  try {
+    connection.write(bytes);
+  } catch {
+    // Gone already: closing is all that is left to do.
+  }
+}

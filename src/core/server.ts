@@ -18,7 +18,8 @@ import { ConnectionsView, type Live } from "./live_connections.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { Registry } from "./registry.ts";
 import { bookFor, type DisconnectOptions, SessionLayer } from "./session_layer.ts";
-import { type DeliverPath, deliverResult, type Recipients } from "./deliver.ts";
+import { type DeliverPath, deliverResult, type Recipients, tryWrite } from "./deliver.ts";
+import { type HeldAnswer, HeldDeliveries, type Hold } from "./held_deliveries.ts";
 import type { Command, Index, Result } from "./types.ts";
 import { JsonParser } from "../parser/json_parser.ts";
 import type { Parser } from "../parser/parser.ts";
@@ -68,6 +69,7 @@ export class Server {
   readonly #limits: Limits;
   readonly #clock: Clock;
   readonly #sessions: SessionLayer | undefined;
+  readonly #held: HeldDeliveries;
   #turn: Promise<unknown> = Promise.resolve();
   #accepting = true;
 
@@ -95,6 +97,7 @@ export class Server {
         if (entry) void this.#disconnect(entry, "write failed", { error });
       },
     };
+    this.#held = new HeldDeliveries((result) => this.#deliver(result, this.#recipients));
     const Layer = options.sessionLayer ?? SessionLayer;
     this.#sessions = options.holdMs === undefined ? undefined : new Layer({
       registry: this.#registry,
@@ -160,13 +163,15 @@ export class Server {
 
   /**
    * Runs `produce` in a state turn of its own (after the turns already queued) and delivers
-   * its result there: how a timer or an admin action changes state. Resolves when the
-   * recipients have drained; never rejects.
+   * its result there: how a timer or an admin action changes state; answers held with `hold`
+   * are written outside the turn. Resolves when the recipients have drained; never rejects.
    */
-  runTurn(produce: () => Result | Promise<Result>): Promise<void> {
-    const turn = this.#turn.then(async () => ({
-      drained: this.#deliver(await this.#internal.resolve(await produce()), this.#recipients),
-    }));
+  runTurn(produce: (hold: Hold) => Result | Promise<Result>): Promise<void> {
+    const turn = this.#turn.then(async () => {
+      const held: HeldAnswer[] = [];
+      const result = await produce((answer) => void held.push(answer));
+      return { drained: this.#held.send(await this.#internal.resolve(result), held) };
+    });
     this.#turn = turn.catch(() => {});
     // The drains are awaited outside the turn, so a slow reader holds back no other turn.
     return turn.then(({ drained }) => drained, (error) => {
@@ -191,6 +196,7 @@ export class Server {
     this.#internal.clear();
     // Commands already taken in are handled and answered; what arrives from now on is not.
     await this.#turn;
+    await this.#held.flushed;
     await Promise.all(this.#registry.indexes().map((index) => this.disconnect(index, "shutdown")));
     await this.#sessions?.shutdown();
     await this.#turn;
@@ -223,7 +229,8 @@ export class Server {
         const admitted = allowed === count ? commands : commands.slice(0, allowed);
         if (allowed > 0 && this.#sessions) await this.#sessions.handle(entry, admitted);
         else if (allowed > 0) {
-          await this.runTurn(() => this.#application.handleCommands(entry.index, admitted));
+          const { index } = entry;
+          await this.runTurn((hold) => this.#application.handleCommands(index, admitted, hold));
         }
         continue;
       }
@@ -287,14 +294,5 @@ export class Server {
       : this.runTurn(() => this.#application.onDisconnect(index));
     void Promise.all([closed, hooked]).then(left);
     return entry.leaving;
-  }
-}
-
-/** Writes what a closing connection should still hear, if it can. */
-function tryWrite(connection: Connection, bytes: Uint8Array): void {
-  try {
-    connection.write(bytes);
-  } catch {
-    // Gone already: closing is all that is left to do.
   }
 }

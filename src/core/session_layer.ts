@@ -12,6 +12,7 @@ import { cryptoFill, SessionBook } from "./sessions.ts";
 import type { ServerOptions } from "./server_options.ts";
 import type { Limits } from "./limits.ts";
 import type { CloseMode } from "./connection.ts";
+import type { Hold } from "./held_deliveries.ts";
 import { type Command, type Index, isCommand, type Result } from "./types.ts";
 import { verbOf } from "./fields.ts";
 
@@ -56,7 +57,7 @@ export interface SessionHost {
   readonly book: SessionBook;
   /** Whether the server still takes connections (no holds while shutting down). */
   accepting(): boolean;
-  runTurn(produce: () => Result | Promise<Result>): Promise<void>;
+  runTurn(produce: (hold: Hold) => Result | Promise<Result>): Promise<void>;
   /** Closes a connection, writing `notice` to it first when given. */
   disconnect(entry: Live, reason: string, ending: Ending, notice?: Command): Promise<void>;
 }
@@ -119,7 +120,7 @@ export class SessionLayer {
       const index = entry.index;
       const passed = rest.slice(from, at);
       if (passed.length > 0) {
-        await this.host.runTurn(() => application.handleCommands(index, passed));
+        await this.host.runTurn((hold) => application.handleCommands(index, passed, hold));
       }
       from = at + 1;
       if (!screened || entry.leaving) continue;

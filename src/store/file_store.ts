@@ -12,7 +12,7 @@ import { startDirectory } from "./file_store_start.ts";
 import { GroupSync, syncDirectory } from "./group_sync.ts";
 import { LruCache } from "./lru_cache.ts";
 import { fileNameForKey, TEMP_PREFIX } from "./file_names.ts";
-import { type StateStore, StateStoreError } from "./state_store.ts";
+import { type StateStore, StateStoreError, type StoreWrite } from "./state_store.ts";
 import {
   checkKey,
   DEFAULT_MAX_KEY_BYTES,
@@ -174,6 +174,14 @@ export class FileStore implements StateStore {
    * StateQuotaError for a state too large or a store full.
    */
   async set(key: string, value: JsonValue): Promise<void> {
+    return (await this.write(key, value)).durable;
+  }
+
+  /**
+   * Takes `value` for `key` (`get` returns it from now on) and resolves with `durable`, which
+   * resolves once it (or a state set after it) is on the disk. Refuses as `set` does.
+   */
+  async write(key: string, value: JsonValue): Promise<StoreWrite> {
     checkKey(key, this.limits.maxKeyBytes);
     const state = serializeState(value, this.limits.maxStateBytes);
     const keyText = JSON.stringify(key);
@@ -185,15 +193,11 @@ export class FileStore implements StateStore {
     this.#unwritten.set(key, value);
     this.#cache.delete(key);
     const slot = this.#writing.get(key);
-    if (!slot) return this.#writeAll(key, name, queued(text, value, state.bytes));
-    if (slot.next) {
-      slot.next.text = text;
-      slot.next.value = value;
-      slot.next.bytes = state.bytes;
-    } else {
-      slot.next = queued(text, value, state.bytes);
-    }
-    return slot.next.done;
+    if (!slot) return { durable: this.#writeAll(key, name, queued(text, value, state.bytes)) };
+    // A write waiting for the key's turn takes the newest state instead of queueing another.
+    if (slot.next) Object.assign(slot.next, { text, value, bytes: state.bytes });
+    else slot.next = queued(text, value, state.bytes);
+    return { durable: slot.next.done };
   }
 
   /** Writes `first`, then each write queued for the key meanwhile, then lets the key go. */

@@ -32,10 +32,22 @@ export interface StateStore {
    */
   set(key: string, value: JsonValue): Promise<void>;
   /**
+   * Like `set`, for a store whose writes take time (the disk): resolves as soon as the state
+   * is taken (refused as by `set`; `get` returns it from now on), with `durable`, which
+   * resolves once it is kept for good. A caller can answer others meanwhile.
+   */
+  write?(key: string, value: JsonValue): Promise<StoreWrite>;
+  /**
    * The limits the store enforces on `set`, if it says: a caller that would check the same
    * state size need not serialize the state a second time.
    */
   readonly limits?: { readonly maxStateBytes: number };
+}
+
+/** A write taken by a store (see `StateStore.write`). */
+export interface StoreWrite {
+  /** Resolves once the state is kept for good (on the disk); rejects if it cannot be. */
+  readonly durable: Promise<void>;
 }
 
 /**

@@ -11,6 +11,7 @@ export async function withTempDir<T>(body: (directory: string) => Promise<T>): P
   try {
     return await body(directory);
   } finally {
-    await rm(directory, { recursive: true, force: true });
+    // Retried: a test that failed may leave a write finishing in it.
+    await rm(directory, { recursive: true, force: true, maxRetries: 5 });
   }
 }
