@@ -84,8 +84,8 @@ export const MUTANTS: readonly Mutant[] = [
     file: `${CORE}/application.ts`,
     description: "the replies of a batch come out in reverse order",
     patches: [{
-      find: "result.push(...await controller.handleCommand(command, this.#context(index)));",
-      replace: "result.unshift(...await controller.handleCommand(command, this.#context(index)));",
+      find: "result.push(...answer);",
+      replace: "result.unshift(...answer);",
     }],
   },
   {
@@ -178,10 +178,9 @@ export const MUTANTS: readonly Mutant[] = [
     file: `${CORE}/server.ts`,
     description: "each turn awaits its recipients' drains before the next turn",
     patches: [{
-      find:
-        "drained: this.#deliver(await this.#internal.resolve(await produce()), this.#recipients),",
-      replace: "drained: await this.#deliver(await this.#internal.resolve(await produce()), " +
-        "this.#recipients),",
+      find: "return { drained: this.#held.send(await this.#internal.resolve(result), held) };",
+      replace:
+        "return { drained: await this.#held.send(await this.#internal.resolve(result), held) };",
     }],
   },
   {

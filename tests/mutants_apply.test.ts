@@ -1,0 +1,20 @@
+// Every mutant of every set still applies to the tree as it is: a change to the core that
+// moves a mutant's snippet shows here, not as a silently smaller mutation score.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { applyPatches } from "../scripts/mutation/mutant.ts";
+import { MUTANTS } from "../scripts/mutation/mutants.ts";
+import { HELD_OUT } from "../scripts/mutation/heldout.ts";
+import { REPO_ROOT } from "../scripts/mutation/runner.ts";
+
+for (const [set, mutants] of [["main", MUTANTS], ["held-out", HELD_OUT]] as const) {
+  test(`each mutant of the ${set} set applies once and changes its file`, () => {
+    for (const mutant of mutants) {
+      const text = readFileSync(`${REPO_ROOT}/${mutant.file}`, "utf8");
+      const patched = applyPatches(text, mutant.patches);
+      assert.notEqual(patched, text, mutant.id);
+    }
+    assert.equal(new Set(mutants.map((mutant) => mutant.id)).size, mutants.length);
+  });
+}
