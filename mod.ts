@@ -32,7 +32,6 @@ export * from "./src/parser/parser.ts";
 export * from "./src/parser/json_parser.ts";
 // The server core and its seams.
 export * from "./src/core/application_hooks.ts";
-export * from "./src/core/held_deliveries.ts";
 export * from "./src/core/connection.ts";
 export * from "./src/core/deliver.ts";
 export * from "./src/core/live_connections.ts";

@@ -6,7 +6,7 @@
  */
 import { type Command, deliver, type Index, type Result } from "./types.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import type { Hold } from "./held_deliveries.ts";
+import type { Hold } from "./deliver.ts";
 
 /**
  * What a controller is told besides the command itself.

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command, Index, Result } from "./types.ts";
-import type { Hold } from "./held_deliveries.ts";
+import type { Hold } from "./deliver.ts";
 
 /**
  * The calls the server core makes, each in a state turn of its own; what each returns is

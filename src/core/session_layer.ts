@@ -12,7 +12,7 @@ import { cryptoFill, SessionBook } from "./sessions.ts";
 import type { ServerOptions } from "./server_options.ts";
 import type { Limits } from "./limits.ts";
 import type { CloseMode } from "./connection.ts";
-import type { Hold } from "./held_deliveries.ts";
+import type { Hold } from "./deliver.ts";
 import { type Command, type Index, isCommand, type Result } from "./types.ts";
 import { verbOf } from "./fields.ts";
 
