@@ -1,13 +1,15 @@
 /**
  * The fan-out benchmark: N clients in one room, every `update` broadcast to the room, run
- * against four servers in the same run: the raw `node:net` baseline, the framework on the
- * Node adapter and on the Deno adapter, and Socket.IO. Each server runs in its own process
+ * against these servers in the same run: the raw `node:net` baseline, the framework on the
+ * Node adapter and on the Deno adapter (over TCP, and over WebSocket with one text frame per
+ * message, the load on the `ws` package), and Socket.IO. Each server runs in its own process
  * and the load in another; every figure is also given as a ratio to the raw baseline of the
- * same client count. Each configuration runs `--rounds` times, interleaved, and the tables
- * give the median.
+ * same client count, and the delivery rate as a multiple of Socket.IO's. Each configuration
+ * runs `--rounds` times, interleaved, and the tables give the median.
  *
  * Run: `node --import tsx bench/fanout.ts [--clients 10,100,500]
- * [--targets raw,node,deno,socketio] [--rounds 2] [--measure-ms 1500] [--pace-ms auto]`
+ * [--targets raw,node,deno,ws-node,ws-deno,socketio] [--rounds 2] [--measure-ms 1500]
+ * [--pace-ms auto]` (`ws-stream-node`, `ws-stream-deno`: WebSocket in stream mode)
  *
  * @module
  */
@@ -100,11 +102,17 @@ function times(value: number | null, baseline: number | null | undefined, digits
   return `${formatNumber(value / baseline, digits)}x`;
 }
 
-function row(label: string, result: Summary, raw: Summary | undefined): string[] {
+function row(
+  label: string,
+  result: Summary,
+  raw: Summary | undefined,
+  socketIo: Summary | undefined,
+): string[] {
   return [
     label,
     formatNumber(result.delivered),
     times(result.delivered, raw?.delivered),
+    times(result.delivered, socketIo?.delivered, 1),
     formatNumber(result.costUs, 2),
     // Efficiency: how many of this server's deliveries one raw-baseline CPU second buys.
     times(raw?.costUs ?? null, result.costUs),
@@ -121,6 +129,7 @@ const HEADERS = [
   "server",
   "delivered msg/s",
   "vs raw",
+  "vs Socket.IO",
   "server µs CPU/msg",
   "efficiency vs raw",
   "server CPU",
@@ -172,12 +181,12 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const target of targets) {
       const done = runs.get(key(clients, target));
-      if (!done) {
-        rows.push([target.label, "failed"]);
-        continue;
-      }
-      const summary = summaries[key(clients, target)] = medianResult(done);
-      rows.push(row(target.label, summary, summaries[`${clients}/raw`]));
+      if (done) summaries[key(clients, target)] = medianResult(done);
+    }
+    for (const target of targets) {
+      const summary = summaries[key(clients, target)];
+      const [raw, socketIo] = [summaries[`${clients}/raw`], summaries[`${clients}/socketio`]];
+      rows.push(summary ? row(target.label, summary, raw, socketIo) : [target.label, "failed"]);
     }
     console.log(`\n## N = ${clients} clients\n`);
     console.log(markdownTable(HEADERS, rows));

@@ -1,6 +1,6 @@
 /**
  * The clients of the load process: zero-byte framed JSON over TCP (the framework and the raw
- * baseline) and Socket.IO. Each counts the messages it receives as cheaply as it can, and
+ * baseline), Socket.IO, and WebSocket (bench/ws_load_client.ts). Each counts the messages it receives as cheaply as it can, and
  * decodes them only when asked to (`onMessage` set), so that the load process is not what
  * limits the throughput measured.
  *
@@ -8,6 +8,8 @@
  */
 import { connect, type Socket } from "node:net";
 import { io, type Socket as IoSocket } from "socket.io-client";
+import { openWebSocketClient } from "./ws_load_client.ts";
+import { ZeroStream } from "./zero_stream.ts";
 
 /** One message received, as decoded: a command object or an array of them. */
 export type Received = unknown;
@@ -36,15 +38,21 @@ export interface LoadClient {
   close(): void;
 }
 
-/** How the load process speaks to a server under test. */
-export type Wire = "zerobyte" | "socketio";
+/**
+ * How the load process speaks to a server under test: zero-byte framed JSON over TCP,
+ * Socket.IO, or WebSocket with one text frame per message (`websocket`) or the zero-byte
+ * stream in binary frames (`websocket-stream`).
+ */
+export type Wire = "zerobyte" | "socketio" | "websocket" | "websocket-stream";
 
 /** The address every benchmark uses: loopback only. */
 export const HOST = "127.0.0.1";
 
 /** Opens one client and resolves once it is connected (for Socket.IO, once it joined `/`). */
 export function connectClient(wire: Wire, port: number): Promise<LoadClient> {
-  return wire === "zerobyte" ? TcpLoadClient.open(port) : SocketIoLoadClient.open(port);
+  if (wire === "zerobyte") return TcpLoadClient.open(port);
+  if (wire === "socketio") return SocketIoLoadClient.open(port);
+  return openWebSocketClient(`ws://${HOST}:${port}/`, wire === "websocket" ? "text" : "stream");
 }
 
 /** Opens `count` clients, at most `concurrency` connecting at a time, in a stable order. */
@@ -63,8 +71,6 @@ export async function connectClients(
   return clients;
 }
 
-const decoder = new TextDecoder();
-
 /**
  * One read buffer for every TCP client of the process: a read is consumed before the next
  * one starts, and skipping the stream machinery keeps the load process cheap.
@@ -73,11 +79,8 @@ const readBuffer = Buffer.alloc(256 * 1024);
 
 /** A zero-byte framed JSON client over `node:net`. */
 class TcpLoadClient implements LoadClient {
-  received = 0;
   onData: (() => void) | undefined;
-  onMessage: ((message: Received) => void) | undefined;
-  /** The start of an unfinished message (a copy), held until its zero byte arrives. */
-  #tail: Buffer | undefined;
+  readonly #stream = new ZeroStream();
   paced = false;
 
   private constructor(readonly socket: Socket) {}
@@ -102,6 +105,18 @@ class TcpLoadClient implements LoadClient {
     });
   }
 
+  get received(): number {
+    return this.#stream.received;
+  }
+
+  get onMessage(): ((message: Received) => void) | undefined {
+    return this.#stream.onMessage;
+  }
+
+  set onMessage(handler: ((message: Received) => void) | undefined) {
+    this.#stream.onMessage = handler;
+  }
+
   send(command: Record<string, unknown>): void {
     this.socket.write(JSON.stringify(command) + "\0");
   }
@@ -120,38 +135,11 @@ class TcpLoadClient implements LoadClient {
 
   /** Takes one read; returns false to stop reading (Node's `onread` contract). */
   read(buffer: Uint8Array, size: number): boolean {
-    const before = this.received;
-    const chunk = buffer.subarray(0, size) as Buffer;
-    if (this.onMessage) this.#decode(chunk);
-    else this.#count(chunk);
-    if (this.received !== before) this.onData?.();
+    const before = this.#stream.received;
+    this.#stream.take(buffer.subarray(0, size) as Buffer);
+    if (this.#stream.received !== before) this.onData?.();
     return !this.paced;
   }
-
-  #count(chunk: Buffer): void {
-    let last = -1;
-    for (let zero = chunk.indexOf(0); zero !== -1; zero = chunk.indexOf(0, zero + 1)) {
-      this.received++;
-      last = zero;
-    }
-    if (last !== -1) this.#tail = last + 1 < chunk.length ? copy(chunk, last + 1) : undefined;
-    else this.#tail = this.#tail ? Buffer.concat([this.#tail, chunk]) : copy(chunk, 0);
-  }
-
-  #decode(chunk: Buffer): void {
-    const bytes = this.#tail ? Buffer.concat([this.#tail, chunk]) : chunk;
-    let start = 0;
-    for (let zero = bytes.indexOf(0); zero !== -1; zero = bytes.indexOf(0, start)) {
-      this.received++;
-      this.onMessage?.(JSON.parse(decoder.decode(bytes.subarray(start, zero))));
-      start = zero + 1;
-    }
-    this.#tail = start < bytes.length ? copy(bytes, start) : undefined;
-  }
-}
-
-function copy(bytes: Buffer, from: number): Buffer {
-  return Buffer.from(bytes.subarray(from));
 }
 
 /** A Socket.IO client over WebSocket: commands go out as `command`, replies come as `message`. */

@@ -2,15 +2,18 @@
  * The memory benchmark: resident memory (RSS) of each server process with 1,000 and 10,000
  * idle connections, against the same server with none. The clients live in a process of
  * their own. Each server process and each client process holds one descriptor per
- * connection, so the open-file limit (printed) must exceed the largest count.
+ * connection, so the open-file limit must exceed the largest count: the benchmark stops at
+ * once when it does not (bench/run.sh raises it). A WebSocket target is also given as a
+ * multiple of its TCP twin's figure (the same server on the same runtime, over TCP).
  *
- * Run: `node --import tsx bench/memory.ts [--counts 1000,10000] [--targets raw,node,deno,socketio]`
+ * Run: `node --import tsx bench/memory.ts [--counts 1000,10000]
+ * [--targets raw,node,deno,ws-node,ws-deno,socketio]`
  *
  * @module
  */
 import type { IdleClientsOptions } from "./idle_clients.ts";
 import { describeMachine } from "./machine.ts";
-import { rssBytes } from "./proc_stats.ts";
+import { openFileLimit, rssBytes } from "./proc_stats.ts";
 import { nodeScript, startProcess, startServer } from "./processes.ts";
 import { formatMiB, formatNumber, markdownTable } from "./stats.ts";
 import { option, selectedTargets, type Target } from "./targets.ts";
@@ -50,8 +53,24 @@ async function measure(target: Target, count: number) {
   }
 }
 
+/** Descriptors a process needs besides its connections (stdio, the runtime's own). */
+const SPARE_DESCRIPTORS = 100;
+
+/** Throws, saying what to do, when the open-file limit cannot hold `count` connections. */
+function checkOpenFileLimit(count: number): void {
+  const soft = openFileLimit()?.soft;
+  if (soft === undefined || soft === "unlimited") return;
+  if (Number(soft) >= count + SPARE_DESCRIPTORS) return;
+  throw new Error(
+    `the open-file limit (${soft}) is below the ${count + SPARE_DESCRIPTORS} descriptors ` +
+      `${formatNumber(count)} connections need: run \`ulimit -n ${count + SPARE_DESCRIPTORS}\` ` +
+      `first (or \`bash bench/run.sh memory\`, which raises it to the hard limit)`,
+  );
+}
+
 async function main(): Promise<void> {
   const counts = option("counts", "1000,10000").split(",").map(Number);
+  checkOpenFileLimit(Math.max(...counts));
   console.log(`# Memory: server RSS with idle connections`);
   console.log(`machine: ${describeMachine()}`);
   console.log(
@@ -59,7 +78,8 @@ async function main(): Promise<void> {
       `RSS read from /proc ${SETTLE_MS} ms after the last connection\n`,
   );
   const rows: string[][] = [];
-  const results: Record<string, unknown>[] = [];
+  const results: { target: string; count: number; perConnection?: number; [k: string]: unknown }[] =
+    [];
   for (const target of selectedTargets()) {
     for (const count of counts) {
       const { before, after, open } = await measure(target, count);
@@ -67,6 +87,9 @@ async function main(): Promise<void> {
         ? undefined
         : (after - before) / count;
       results.push({ target: target.name, count, open, before, after, perConnection });
+      const twin = results.find((result) =>
+        result.target === target.tcpTwin && result.count === count
+      )?.perConnection;
       rows.push([
         target.label,
         formatNumber(count),
@@ -74,10 +97,19 @@ async function main(): Promise<void> {
         formatMiB(before),
         formatMiB(after),
         perConnection === undefined ? "n/a" : `${formatNumber(perConnection / 1024, 1)} KiB`,
+        perConnection === undefined || !twin ? "" : `${formatNumber(perConnection / twin, 2)}x`,
       ]);
     }
   }
-  const headers = ["server", "connections", "still open", "RSS idle", "RSS connected", "per conn."];
+  const headers = [
+    "server",
+    "connections",
+    "still open",
+    "RSS idle",
+    "RSS connected",
+    "per conn.",
+    "vs TCP twin",
+  ];
   console.log(markdownTable(headers, rows));
   console.log(`\nresults: ${JSON.stringify(results)}`);
 }

@@ -19,10 +19,11 @@ time limit: about 7 minutes. With a name, runs that benchmark alone with its fla
 `npm run bench -- fanout --clients 100 --targets raw,node --rounds 5`.
 
 Benchmarks and their flags:
-  fanout          [--clients 10,100,500] [--targets raw,node,deno,socketio,raw-per-frame]
+  fanout          [--clients 10,100,500] [--targets raw,node,deno,ws-node,ws-deno,socketio,
+                  raw-per-frame,ws-stream-node,ws-stream-deno]
                   [--rounds 2] [--measure-ms 1500] [--pace-ms auto]
   parser          [--processes 3]                   on Node; parser-deno: the same on Deno
-  memory          [--counts 1000,10000] [--targets raw,node,deno,socketio]
+  memory          [--counts 1000,10000] [--targets raw,node,deno,ws-node,ws-deno,socketio]
   sim             environment: SIM_BENCH_CLIENTS=200 SIM_BENCH_MESSAGES=10 SIM_BENCH_RUNS=5
   stalled-reader  [--seconds 5] [--players 3] [--state-bytes 3000]   (not in the full run);
                   stalled-reader-deno: the same on Deno
@@ -73,6 +74,20 @@ command_of() {
   esac
 }
 
+# 10,000 idle connections take 10,000 descriptors in the server process and as many in the
+# client process: raise the soft limit to the hard one if it is lower than that needs (the
+# memory benchmark stops, saying so, if it is still too low).
+raise_file_limit() {
+  local needed=10100 soft hard
+  soft=$(ulimit -Sn)
+  hard=$(ulimit -Hn)
+  if [ "$soft" != unlimited ] && [ "$soft" -lt "$needed" ]; then
+    ulimit -Sn "$hard"
+    echo "open-file limit raised from $soft to $(ulimit -Sn) (hard limit $hard)"
+  fi
+  echo "open-file limit: $(ulimit -Sn) soft, $hard hard (10,000 connections need $needed per process)"
+}
+
 case "${1:-}" in
   --help | -h)
     usage
@@ -86,22 +101,13 @@ case "${1:-}" in
       usage >&2
       exit 2
     fi
+    raise_file_limit
     step 1800 "${command[@]}" "${@:2}"
     exit "$failed"
     ;;
 esac
 
-# 10,000 idle connections take 10,000 descriptors in the server process and as many in the
-# client process: raise the soft limit to the hard one if it is lower than that needs.
-needed=10100
-soft=$(ulimit -Sn)
-hard=$(ulimit -Hn)
-if [ "$soft" != unlimited ] && [ "$soft" -lt "$needed" ]; then
-  ulimit -Sn "$hard"
-  echo "open-file limit raised from $soft to $(ulimit -Sn) (hard limit $hard)"
-fi
-echo "open-file limit: $(ulimit -Sn) soft, $hard hard (10,000 connections need $needed per process)"
-
+raise_file_limit
 step 420 "${tsx[@]}" bench/fanout.ts
 step 120 "${tsx[@]}" bench/parser.ts
 step 120 "${deno_parser[@]}" bench/parser.ts

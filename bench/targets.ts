@@ -20,6 +20,8 @@ export interface Target {
   readonly join: boolean;
   /** Run only when `--targets` names it. */
   readonly onRequest?: boolean;
+  /** The target this one is the WebSocket twin of (same server, TCP): its memory is compared. */
+  readonly tcpTwin?: string;
 }
 
 /** The raw baseline first: the others are compared to it. */
@@ -52,6 +54,40 @@ export const TARGETS: readonly Target[] = [
     server: denoScript("bench/framework_server.ts"),
     wire: "zerobyte",
     join: true,
+  },
+  {
+    name: "ws-node",
+    tcpTwin: "node",
+    label: "framework, Node adapter, WebSocket text",
+    server: nodeScript("bench/framework_server.ts", "--protocol", "http"),
+    wire: "websocket",
+    join: true,
+  },
+  {
+    name: "ws-deno",
+    tcpTwin: "deno",
+    label: "framework, Deno adapter, WebSocket text",
+    server: denoScript("bench/framework_server.ts", "--protocol", "http"),
+    wire: "websocket",
+    join: true,
+  },
+  {
+    name: "ws-stream-node",
+    tcpTwin: "node",
+    label: "framework, Node adapter, WebSocket stream",
+    server: nodeScript("bench/framework_server.ts", "--protocol", "http"),
+    wire: "websocket-stream",
+    join: true,
+    onRequest: true,
+  },
+  {
+    name: "ws-stream-deno",
+    tcpTwin: "deno",
+    label: "framework, Deno adapter, WebSocket stream",
+    server: denoScript("bench/framework_server.ts", "--protocol", "http"),
+    wire: "websocket-stream",
+    join: true,
+    onRequest: true,
   },
   {
     name: "socketio",

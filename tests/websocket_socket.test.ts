@@ -229,3 +229,51 @@ test("an idle connection is pinged; one that stays silent after the ping is rese
   events.closed();
   assert.equal(clock.pending, 0, "no timer left");
 });
+
+/** Upgrades a fresh raw socket at `door` and sends one text frame, so its mode is message. */
+async function upgraded(door: Entrance) {
+  const raw = rawSocket();
+  const head = "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  const events = door.open(raw.socket);
+  await events.data(concat(utf8(head), frame(TEXT, '{"code":"hi"}')));
+  raw.wire.length = 0; // the 101 response
+  return { raw, events };
+}
+
+test("the sockets of a port frame a write they share once; a cut message stays their own", async () => {
+  const { door, opened } = entrance("http");
+  const [a, b] = [await upgraded(door), await upgraded(door)];
+  const write = utf8('[{"a":1}]\0[{"b":2}]\0');
+  opened[0].write(write);
+  opened[1].write(write);
+  assert.equal(a.raw.wire[0], b.raw.wire[0], "the very same frames");
+  opened[0].write(utf8('[{"c"'));
+  const end = utf8(":3}]\0");
+  opened[0].write(end);
+  opened[1].write(end); // the same array, a whole message for this socket
+  assert.deepEqual(a.raw.frames().map((event) => (event as { text: string }).text), [
+    '[{"a":1}]',
+    '[{"b":2}]',
+    '[{"c":3}]',
+  ]);
+  assert.deepEqual(b.raw.frames()[2], { type: "text", text: ":3}]" });
+});
+
+test("one timer pings every WebSocket of a port; none is left once they are closed", async () => {
+  const { clock, door } = entrance("http");
+  const [a, b] = [await upgraded(door), await upgraded(door)];
+  assert.equal(clock.pending, 1, "no handshake timer left, one ping timer for both");
+  clock.advance(30_000); // both were heard (their first frame): no ping yet
+  assert.equal(a.raw.wire.length + b.raw.wire.length, 0);
+  clock.advance(30_000);
+  assert.deepEqual(a.raw.frames(), [{ type: "ping", data: new Uint8Array(0) }]);
+  assert.deepEqual(b.raw.frames(), [{ type: "ping", data: new Uint8Array(0) }]);
+  await a.events.data(frame(PONG));
+  clock.advance(30_000);
+  assert.equal(a.raw.state.aborted, false);
+  assert.equal(b.raw.state.aborted, true, "silent a whole interval after its ping");
+  a.events.closed();
+  b.events.closed();
+  assert.equal(clock.pending, 0);
+});

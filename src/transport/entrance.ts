@@ -4,11 +4,13 @@
  *
  * @module
  */
+import type { Cancel } from "../core/clock.ts";
 import { headError } from "../websocket/http_head.ts";
 import { errorResponse } from "../websocket/http_response.ts";
 import { ProtocolSniffer } from "../websocket/sniff.ts";
 import { type HttpOptions, openHttp } from "./http_upgrade.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
+import { WebSocketPort } from "./websocket_socket.ts";
 
 /**
  * `"raw"`: the zero-byte protocol only. `"http"`: HTTP and WebSocket only. `"sniff"`: a
@@ -67,10 +69,13 @@ export class Entrance {
   readonly #open: OpenSocket;
   readonly #options: EntranceOptions;
   readonly #pending = new Set<Socket>();
+  /** One for the port: room members' writes are framed once, one timer pings every socket. */
+  readonly #websocket: WebSocketPort;
 
   constructor(open: OpenSocket, options: EntranceOptions) {
     this.#open = open;
     this.#options = options;
+    this.#websocket = new WebSocketPort(options.websocket, options.clock);
   }
 
   /** Sockets not yet handed to the layer. */
@@ -83,16 +88,16 @@ export class Entrance {
     const { protocol } = this.#options;
     if (protocol === "raw") return this.#open(raw);
     this.#pending.add(raw);
-    const open = (socket: Socket) => {
-      this.#pending.delete(raw);
-      return this.#open(socket);
-    };
-    const handlers = this.#sniff(raw, open, protocol === "http");
+    const sniffing = new Sniffing(raw, this, protocol === "http");
+    // The one set of closures of the socket (an adapter may call them detached); the stages
+    // behind them are objects.
     return {
-      ...handlers,
+      data: (bytes) => sniffing.data(bytes),
+      end: () => sniffing.end(),
+      error: (error) => sniffing.error(error),
       closed: () => {
         this.#pending.delete(raw);
-        handlers.closed();
+        sniffing.closed();
       },
     };
   }
@@ -103,38 +108,82 @@ export class Entrance {
     this.#pending.clear();
   }
 
-  /** Tells HTTP from the raw protocol; on an HTTP-only port the raw protocol is refused. */
-  #sniff(raw: Socket, open: OpenSocket, httpOnly: boolean): SocketHandlers {
-    const sniffer = new ProtocolSniffer();
-    let next: SocketHandlers | undefined;
-    let heard = false;
-    const { clock, sniffTimeoutMs = DEFAULT_SNIFF_TIMEOUT_MS, handshakeTimeoutMs } = this.#options;
+  /** Hands a socket whose protocol is known to the layer: it is no longer pending. */
+  handOver(raw: Socket, socket: Socket): SocketHandlers {
+    this.#pending.delete(raw);
+    return this.#open(socket);
+  }
+
+  /** What {@linkcode Sniffing} needs of the port. */
+  get options(): EntranceOptions {
+    return this.#options;
+  }
+
+  /** Speaks HTTP on `raw`, on behalf of this port. */
+  openHttp(raw: Socket): SocketHandlers {
+    return openHttp(raw, (socket) => this.handOver(raw, socket), this.#options, this.#websocket);
+  }
+}
+
+/**
+ * One socket of a port that is not raw-only, until what it speaks is known: HTTP, or (on a
+ * sniffing port) the raw protocol. On an HTTP-only port the raw protocol is refused. The
+ * sniffer and its timer are let go once decided: a connection keeps nothing of them.
+ */
+class Sniffing implements SocketHandlers {
+  readonly #raw: Socket;
+  readonly #entrance: Entrance;
+  readonly #httpOnly: boolean;
+  #sniffer: ProtocolSniffer | undefined = new ProtocolSniffer();
+  #cancel: Cancel | undefined;
+  #next: SocketHandlers | undefined;
+  #heard = false;
+
+  constructor(raw: Socket, entrance: Entrance, httpOnly: boolean) {
+    this.#raw = raw;
+    this.#entrance = entrance;
+    this.#httpOnly = httpOnly;
+    const { clock, sniffTimeoutMs = DEFAULT_SNIFF_TIMEOUT_MS, handshakeTimeoutMs } =
+      entrance.options;
     const wait = httpOnly ? handshakeTimeoutMs : sniffTimeoutMs;
-    const cancel = clock.schedule(clock.now() + wait, () => {
+    this.#cancel = clock.schedule(clock.now() + wait, () => {
+      this.#decided();
       // A silent client may wait for the server; a few bytes of "GET " and silence is nobody.
-      if (next) return;
-      if (heard || httpOnly) raw.end();
-      else next = open(raw);
+      if (this.#next) return;
+      if (this.#heard || httpOnly) raw.end();
+      else this.#next = entrance.handOver(raw, raw);
     });
-    return {
-      data: (bytes) => {
-        if (next) return next.data(bytes);
-        heard = true;
-        const decided = sniffer.feed(bytes);
-        if (decided === undefined) return DONE;
-        cancel();
-        if (decided.protocol === "http") next = openHttp(raw, open, this.#options);
-        else if (!httpOnly) next = open(raw);
-        else return refuse(raw);
-        return next.data(decided.bytes);
-      },
-      end: () => next ? next.end() : raw.end(),
-      error: (error) => next?.error(error),
-      closed: () => {
-        cancel();
-        next?.closed();
-      },
-    };
+  }
+
+  data(bytes: Uint8Array): Promise<void> {
+    if (this.#next) return this.#next.data(bytes);
+    this.#heard = true;
+    const decided = this.#sniffer?.feed(bytes);
+    if (decided === undefined) return DONE;
+    this.#decided();
+    if (decided.protocol === "http") this.#next = this.#entrance.openHttp(this.#raw);
+    else if (!this.#httpOnly) this.#next = this.#entrance.handOver(this.#raw, this.#raw);
+    else return refuse(this.#raw);
+    return this.#next.data(decided.bytes);
+  }
+
+  end(): void {
+    if (this.#next) this.#next.end();
+    else this.#raw.end();
+  }
+
+  error(error: unknown): void {
+    this.#next?.error(error);
+  }
+
+  closed(): void {
+    this.#decided();
+    this.#next?.closed();
+  }
+
+  #decided(): void {
+    this.#cancel?.();
+    this.#cancel = this.#sniffer = undefined;
   }
 }
 

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import type { Clock } from "../core/clock.ts";
+import type { Cancel, Clock } from "../core/clock.ts";
 import { HandshakeReader, switchingProtocolsResponse } from "../websocket/handshake.ts";
 import { headError, type HttpRequestHead } from "../websocket/http_head.ts";
 import { errorResponse, upgradeRequiredResponse } from "../websocket/http_response.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
 import type { WebSocketOptions } from "./websocket_options.ts";
-import { openWebSocket } from "./websocket_socket.ts";
+import { openWebSocket, WebSocketPort } from "./websocket_socket.ts";
 
 /**
  * Answers a plain `GET` (one without upgrade) with the bytes of a whole response (see
@@ -38,7 +38,8 @@ const DONE = Promise.resolve();
  * Reads one request head from `raw` and answers it: a valid upgrade gets `101` and becomes a
  * WebSocket connection of the layer (`open` makes it); a plain `GET` gets its page; anything
  * else its error status. Every answer but `101` closes the socket, and so does a head not
- * complete within `handshakeTimeoutMs` (with `408`).
+ * complete within `handshakeTimeoutMs` (with `408`). The sockets of a port share one
+ * `port` (see `openWebSocket`). The result's methods are to be called on it, not detached.
  *
  * @example
  * ```ts
@@ -68,49 +69,82 @@ export function openHttp(
   raw: Socket,
   open: OpenSocket,
   options: HttpOptions,
+  port: WebSocketPort = new WebSocketPort(options.websocket, options.clock),
 ): SocketHandlers {
-  const reader = new HandshakeReader();
-  let layer: SocketHandlers | undefined;
-  let answered = false;
-  const answer = (bytes: Uint8Array) => {
-    cancel();
-    answered = true;
-    raw.write(bytes);
-    raw.end();
-  };
-  const { clock } = options;
-  const cancel = clock.schedule(clock.now() + options.handshakeTimeoutMs, () => {
-    if (!answered && !layer) answer(errorResponse(headError(408, "request head too slow")));
-  });
-  return {
-    data(bytes) {
-      if (layer) return layer.data(bytes);
-      if (answered) return DONE;
-      const result = reader.feed(bytes);
-      if (result.kind === "incomplete") return DONE;
-      if (result.kind !== "upgrade") {
-        const page = result.kind === "request" ? options.page?.(result.request) : undefined;
-        answer(result.kind === "error" ? errorResponse(result) : page ?? upgradeRequiredResponse());
-        return DONE;
-      }
-      cancel();
-      raw.write(switchingProtocolsResponse(result.key));
-      layer = openWebSocket(raw, open, options.websocket, options.clock);
-      // Frames sent right behind the head.
-      return result.rest.length > 0 ? layer.data(result.rest) : DONE;
-    },
-    end() {
-      cancel();
-      if (layer) layer.end();
-      else raw.end();
-    },
-    error(error) {
-      cancel();
-      layer?.error(error);
-    },
-    closed() {
-      cancel();
-      layer?.closed();
-    },
-  };
+  return new HttpSocket(raw, open, options, port);
+}
+
+/**
+ * One socket of {@linkcode openHttp}. What only the handshake needs (the head reader, the
+ * timer) is let go once it is done: a WebSocket connection keeps nothing of it. Its methods
+ * are called on it, never detached: an object per socket rather than a closure per event.
+ */
+class HttpSocket implements SocketHandlers {
+  readonly #raw: Socket;
+  readonly #open: OpenSocket;
+  readonly #options: HttpOptions;
+  readonly #port: WebSocketPort;
+  #reader: HandshakeReader | undefined = new HandshakeReader();
+  #cancel: Cancel | undefined;
+  #layer: SocketHandlers | undefined;
+
+  constructor(raw: Socket, open: OpenSocket, options: HttpOptions, port: WebSocketPort) {
+    this.#raw = raw;
+    this.#open = open;
+    this.#options = options;
+    this.#port = port;
+    const { clock } = options;
+    this.#cancel = clock.schedule(clock.now() + options.handshakeTimeoutMs, () => {
+      if (this.#reader) this.#answer(errorResponse(headError(408, "request head too slow")));
+    });
+  }
+
+  data(bytes: Uint8Array): Promise<void> {
+    if (this.#layer) return this.#layer.data(bytes);
+    const result = this.#reader?.feed(bytes);
+    if (result === undefined || result.kind === "incomplete") return DONE;
+    if (result.kind !== "upgrade") {
+      const page = result.kind === "request" ? this.#options.page?.(result.request) : undefined;
+      this.#answer(
+        result.kind === "error" ? errorResponse(result) : page ?? upgradeRequiredResponse(),
+      );
+      return DONE;
+    }
+    this.#done();
+    this.#raw.write(switchingProtocolsResponse(result.key));
+    const { websocket, clock } = this.#options;
+    this.#layer = openWebSocket(this.#raw, this.#open, websocket, clock, this.#port);
+    // Frames sent right behind the head.
+    return result.rest.length > 0 ? this.#layer.data(result.rest) : DONE;
+  }
+
+  end(): void {
+    this.#done();
+    if (this.#layer) this.#layer.end();
+    else this.#raw.end();
+  }
+
+  error(error: unknown): void {
+    this.#done();
+    this.#layer?.error(error);
+  }
+
+  closed(): void {
+    this.#done();
+    this.#layer?.closed();
+  }
+
+  /** Every answer but 101 closes the socket. */
+  #answer(bytes: Uint8Array): void {
+    this.#done();
+    this.#raw.write(bytes);
+    this.#raw.end();
+  }
+
+  /** The head is read (or never will be): no more timeout, no more reader. */
+  #done(): void {
+    this.#cancel?.();
+    this.#cancel = undefined;
+    this.#reader = undefined;
+  }
 }

@@ -11,8 +11,9 @@ export interface WebSocketOptions {
   /** Most frames in one message; more is closed with 1008. Default 1024. */
   readonly maxFragments?: number;
   /**
-   * A connection silent this long is pinged, and reset if it stays silent as long again
-   * (with a clock only). 0 turns it off. Default 30 s.
+   * How often the connections of a port are checked (with a clock only): one that sent
+   * nothing since the last check is pinged, and reset if it is still silent at the next.
+   * 0 turns it off. Default 30 s.
    */
   readonly pingIntervalMs?: number;
 }

@@ -6,14 +6,13 @@
  */
 import { CloseCode } from "../websocket/close_codes.ts";
 import { FrameDecoder } from "../websocket/frame_decoder.ts";
-import { encodeClose, encodePing, encodePong, frameHeader } from "../websocket/frame_encoder.ts";
-import { Opcode } from "../websocket/opcode.ts";
+import { encodeClose, encodePing, encodePong } from "../websocket/frame_encoder.ts";
 import type { Clock } from "../core/clock.ts";
-import { keepAlive } from "./keep_alive.ts";
+import { KeepAlive, type KeepAlivePeer } from "./keep_alive.ts";
 import { DEFAULT_PING_INTERVAL_MS, type WebSocketOptions } from "./websocket_options.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
 import { concat } from "./concat_bytes.ts";
-import { StreamLimit, TextFramer } from "./zero_framing.ts";
+import { FramingCache, StreamLimit, TextFramer } from "./zero_framing.ts";
 
 const encoder = new TextEncoder();
 
@@ -23,7 +22,9 @@ const encoder = new TextEncoder();
  * frames are one protocol message each (message mode), binary frames carry the zero-byte
  * stream as it is (stream mode); the server answers in kind, and a frame of the other kind is
  * closed with 1003. What the server writes before the mode is known waits for it. With a
- * `clock`, idle connections are pinged.
+ * `clock`, idle connections are pinged. The connections of a port share one `port`: a write
+ * handed to every member of a room is framed once, and one timer pings them all. The result's
+ * methods are to be called on it (as `events.data(bytes)`), not detached.
  *
  * @example
  * ```ts
@@ -53,41 +54,95 @@ export function openWebSocket(
   open: OpenSocket,
   options: WebSocketOptions = {},
   clock?: Clock,
+  port: WebSocketPort = new WebSocketPort(options, clock),
 ): SocketHandlers {
-  const socket = new WebSocketSocket(raw, options);
-  const layer = open(socket);
-  const interval = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
-  const alive = clock && interval > 0
-    ? keepAlive(clock, interval, () => socket.ping(), () => {
-      socket.abort();
-      layer.error(new Error("WebSocket silent after a ping"));
-    })
-    : undefined;
-  return {
-    data: (bytes) => (alive?.heard(), socket.read(bytes, layer)),
-    end: () => layer.end(),
-    error: (error) => (alive?.stop(), layer.error(error)),
-    closed: () => (alive?.stop(), layer.closed()),
-  };
+  const socket = new WebSocketSocket(raw, options, port.framing);
+  const layer = socket.attach(open(socket));
+  port.keepAlive?.watch(socket);
+  return new WebSocketEvents(socket, layer, port.keepAlive);
+}
+
+/**
+ * Where a WebSocket's raw socket events go. Its methods are called on it, never detached: an
+ * object per connection rather than a closure per event, as idle connections are many.
+ */
+class WebSocketEvents implements SocketHandlers {
+  readonly #socket: WebSocketSocket;
+  readonly #layer: SocketHandlers;
+  readonly #alive: KeepAlive | undefined;
+
+  constructor(socket: WebSocketSocket, layer: SocketHandlers, alive: KeepAlive | undefined) {
+    this.#socket = socket;
+    this.#layer = layer;
+    this.#alive = alive;
+  }
+
+  data(bytes: Uint8Array): Promise<void> {
+    this.#socket.heard = true;
+    return this.#socket.read(bytes, this.#layer);
+  }
+
+  end(): void {
+    this.#layer.end();
+  }
+
+  error(error: unknown): void {
+    this.#alive?.unwatch(this.#socket);
+    this.#layer.error(error);
+  }
+
+  closed(): void {
+    this.#alive?.unwatch(this.#socket);
+    this.#layer.closed();
+  }
+}
+
+/**
+ * What the WebSocket connections of a port share: the last write framed, and the timer that
+ * pings them (with a clock and a ping interval).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ManualClock } from "../../mod.ts";
+ * import { WebSocketPort } from "./websocket_socket.ts";
+ * assert.equal(new WebSocketPort({}, new ManualClock()).keepAlive?.size, 0);
+ * assert.equal(new WebSocketPort({ pingIntervalMs: 0 }, new ManualClock()).keepAlive, undefined);
+ * ```
+ */
+export class WebSocketPort {
+  readonly framing: FramingCache = new FramingCache();
+  readonly keepAlive: KeepAlive | undefined;
+
+  constructor(options: WebSocketOptions = {}, clock?: Clock) {
+    const interval = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+    this.keepAlive = clock && interval > 0 ? new KeepAlive(clock, interval) : undefined;
+  }
 }
 
 /** The socket record the layer writes to; {@linkcode openWebSocket} feeds it the reads. */
-class WebSocketSocket implements Socket {
+class WebSocketSocket implements Socket, KeepAlivePeer {
   readonly #raw: Socket;
   readonly #decoder: FrameDecoder;
   #mode: "message" | "stream" | undefined;
   /** Writes made before the mode was known. */
-  #held: Uint8Array[] = [];
+  #held: Uint8Array[] | undefined;
   #heldBytes = 0;
-  readonly #framer = new TextFramer();
+  readonly #framing: FramingCache;
+  readonly #framer: TextFramer;
   readonly #streamLimit: StreamLimit;
   /** Set once a close frame is sent (or the socket aborted): nothing more goes out. */
   #closed = false;
   /** The code of the peer's close frame, echoed in ours. */
   #peerCode: number | undefined;
+  #layer: SocketHandlers | undefined;
+  heard = false;
+  pinged = false;
 
-  constructor(raw: Socket, options: WebSocketOptions) {
+  constructor(raw: Socket, options: WebSocketOptions, framing: FramingCache) {
     this.#raw = raw;
+    this.#framing = framing;
+    this.#framer = new TextFramer(framing);
     this.#decoder = new FrameDecoder({ ...options, binary: "stream" });
     this.#streamLimit = new StreamLimit(this.#decoder.maxMessageBytes);
   }
@@ -103,10 +158,10 @@ class WebSocketSocket implements Socket {
   write(bytes: Uint8Array): void {
     if (this.#closed) return;
     if (this.#mode === undefined) {
-      this.#held.push(bytes);
+      (this.#held ??= []).push(bytes);
       this.#heldBytes += bytes.length;
     } else if (this.#mode === "stream") {
-      this.#raw.write(concat([frameHeader(Opcode.Binary, bytes.length), bytes]));
+      this.#raw.write(this.#framing.binary(bytes));
     } else {
       const frames = this.#framer.frames(bytes);
       if (frames) this.#raw.write(frames);
@@ -124,8 +179,18 @@ class WebSocketSocket implements Socket {
     this.#raw.abort();
   }
 
+  /** The layer's side of this socket, which a silent peer is reported to. */
+  attach(layer: SocketHandlers): SocketHandlers {
+    return this.#layer = layer;
+  }
+
   ping(): void {
     if (!this.#closed) this.#raw.write(encodePing());
+  }
+
+  silent(): void {
+    this.abort();
+    this.#layer?.error(new Error("WebSocket silent after a ping"));
   }
 
   /** Decodes a read; the messages in it reach the layer as one read before any end. */
@@ -135,13 +200,13 @@ class WebSocketSocket implements Socket {
     let ended = false;
     for (const event of this.#decoder.feed(bytes)) {
       if (event.type === "text") {
-        const text = encoder.encode(event.text);
         if (!this.#pick("message")) {
           failure = this.#fail(CloseCode.UnsupportedData, "text frame in stream mode");
-        } else if (text.includes(0)) {
+        } else if (event.text.includes("\0")) {
           failure = this.#fail(CloseCode.InvalidPayload, "a zero byte inside a text message");
         } else {
-          parts.push(text, new Uint8Array(1));
+          // One array with its zero byte: a read of one message reaches the layer uncopied.
+          parts.push(encoder.encode(event.text + "\0"));
         }
       } else if (event.type === "chunk") {
         if (!this.#pick("stream")) {
@@ -172,8 +237,8 @@ class WebSocketSocket implements Socket {
   #pick(mode: "message" | "stream"): boolean {
     if (this.#mode !== undefined) return this.#mode === mode;
     this.#mode = mode;
-    const held = this.#held;
-    this.#held = [];
+    const held = this.#held ?? [];
+    this.#held = undefined;
     this.#heldBytes = 0;
     for (const bytes of held) this.write(bytes);
     return true;

@@ -37,21 +37,65 @@ export function frameHeader(
   options: FrameOptions = {},
 ): Uint8Array {
   const { fin = true, rsv = 0, mask } = options;
-  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`);
   if (mask !== undefined && mask.length !== 4) throw new RangeError("a mask is 4 bytes");
-  const extended = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
-  const header = new Uint8Array(2 + extended + (mask === undefined ? 0 : 4));
-  header[0] = (fin ? 0x80 : 0) | ((rsv & 7) << 4) | (opcode & 0xf);
-  header[1] = (mask === undefined ? 0 : 0x80) |
-    (extended === 0 ? length : extended === 2 ? 126 : 127);
-  const view = new DataView(header.buffer);
-  if (extended === 2) view.setUint16(2, length);
-  if (extended === 8) {
-    view.setUint32(2, Math.floor(length / 0x100000000));
-    view.setUint32(6, length >>> 0);
+  const size = headerLength(length);
+  const header = new Uint8Array(size + (mask === undefined ? 0 : 4));
+  writeHeader(header, 0, (fin ? 0x80 : 0) | ((rsv & 7) << 4) | (opcode & 0xf), length);
+  if (mask !== undefined) {
+    header[1] |= 0x80;
+    header.set(mask, size);
   }
-  if (mask !== undefined) header.set(mask, 2 + extended);
   return header;
+}
+
+/**
+ * The size of an unmasked header for a payload of `length` bytes: 2, 4 or 10.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { headerLength } from "./frame_encoder.ts";
+ * assert.deepEqual([headerLength(125), headerLength(126), headerLength(0x10000)], [2, 4, 10]);
+ * ```
+ */
+export function headerLength(length: number): number {
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`);
+  return length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+}
+
+/**
+ * Writes an unmasked header into `target` at `at`, so that frames can be laid out in one
+ * array without one allocation each; returns its size. `first` is the header's first byte
+ * (FIN, RSV, opcode).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeHeader } from "./frame_encoder.ts";
+ * const target = new Uint8Array(5);
+ * assert.equal(writeHeader(target, 1, 0x82, 300), 4);
+ * assert.deepEqual(target, new Uint8Array([0, 0x82, 126, 1, 44]));
+ * ```
+ */
+export function writeHeader(target: Uint8Array, at: number, first: number, length: number): number {
+  const size = headerLength(length);
+  target[at] = first;
+  if (size === 2) {
+    target[at + 1] = length;
+  } else if (size === 4) {
+    target[at + 1] = 126;
+    target[at + 2] = length >>> 8;
+    target[at + 3] = length & 0xff;
+  } else {
+    target[at + 1] = 127;
+    const high = Math.floor(length / 0x100000000);
+    const low = length >>> 0;
+    for (let k = 0; k < 4; k++) {
+      target[at + 2 + k] = (high >>> (24 - 8 * k)) & 0xff;
+      target[at + 6 + k] = (low >>> (24 - 8 * k)) & 0xff;
+    }
+  }
+  return size;
 }
 
 /**
