@@ -10,6 +10,7 @@ import { BatchingCheck } from "./batching_check.ts";
 import { Feed } from "./feed.ts";
 import type { LinkPeer, LinkState, LinkTriggers } from "./link_contract.ts";
 import type { LinkFaults } from "./faults.ts";
+import { LinkSocket } from "./link_socket.ts";
 import { Pipe } from "./pipe.ts";
 import { Reader } from "./reader.ts";
 import type { FaultPlan } from "./fault_plan.ts";
@@ -141,16 +142,12 @@ export class Link {
       room: () => faults.windowBytes - this.#down.inFlight - this.reader.unreadBytes,
       arrive: (bytes) => this.#arriveAtClient(bytes),
     });
-    const down = this.#down;
-    this.socket = {
+    this.socket = new LinkSocket(this.#down.queue, {
       write: (bytes) => this.#write(bytes),
-      get unsentBytes() {
-        return down.queue.bytes;
-      },
       drained: () => this.#drained(),
       end: () => this.#end(),
       abort: () => this.#abort(),
-    };
+    });
   }
 
   /** Segments cut short and segments that carried several writes, both directions. */

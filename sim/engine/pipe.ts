@@ -55,9 +55,10 @@ export class Pipe {
   fragments = 0;
   coalesced = 0;
   readonly #options: PipeOptions;
-  /** What is on the wire, in order: segments and markers. */
+  /** What is on the wire, in order: segments and markers, from `#wireHead` to `#wireEnd`. */
   #wire: (Uint8Array | (() => void))[] = [];
   #wireHead = 0;
+  #wireEnd = 0;
   /** Arrival events still due for what {@linkcode Pipe.cut} dropped. */
   #dropped = 0;
   #lastArrival = 0;
@@ -127,9 +128,9 @@ export class Pipe {
   /** Drops what is queued and what is on the wire; returns how many bytes were dropped. */
   cut(): number {
     const dropped = this.dropQueue() + this.inFlight;
-    this.#dropped += this.#wire.length - this.#wireHead;
+    this.#dropped += this.#wireEnd - this.#wireHead;
     this.#wire = [];
-    this.#wireHead = 0;
+    this.#wireHead = this.#wireEnd = 0;
     this.inFlight = 0;
     return dropped;
   }
@@ -183,16 +184,21 @@ export class Pipe {
       : plan.draw(this.#streams.jitter, offset, world.now, this.#drawJitter);
     const at = Math.max(this.#lastArrival, world.now + delayUs + (jitter ?? 0));
     this.#lastArrival = at;
-    this.#wire.push(item);
+    this.#wire[this.#wireEnd++] = item;
     world.schedule(at - world.now, this.#arriveNext);
   }
 
   #arrive(): void {
     if (this.#dropped > 0) return void this.#dropped--;
-    const item = this.#wire[this.#wireHead];
-    this.#wire[this.#wireHead++] = EMPTY;
-    if (this.#wireHead > 64 && this.#wireHead * 2 > this.#wire.length) {
-      this.#wire = this.#wire.slice(this.#wireHead);
+    const wire = this.#wire;
+    const item = wire[this.#wireHead];
+    wire[this.#wireHead++] = EMPTY;
+    if (this.#wireHead === this.#wireEnd) {
+      // The wire is empty again: it is reused from its start.
+      this.#wireHead = this.#wireEnd = 0;
+    } else if (this.#wireHead > 64 && this.#wireHead * 2 > this.#wireEnd) {
+      this.#wire = wire.slice(this.#wireHead, this.#wireEnd);
+      this.#wireEnd -= this.#wireHead;
       this.#wireHead = 0;
     }
     if (typeof item === "function") return item();

@@ -173,11 +173,7 @@ export class Simulation implements SimulationView, World {
       }),
       parser: this.server.parser,
       expected: (index) => this.records.expected(index),
-      isAddressed: (bytes) => {
-        const addressed = this.records.addressedBytes.has(bytes);
-        if (!addressed) this.records.directWrites++;
-        return addressed;
-      },
+      isAddressed: (bytes) => this.records.isAddressed(bytes),
       connectAtUs,
       accept: (client, socket) => this.#open(client, socket),
     });
