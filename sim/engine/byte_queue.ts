@@ -20,8 +20,10 @@
  * ```
  */
 export class ByteQueue {
+  /** Chunks `#head` to `#count` are queued; slots before and after hold EMPTY. */
   #chunks: Uint8Array[] = [];
   #head = 0;
+  #count = 0;
   #offset = 0;
   #bytes = 0;
 
@@ -38,7 +40,7 @@ export class ByteQueue {
   /** Queues a chunk (kept by reference: the writer must not reuse it). */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    this.#chunks[this.#count++] = chunk;
     this.#bytes += chunk.length;
   }
 
@@ -61,27 +63,34 @@ export class ByteQueue {
   clear(): number {
     const dropped = this.#bytes;
     this.#chunks = [];
-    this.#head = 0;
+    this.#head = this.#count = 0;
     this.#offset = 0;
     this.#bytes = 0;
     return dropped;
   }
 
   #takeFromHead(size: number): Uint8Array {
-    const chunk = this.#chunks[this.#head];
+    const chunks = this.#chunks;
+    const chunk = chunks[this.#head];
     const part = this.#offset === 0 && size === chunk.length
       ? chunk
       : chunk.subarray(this.#offset, this.#offset + size);
     this.#offset += size;
     this.#bytes -= size;
     if (this.#offset === chunk.length) {
-      this.#head++;
+      chunks[this.#head++] = EMPTY;
       this.#offset = 0;
-      if (this.#head > 64 && this.#head * 2 > this.#chunks.length) {
-        this.#chunks = this.#chunks.slice(this.#head);
+      if (this.#bytes === 0) {
+        // Empty again: the array is reused from its start (a queue is mostly empty).
+        this.#count = this.#head = 0;
+      } else if (this.#head > 64 && this.#head * 2 > this.#count) {
+        this.#chunks = chunks.slice(this.#head, this.#count);
+        this.#count -= this.#head;
         this.#head = 0;
       }
     }
     return part;
   }
 }
+
+const EMPTY = new Uint8Array(0);

@@ -30,14 +30,15 @@ export class EventQueue {
   #sequence = 0;
   #poppedTime = 0;
   /** Events at the current time that go before all others, first in first out. */
-  #first: (() => void)[] = [];
+  readonly #first: (() => void)[] = [];
   #firstHead = 0;
+  #firstEnd = 0;
   /** Sequence numbers of cancelled events still in the heap: skipped when they come up. */
   readonly #cancelled = new Set<number>();
 
   /** How many events wait. */
   get size(): number {
-    return this.#times.length - this.#cancelled.size + this.#first.length - this.#firstHead;
+    return this.#times.length - this.#cancelled.size + this.#firstEnd - this.#firstHead;
   }
 
   /** The time of the event last popped. */
@@ -47,7 +48,7 @@ export class EventQueue {
 
   /** The time of the next event, or Infinity when none is left. */
   get nextTime(): number {
-    if (this.#firstHead < this.#first.length) return this.#poppedTime;
+    if (this.#firstHead < this.#firstEnd) return this.#poppedTime;
     this.#skipCancelled();
     return this.#times.length === 0 ? Infinity : this.#times[0];
   }
@@ -57,7 +58,7 @@ export class EventQueue {
    * follow-ups of one moment, in the order they were asked for).
    */
   pushFirst(run: () => void): void {
-    this.#first.push(run);
+    this.#first[this.#firstEnd++] = run;
   }
 
   /** Schedules `run` at `time`; returns a handle for {@linkcode EventQueue.cancel}. */
@@ -84,12 +85,13 @@ export class EventQueue {
 
   /** Takes the next event's callback (its time becomes {@linkcode poppedTime}), or undefined. */
   pop(): (() => void) | undefined {
-    if (this.#firstHead < this.#first.length) {
+    if (this.#firstHead < this.#firstEnd) {
       const next = this.#first[this.#firstHead];
       this.#first[this.#firstHead++] = NOTHING;
+      // Emptied: the array is reused from its start.
+      if (this.#firstHead === this.#firstEnd) this.#firstHead = this.#firstEnd = 0;
       return next;
     }
-    if (this.#firstHead > 0) this.#first.length = this.#firstHead = 0;
     this.#skipCancelled();
     return this.#popHeap();
   }

@@ -45,9 +45,13 @@ export interface FaultEvent {
 export class FaultPlan {
   /** The run's seed, which keys every draw. */
   readonly seed: number;
-  /** What struck, flat (a run may cut and delay hundreds of thousands of segments). */
-  #streamOf = new Int32Array(64);
-  #numbers = new Float64Array(3 * 64);
+  /**
+   * What struck, four numbers a fault (stream, seq, at, value) in blocks that double in size
+   * and are never copied: a run may cut and delay hundreds of thousands of segments.
+   */
+  readonly #blocks: Float64Array[] = [];
+  #block = new Float64Array(0);
+  #inBlock = 0;
   #count = 0;
   #events: FaultEvent[] | undefined;
   readonly #streams = new Map<string, FaultStream>();
@@ -77,11 +81,11 @@ export class FaultPlan {
   get events(): readonly FaultEvent[] {
     if (this.#events) return this.#events;
     const events: FaultEvent[] = [];
-    const numbers = this.#numbers;
-    for (let n = 0; n < this.#count; n++) {
-      const { client, kind } = this.#streamList[this.#streamOf[n]];
-      const [seq, at, value] = [numbers[3 * n], numbers[3 * n + 1], numbers[3 * n + 2]];
-      events.push({ at, client, kind, seq, value });
+    for (const block of this.#blocks) {
+      for (let k = 0; k < block.length && events.length < this.#count; k += 4) {
+        const { client, kind } = this.#streamList[block[k]];
+        events.push({ at: block[k + 2], client, kind, seq: block[k + 1], value: block[k + 3] });
+      }
     }
     return this.#events = events;
   }
@@ -138,12 +142,32 @@ export class FaultPlan {
     at: number,
     draw: (random: Random) => number | undefined,
   ): number | undefined {
-    if (this.#list) return this.#strike(stream, seq, at, undefined);
-    const value = draw(this.#scratch.reseed(mixSeq(stream.base, seq)));
-    return value === undefined ? undefined : this.#strike(stream, seq, at, value);
+    const random = this.generator(stream, seq);
+    return this.#strike(stream, seq, at, random && draw(random));
   }
 
-  #strike(stream: FaultStream, seq: number, at: number, value: number | undefined) {
+  /**
+   * The generator of one draw of `stream` (keyed by `seq`), or undefined when replaying:
+   * what a pipe draws from for every segment, then tells {@linkcode FaultPlan.decide}.
+   */
+  generator(stream: FaultStream, seq: number): Random | undefined {
+    return this.#list ? undefined : this.#scratch.reseed(mixSeq(stream.base, seq));
+  }
+
+  /**
+   * Whether the fault (`stream`, `seq`) strikes, and its value: recording, `drawn` (from
+   * {@linkcode FaultPlan.generator}; undefined for none); replaying, the list's.
+   */
+  decide(stream: FaultStream, seq: number, at: number, drawn: number | undefined) {
+    return this.#strike(stream, seq, at, drawn);
+  }
+
+  #strike(
+    stream: FaultStream,
+    seq: number,
+    at: number,
+    value: number | undefined,
+  ): number | undefined {
     const decided = this.#list ? this.#list.get(keyOf(stream.client, stream.kind, seq)) : value;
     if (decided !== undefined) {
       this.#record(stream.id, seq, at, decided);
@@ -156,21 +180,19 @@ export class FaultPlan {
     return new Random(mixSeq(this.#base(stream), seq));
   }
 
-  /** Kept in typed arrays: a run may strike hundreds of thousands of segment faults. */
   #record(id: number, seq: number, at: number, value: number): void {
-    const n = this.#count++;
-    if (n === this.#streamOf.length) {
-      const streamOf = new Int32Array(2 * n);
-      streamOf.set(this.#streamOf);
-      this.#streamOf = streamOf;
-      const numbers = new Float64Array(6 * n);
-      numbers.set(this.#numbers);
-      this.#numbers = numbers;
+    let block = this.#block;
+    let k = this.#inBlock;
+    if (k === block.length) {
+      this.#blocks.push(block = this.#block = new Float64Array(Math.max(256, 2 * k)));
+      k = 0;
     }
-    this.#streamOf[n] = id;
-    this.#numbers[3 * n] = seq;
-    this.#numbers[3 * n + 1] = at;
-    this.#numbers[3 * n + 2] = value;
+    block[k] = id;
+    block[k + 1] = seq;
+    block[k + 2] = at;
+    block[k + 3] = value;
+    this.#inBlock = k + 4;
+    this.#count++;
     this.#events = undefined;
   }
 

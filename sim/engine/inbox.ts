@@ -99,8 +99,9 @@ export class Inbox {
       const count = Math.min(wanted.length - this.#offset, bytes.length - at);
       // The same memory holds the same bytes: a read that is a piece of the written buffer
       // needs no comparing (the send path writes the bytes the recorder made).
-      const same = bytes.buffer === wanted.buffer &&
-        bytes.byteOffset + at === wanted.byteOffset + this.#offset;
+      const same = (bytes === wanted && at === this.#offset) ||
+        (bytes.buffer === wanted.buffer &&
+          bytes.byteOffset + at === wanted.byteOffset + this.#offset);
       for (let k = 0; !same && k < count; k++) {
         if (bytes[at + k] !== wanted[this.#offset + k]) {
           return void (this.divergence = { time, message: this.#entry });

@@ -7,7 +7,6 @@
 import { ByteQueue } from "./byte_queue.ts";
 import type { LinkFaults } from "./faults.ts";
 import type { FaultPlan, FaultStream } from "./fault_plan.ts";
-import type { Random } from "./random.ts";
 import type { World } from "./world.ts";
 
 /** Options of {@linkcode Pipe}. */
@@ -55,9 +54,10 @@ export class Pipe {
   fragments = 0;
   coalesced = 0;
   readonly #options: PipeOptions;
-  /** What is on the wire, in order: segments and markers. */
+  /** What is on the wire, in order: segments and markers, from `#wireHead` to `#wireEnd`. */
   #wire: (Uint8Array | (() => void))[] = [];
   #wireHead = 0;
+  #wireEnd = 0;
   /** Arrival events still due for what {@linkcode Pipe.cut} dropped. */
   #dropped = 0;
   #lastArrival = 0;
@@ -72,13 +72,6 @@ export class Pipe {
     this.#flush();
   };
   readonly #arriveNext = () => this.#arrive();
-  /** The size of the segment a cut is drawn for. */
-  #cutFrom = 0;
-  readonly #drawCoalesce = (r: Random) =>
-    r.chance(this.#options.faults.coalesceRate) ? 1 : undefined;
-  readonly #drawCut = (r: Random) =>
-    r.chance(this.#options.faults.fragmentRate) ? r.int(1, this.#cutFrom - 1) : undefined;
-  readonly #drawJitter = (r: Random) => r.int(0, this.#options.faults.jitterMs * 1000) || undefined;
 
   constructor(options: PipeOptions) {
     this.#options = options;
@@ -127,34 +120,35 @@ export class Pipe {
   /** Drops what is queued and what is on the wire; returns how many bytes were dropped. */
   cut(): number {
     const dropped = this.dropQueue() + this.inFlight;
-    this.#dropped += this.#wire.length - this.#wireHead;
+    this.#dropped += this.#wireEnd - this.#wireHead;
     this.#wire = [];
-    this.#wireHead = 0;
+    this.#wireHead = this.#wireEnd = 0;
     this.inFlight = 0;
     return dropped;
   }
 
   #flush(): void {
-    const { faults, room, plan, world } = this.#options;
+    const { faults, room, plan } = this.#options;
     // A fault whose rate is 0 is never drawn; replaying, the list decides whatever the rate.
     const coalescing = faults.coalesceRate > 0 || plan.replaying;
     const fragmenting = faults.fragmentRate > 0 || plan.replaying;
+    const streams = this.#streams;
     while (this.queue.bytes > 0) {
       const space = room();
       if (space <= 0) break;
       const offset = this.#offset;
       const head = this.queue.headBytes;
       let size = head;
-      if (
-        coalescing && this.queue.bytes > head &&
-        plan.draw(this.#streams.coalesce, offset, world.now, this.#drawCoalesce) !== undefined
-      ) {
-        size = this.queue.bytes;
+      if (coalescing && this.queue.bytes > head) {
+        const random = plan.generator(streams.coalesce, offset);
+        const drawn = random?.chance(faults.coalesceRate) ? 1 : undefined;
+        if (this.#decide(streams.coalesce, offset, drawn) !== undefined) size = this.queue.bytes;
       }
       size = Math.min(size, space);
       if (size > 1 && fragmenting) {
-        this.#cutFrom = size;
-        const cut = plan.draw(this.#streams.cut, offset, world.now, this.#drawCut);
+        const random = plan.generator(streams.cut, offset);
+        const drawn = random?.chance(faults.fragmentRate) ? random.int(1, size - 1) : undefined;
+        const cut = this.#decide(streams.cut, offset, drawn);
         if (cut !== undefined && cut < size) {
           size = cut;
           this.fragments++;
@@ -178,21 +172,34 @@ export class Pipe {
   /** Puts a segment (with its offset: it may be late by a jitter) or a marker on the wire. */
   #put(item: Uint8Array | (() => void), offset = -1): void {
     const { world, plan, faults, delayUs } = this.#options;
-    const jitter = offset < 0 || (faults.jitterMs <= 0 && !plan.replaying)
-      ? undefined
-      : plan.draw(this.#streams.jitter, offset, world.now, this.#drawJitter);
-    const at = Math.max(this.#lastArrival, world.now + delayUs + (jitter ?? 0));
+    let jitter: number | undefined;
+    if (offset >= 0 && (faults.jitterMs > 0 || plan.replaying)) {
+      const drawn = plan.generator(this.#streams.jitter, offset)?.int(0, faults.jitterMs * 1000);
+      jitter = this.#decide(this.#streams.jitter, offset, drawn || undefined);
+    }
+    const now = world.now;
+    const at = Math.max(this.#lastArrival, now + delayUs + (jitter ?? 0));
     this.#lastArrival = at;
-    this.#wire.push(item);
-    world.schedule(at - world.now, this.#arriveNext);
+    this.#wire[this.#wireEnd++] = item;
+    world.schedule(at - now, this.#arriveNext);
+  }
+
+  /** A segment's fault: as drawn (recording), or as listed (replaying). */
+  #decide(stream: FaultStream, offset: number, drawn: number | undefined): number | undefined {
+    return this.#options.plan.decide(stream, offset, this.#options.world.now, drawn);
   }
 
   #arrive(): void {
     if (this.#dropped > 0) return void this.#dropped--;
-    const item = this.#wire[this.#wireHead];
-    this.#wire[this.#wireHead++] = EMPTY;
-    if (this.#wireHead > 64 && this.#wireHead * 2 > this.#wire.length) {
-      this.#wire = this.#wire.slice(this.#wireHead);
+    const wire = this.#wire;
+    const item = wire[this.#wireHead];
+    wire[this.#wireHead++] = EMPTY;
+    if (this.#wireHead === this.#wireEnd) {
+      // The wire is empty again: it is reused from its start.
+      this.#wireHead = this.#wireEnd = 0;
+    } else if (this.#wireHead > 64 && this.#wireHead * 2 > this.#wireEnd) {
+      this.#wire = wire.slice(this.#wireHead, this.#wireEnd);
+      this.#wireEnd -= this.#wireHead;
       this.#wireHead = 0;
     }
     if (typeof item === "function") return item();

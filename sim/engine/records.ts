@@ -106,6 +106,20 @@ export class Records {
   /** Results the core sent. */
   results = 0;
 
+  /** The bytes {@linkcode Records.isAddressed} last found: a broadcast writes them to all. */
+  #lastAddressed: Uint8Array | undefined;
+
+  /** Whether the send path was given `bytes`; if not, counts a direct write. */
+  isAddressed(bytes: Uint8Array): boolean {
+    if (bytes === this.#lastAddressed) return true;
+    if (!this.addressedBytes.has(bytes)) {
+      this.directWrites++;
+      return false;
+    }
+    this.#lastAddressed = bytes;
+    return true;
+  }
+
   /** The deliveries addressed to `index` so far. */
   expected(index: Index): Addressed[] {
     let list = this.addressed.get(index);

@@ -10,6 +10,7 @@ import { BatchingCheck } from "./batching_check.ts";
 import type { Feed } from "./feed.ts";
 import type { LinkFaults } from "./faults.ts";
 import type { LinkState } from "./link_contract.ts";
+import { LinkSocket } from "./link_socket.ts";
 import type { Pipe } from "./pipe.ts";
 import type { Reader } from "./reader.ts";
 import type { World } from "./world.ts";
@@ -94,16 +95,12 @@ export class ServerEnd {
   constructor(parts: ServerEndParts) {
     this.#parts = parts;
     this.#world = parts.world;
-    const down = parts.down;
-    this.socket = {
+    this.socket = new LinkSocket(parts.down.queue, {
       write: (bytes) => this.#write(bytes),
-      get unsentBytes() {
-        return down.queue.bytes;
-      },
       drained: () => this.#drained(),
       end: () => this.#end(),
       abort: () => this.#abort(),
-    };
+    });
   }
 
   /** Whether the server side still takes input. */

@@ -157,11 +157,7 @@ export class Simulation implements SimulationView, World {
       }),
       protocol: options.protocol,
       expected: (index) => this.records.expected(index),
-      isAddressed: (bytes) => {
-        const addressed = this.records.addressedBytes.has(bytes);
-        if (!addressed) this.records.directWrites++;
-        return addressed;
-      },
+      isAddressed: (bytes) => this.records.isAddressed(bytes),
       connectAtUs,
       accept: (client, socket) => this.#side.accept(client, socket),
     });

@@ -37,7 +37,10 @@ export type Defer = (run: () => void) => void;
  */
 export class WriteBatcher {
   readonly #defer: Defer;
-  #pending: HeldWrites[] = [];
+  /** The connections to flush, `#count` of them: two arrays, reused in turn. */
+  #pending: (HeldWrites | undefined)[] = [];
+  #spare: (HeldWrites | undefined)[] = [];
+  #count = 0;
   /** The last chunks joined, and the result: see {@linkcode WriteBatcher.join}. */
   #lastChunks: readonly Uint8Array[] = [];
   #lastJoined: Uint8Array | undefined;
@@ -48,8 +51,8 @@ export class WriteBatcher {
 
   /** Flushes `held` when this iteration ends. */
   schedule(held: HeldWrites): void {
-    if (this.#pending.length === 0) this.#defer(this.#flushAll);
-    this.#pending.push(held);
+    if (this.#count === 0) this.#defer(this.#flushAll);
+    this.#pending[this.#count++] = held;
   }
 
   /**
@@ -63,9 +66,16 @@ export class WriteBatcher {
   }
 
   readonly #flushAll = (): void => {
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const held of pending) held.flush();
+    // A flush may schedule again (for the next iteration): that goes to the other array.
+    const pending = this.#pending, count = this.#count;
+    this.#pending = this.#spare;
+    this.#count = 0;
+    for (let k = 0; k < count; k++) {
+      const held = pending[k]!;
+      pending[k] = undefined;
+      held.flush();
+    }
+    this.#spare = pending;
     // Nothing joined is kept past the iteration.
     this.#lastChunks = [];
     this.#lastJoined = undefined;
@@ -89,7 +99,10 @@ export class WriteBatcher {
  * ```
  */
 export class HeldWrites {
-  #chunks: Uint8Array[] = [];
+  /** The first chunk held: a connection sent one message in an iteration needs no array. */
+  #first: Uint8Array | undefined;
+  /** Every chunk held, once there are two or more. */
+  #chunks: Uint8Array[] | undefined;
   #bytes = 0;
   readonly #batcher: WriteBatcher;
   readonly #send: (bytes: Uint8Array) => void;
@@ -106,32 +119,29 @@ export class HeldWrites {
 
   /** Holds `bytes` until the iteration ends; the caller must not change them afterwards. */
   add(bytes: Uint8Array): void {
-    if (this.#chunks.length === 0) this.#batcher.schedule(this);
-    this.#chunks.push(bytes);
+    if (this.#first === undefined) {
+      this.#batcher.schedule(this);
+      this.#first = bytes;
+    } else if (this.#chunks === undefined) this.#chunks = [this.#first, bytes];
+    else this.#chunks.push(bytes);
     this.#bytes += bytes.length;
     if (this.#bytes >= FLUSH_BYTES) this.flush();
   }
 
   /** Sends what is held now, as one chunk. Does nothing when nothing is held. */
   flush(): void {
-    const chunks = this.#chunks;
-    if (chunks.length === 0) return;
-    let chunk: Uint8Array;
-    if (chunks.length === 1) {
-      // The common case keeps its array: a flush then allocates nothing.
-      chunk = chunks[0];
-      chunks.length = 0;
-    } else {
-      chunk = this.#batcher.join(chunks, this.#bytes);
-      this.#chunks = []; // the batcher keeps the old one to recognise the next room member's
-    }
+    const first = this.#first;
+    if (first === undefined) return;
+    // The batcher keeps a joined list to recognise the next room member's: never reused.
+    const chunk = this.#chunks ? this.#batcher.join(this.#chunks, this.#bytes) : first;
+    this.#first = this.#chunks = undefined;
     this.#bytes = 0;
     this.#send(chunk);
   }
 
   /** Forgets what is held (the socket is gone). */
   drop(): void {
-    this.#chunks = [];
+    this.#first = this.#chunks = undefined;
     this.#bytes = 0;
   }
 }
