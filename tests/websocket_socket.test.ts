@@ -44,7 +44,8 @@ function layerSide() {
     return {
       data: (bytes) => (heard.push(text(bytes)), Promise.resolve()),
       end: () => void events.push("end"),
-      error: (error) => void events.push(`error ${(error as Error).message}`),
+      // As the layer and the core do: a failed socket is closed, what it was sent first.
+      error: (error) => (events.push(`error ${(error as Error).message}`), socket.end()),
       closed: () => void events.push("closed"),
     };
   };
@@ -120,6 +121,26 @@ test("messages before a protocol error reach the layer; then the close code, the
   assert.equal(raw.state.ended, true);
   await events.data(frame(TEXT, '{"code":"b"}'));
   assert.equal(layer.heard.length, 1, "nothing is read after the error");
+});
+
+test("the answers to the messages read before a fault go out before the close frame", async () => {
+  const raw = rawSocket();
+  let socket!: Socket;
+  const events = openWebSocket(raw.socket, (given) => {
+    socket = given;
+    return {
+      // The core answers each message of the read, then hears of the fault and closes.
+      data: (bytes) => (socket.write(utf8(`[{"heard":${bytes.length}}]\0`)), Promise.resolve()),
+      end() {},
+      error: () => socket.end(),
+      closed() {},
+    };
+  });
+  await events.data(concat(frame(TEXT, '{"code":"a"}'), frame(TEXT, "x", { masked: false })));
+  assert.deepEqual(raw.frames(), [
+    { type: "text", text: '[{"heard":13}]' },
+    { type: "close", code: 1002, reason: "unmasked frame" },
+  ]);
 });
 
 test("a zero byte inside a text message is 1007: it would be two messages", async () => {

@@ -135,6 +135,11 @@ class WebSocketSocket implements Socket, KeepAlivePeer {
   #closed = false;
   /** The code of the peer's close frame, echoed in ours. */
   #peerCode: number | undefined;
+  /**
+   * Why the peer broke the protocol, once it has: our close frame carries it, after the
+   * answers to the messages read before the fault, when the layer ends the connection.
+   */
+  #fault: { code: number; reason: string } | undefined;
   #layer: SocketHandlers | undefined;
   heard = false;
   pinged = false;
@@ -171,6 +176,7 @@ class WebSocketSocket implements Socket, KeepAlivePeer {
   end(): void {
     if (this.#closed) return;
     if (this.#mode === undefined) this.#pick("message"); // what was held goes as text
+    if (this.#fault) return this.#close(this.#fault.code, this.#fault.reason);
     this.#close(this.#peerCode === CloseCode.NoStatus ? undefined : this.#peerCode ?? 1000);
   }
 
@@ -195,6 +201,7 @@ class WebSocketSocket implements Socket, KeepAlivePeer {
 
   /** Decodes a read; the messages in it reach the layer as one read before any end. */
   async read(bytes: Uint8Array, layer: SocketHandlers): Promise<void> {
+    if (this.#fault) return; // nothing after a fault is read
     const parts: Uint8Array[] = [];
     let failure: Error | undefined;
     let ended = false;
@@ -244,8 +251,9 @@ class WebSocketSocket implements Socket, KeepAlivePeer {
     return true;
   }
 
+  /** Records the fault; the layer, told of it, ends the connection, and `end` says why. */
   #fail(code: number, reason: string): Error {
-    this.#close(code, reason);
+    this.#fault ??= { code, reason };
     return new Error(`WebSocket closed with ${code}: ${reason}`);
   }
 
