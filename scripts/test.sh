@@ -17,7 +17,7 @@ echo "== format and lint (deno fmt --check, deno lint)"
 "$deno" lint
 
 echo "== type-check (deno check, doc examples included)"
-"$deno" check --quiet --doc "${entries[@]}" src/ sim/ examples/ tests/ bench/
+"$deno" check --quiet --doc "${entries[@]}" src/ sim/ examples/ tests/ bench/ scripts/
 
 echo "== JSR package: no slow types, what it would publish (deno publish --dry-run, offline)"
 "$deno" publish --dry-run --allow-dirty --quiet

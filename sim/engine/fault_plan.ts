@@ -158,7 +158,12 @@ export class FaultPlan {
    * Whether the fault (`stream`, `seq`) strikes, and its value: recording, `drawn` (from
    * {@linkcode FaultPlan.generator}; undefined for none); replaying, the list's.
    */
-  decide(stream: FaultStream, seq: number, at: number, drawn: number | undefined) {
+  decide(
+    stream: FaultStream,
+    seq: number,
+    at: number,
+    drawn: number | undefined,
+  ): number | undefined {
     return this.#strike(stream, seq, at, drawn);
   }
 
