@@ -40,8 +40,10 @@ export const MUTANTS: readonly Mutant[] = [
     file: `${CORE}/deliver.ts`,
     description: "the last recipient of a delivery to several is dropped",
     patches: [{
-      find: "for (const index of indexes) {",
-      replace: "for (const index of indexes.slice(0, Math.max(1, indexes.length - 1))) {",
+      find:
+        "    for (const index of indexes) {\n      const connection = recipients.connectionOf(index);",
+      replace: "    for (const index of indexes.slice(0, Math.max(1, indexes.length - 1))) {\n" +
+        "      const connection = recipients.connectionOf(index);",
     }],
   },
   {
