@@ -12,9 +12,12 @@ import { NO_FAULTS } from "../engine/faults.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
+import type { TraceMode } from "../engine/trace.ts";
 import { connectionCap, rateBounds, senderProgress, toldWhy } from "../invariants/client_limits.ts";
 import { departures, type ExpectedDeparture } from "../invariants/limit_invariants.ts";
 import { bufferBounds } from "../invariants/health_invariants.ts";
+import { drainWaitFloor } from "../invariants/drain_wait.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { transportLayer } from "../invariants/transport_invariants.ts";
@@ -22,6 +25,12 @@ import { readFrames } from "../invariants/wire.ts";
 import type { Invariant } from "../engine/invariant.ts";
 import { createSwarmApp, swarmInvariants } from "./swarm_app.ts";
 import { swarmModel } from "./swarm_model.ts";
+
+/** How a story's run is built: its trace and, to replay, its faults. */
+export interface StoryOptions {
+  trace?: TraceMode;
+  faults?: FaultPlan;
+}
 
 /** When the tight-limits story's server shuts down, in virtual ms. */
 export const TIGHT_SHUTDOWN_MS = 200;
@@ -60,12 +69,14 @@ const EXPECTED: Record<string, ExpectedDeparture> = {
  * const report = await runTightLimits(1);
  * ```
  */
-export function buildTightLimits(seed: number): Simulation {
+export function buildTightLimits(seed: number, options: StoryOptions = {}): Simulation {
   const random = new Random(seed);
   const fragmentRate = random.pick([0, 0.3, 0.6]);
   const accounting = replyAccounting(swarmModel({ shutdownAtMs: TIGHT_SHUTDOWN_MS, marginMs: 4 }));
   const sim: Simulation = new Simulation({
     seed,
+    trace: options.trace,
+    faults: options.faults,
     mix: { ...NO_FAULTS, fragmentRate },
     link: { serverWindowBytes: 1 << 20 },
     parser: new JsonParser({ maxMessageBytes: MAX_MESSAGE_BYTES }),
@@ -90,7 +101,7 @@ export function buildTightLimits(seed: number): Simulation {
   });
   const client = (name: string, at = 0, whole = false) =>
     sim.client({ name, at, link: whole ? { fragmentRate: 0 } : {} });
-  const frame = (command: Command) => JSON.stringify(command) + "\0";
+  const frame = (message: Command | Command[]) => JSON.stringify(message) + "\0";
   const get = (n: number): Command => ({ code: random.pick(["get", "load"]), key: `s-${n}` });
   const flooder = client("flooder").send(5, [{ code: "goto", key: "r1" }, get(0), get(1), get(2)]);
   for (let n = 0; n < 7; n++) flooder.send(5, n % 2 ? get(n) : { code: "nope", key: "r1" });
@@ -134,10 +145,32 @@ export function buildTightLimits(seed: number): Simulation {
   const burster = client("burster", 1);
   for (let n = 0; n < 12; n++) burster.send(70, get(n));
   keepAlive(burster, [120, 190]);
+  brim(sim, frame);
   keepAlive(client("knocker", 1), [2]);
   keepAlive(client("late1", 100), [100, 150]);
   keepAlive(client("late2", 100), [101, 160]);
   return sim;
+}
+
+/**
+ * "brim" stops reading, is sent one reply 54 bytes larger than its window (those stay
+ * unsent), then asks, in one read, for four replies of 1010 or 1011 bytes (a key too long to
+ * store is answered with an error that repeats it): its queue reaches exactly
+ * `maxBufferedBytes`, which the cap allows. It reads again long before the slow-consumer
+ * timeout, and before the lobby's first broadcast.
+ */
+function brim(sim: Simulation, frame: (message: Command | Command[]) => string): void {
+  const window = 512;
+  // A get of a key no one stored is answered with 54 bytes plus the key (zero byte included).
+  const over = 54;
+  const prefill: Command = { code: "get", key: "b-".padEnd(window + over - 54, "k") };
+  // One of a key over 512 bytes, with 78 bytes plus the key.
+  const rest = TIGHT_LIMITS.maxBufferedBytes! - over;
+  const sizes = [0, 1, 2, 3].map((n) => Math.floor(rest / 4) + (n < rest % 4 ? 1 : 0));
+  const asked = sizes.map((size, n) => frame({ code: "get", key: `${n}-`.padEnd(size - 78, "k") }));
+  sim.client({ name: "brim", link: { windowBytes: window, highWaterMark: 0, fragmentRate: 0 } })
+    .pauseReading(4).send(5, prefill).send(15, asked.join("")).resumeReading(25)
+    .send(80, { code: "get", key: "s-1" }).send(150, { code: "get", key: "s-2" });
 }
 
 /**
@@ -185,12 +218,14 @@ export const PROGRESS_SHUTDOWN_MS = 300;
  * const report = await runSenderProgress(1);
  * ```
  */
-export function buildSenderProgress(seed: number): Simulation {
+export function buildSenderProgress(seed: number, options: StoryOptions = {}): Simulation {
   const random = new Random(seed);
   let app: ReturnType<typeof createSwarmApp> | undefined;
   const accounting = replyAccounting(swarmModel({ shutdownAtMs: PROGRESS_SHUTDOWN_MS }));
   const sim = new Simulation({
     seed,
+    trace: options.trace,
+    faults: options.faults,
     server: {
       limits: { drainWaitMs: 20, highWaterMarkBytes: 1 << 16, slowConsumerTimeoutMs: 10_000 },
     },
@@ -201,6 +236,11 @@ export function buildSenderProgress(seed: number): Simulation {
         invariant.name !== "reply accounting"
       ),
       accounting,
+      drainWaitFloor(accounting, {
+        sender: "prober",
+        probe: (command) => command.key === "s-probe",
+        slackMs: 0.5,
+      }),
       senderProgress(accounting, {
         senders: (client) => client.name === "broadcaster" || client.name === "bystander",
         waitsForDrain: (client) => client.name === "broadcaster",
@@ -227,9 +267,30 @@ export function buildSenderProgress(seed: number): Simulation {
       },
     });
   }
+  drainProbe(sim, random);
   const bystander = sim.client({ name: "bystander" });
   for (let n = 0; n < 10; n++) bystander.send(82 + 5 * n, { code: "get", key: `s-${n}` });
   return sim;
+}
+
+/**
+ * Room r9: "quick" and "laggard" stop reading, then hear a save (its bytes stay unsent; no
+ * one waits for them, as they were not unsent when written). The prober's next save reaches
+ * both with bytes unsent: quick reads again at once and drains within a few ms, laggard reads
+ * again only long after `drainWaitMs`, so the prober's next answer waits the whole
+ * `drainWaitMs` (judged by drainWaitFloor).
+ */
+function drainProbe(sim: Simulation, random: Random): void {
+  const reader = (name: string, at: number, resumeAt: number) =>
+    sim.client({ name, link: { windowBytes: 64, highWaterMark: 0 } })
+      .send(at, { code: "goto", key: "r9" }).pauseReading(10).resumeReading(resumeAt);
+  reader("quick", 1, 32);
+  reader("laggard", 2, 100);
+  const text = random.pick(["ça va", "plain", "🎲"]).repeat(30);
+  sim.client({ name: "prober" }).send(3, { code: "goto", key: "r9" })
+    .send(20, { code: "save", key: "s-warm", state: { room: "r9", from: "prober", text } })
+    .send(30, { code: "save", key: "s-probe", state: { room: "r9", from: "prober", text } })
+    .send(31, { code: "get", key: "s-warm" });
 }
 
 /** Runs the sender-progress story of `seed`. */
