@@ -157,7 +157,7 @@ export function buildTightLimits(seed: number, options: StoryOptions = {}): Simu
  * unsent), then asks, in one read, for four replies of 1010 or 1011 bytes (a key too long to
  * store is answered with an error that repeats it): its queue reaches exactly
  * `maxBufferedBytes`, which the cap allows. It reads again long before the slow-consumer
- * timeout, and before the lobby's first broadcast.
+ * timeout.
  */
 function brim(sim: Simulation, frame: (message: Command | Command[]) => string): void {
   const window = 512;
@@ -168,9 +168,11 @@ function brim(sim: Simulation, frame: (message: Command | Command[]) => string):
   const rest = TIGHT_LIMITS.maxBufferedBytes! - over;
   const sizes = [0, 1, 2, 3].map((n) => Math.floor(rest / 4) + (n < rest % 4 ? 1 : 0));
   const asked = sizes.map((size, n) => frame({ code: "get", key: `${n}-`.padEnd(size - 78, "k") }));
-  sim.client({ name: "brim", link: { windowBytes: window, highWaterMark: 0, fragmentRate: 0 } })
-    .pauseReading(4).send(5, prefill).send(15, asked.join("")).resumeReading(25)
-    .send(80, { code: "get", key: "s-1" }).send(150, { code: "get", key: "s-2" });
+  // It comes once a few have gone (the server is full before), after the lobby's broadcast.
+  const link = { windowBytes: window, highWaterMark: 0, fragmentRate: 0 };
+  sim.client({ name: "brim", at: 60, link }).pauseReading(64).send(65, prefill)
+    .send(75, asked.join("")).resumeReading(85)
+    .send(140, { code: "get", key: "s-1" }).send(195, { code: "get", key: "s-2" });
 }
 
 /**
