@@ -146,6 +146,7 @@ export function buildTightLimits(seed: number, options: StoryOptions = {}): Simu
   for (let n = 0; n < 12; n++) burster.send(70, get(n));
   keepAlive(burster, [120, 190]);
   brim(sim, frame);
+  odd(sim, deep);
   keepAlive(client("knocker", 1), [2]);
   keepAlive(client("late1", 100), [100, 150]);
   keepAlive(client("late2", 100), [101, 160]);
@@ -173,6 +174,29 @@ function brim(sim: Simulation, frame: (message: Command | Command[]) => string):
   sim.client({ name: "brim", at: 60, link }).pauseReading(64).send(65, prefill)
     .send(75, asked.join("")).resumeReading(85)
     .send(140, { code: "get", key: "s-1" }).send(195, { code: "get", key: "s-2" });
+}
+
+/**
+ * "odd" sends what only the parser's checks refuse: a message that is not UTF-8 between two
+ * good ones in one read, numbers a double cannot carry, a command one level too deep, the
+ * key `__proto__`; good commands between, so it is never cut for bad messages.
+ */
+function odd(sim: Simulation, deepest: Command): void {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const good = (n: number) => `{"code":"get","key":"s-${n}"}\0`;
+  const notUtf8 = Uint8Array.from([
+    ...bytes('{"code":"get","key":"'),
+    0xc3,
+    0x28,
+    ...bytes('"}\0'),
+  ]);
+  const read = new Uint8Array([...bytes(good(1)), ...notUtf8, ...bytes(good(2))]);
+  sim.client({ name: "odd", at: 40, link: { fragmentRate: 0 } }).send(41, read)
+    .send(60, '{"code":"get","key":"s-3","n":1e-400}\0')
+    .send(75, '{"code":"get","key":"s-4","n":12345678901234567891}\0')
+    .send(90, { code: "get", key: "s-5", deep: { deeper: deepest } })
+    .send(105, good(6)).send(120, '{"code":"get","key":"s-7","__proto__":{"x":1}}\0')
+    .send(140, good(8)).send(190, good(9));
 }
 
 /**
