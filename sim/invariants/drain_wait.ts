@@ -30,10 +30,12 @@ export interface DrainWaitFloorOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { drainWaitFloor } from "./drain_wait.ts";
  * import { replyAccounting } from "./reply_accounting.ts";
  * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
  * const invariant = drainWaitFloor(accounting, { sender: "c1", probe: (c) => c.code === "save", slackMs: 1 });
+ * assert.equal(invariant.name, "drain wait floor"); // judged on the sender-progress story
  * ```
  */
 export function drainWaitFloor(
