@@ -3,6 +3,7 @@
 // The full run is a script: `node --import tsx scripts/mutation/run.ts`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { HELD_OUT } from "../scripts/mutation/heldout.ts";
 import { MUTANTS } from "../scripts/mutation/mutants.ts";
 import { runMutant } from "../scripts/mutation/runner.ts";
 
@@ -11,6 +12,11 @@ const CASES: [id: string, runs: string, invariant: string][] = [
   ["cancelled-timer-fires", "timers:", "timed commands"],
   ["full-one-early", "tight-limits:1", "connection cap"],
   ["sequential-drain", "sender-progress:1", "sender progress"],
+  // Caught since the late clock, the slow store and the boundary probes.
+  ["h-periodic-drift", "timers:", "timed commands"],
+  ["h-shutdown-no-wait", "timers:", "handled commands answered"],
+  ["h-drain-first-only", "sender-progress:1", "drain wait floor"],
+  ["h-cap-inclusive", "tight-limits:1", "departures"],
 ];
 
 test("the unpatched copy passes the probe's runs", { timeout: 120_000 }, async () => {
@@ -20,7 +26,7 @@ test("the unpatched copy passes the probe's runs", { timeout: 120_000 }, async (
 
 for (const [id, runs, invariant] of CASES) {
   test(`mutant ${id} is caught by "${invariant}"`, { timeout: 120_000 }, async () => {
-    const mutant = MUTANTS.find((candidate) => candidate.id === id);
+    const mutant = [...MUTANTS, ...HELD_OUT].find((candidate) => candidate.id === id);
     assert.ok(mutant, `no mutant ${id}`);
     const outcome = await runMutant(mutant, { only: runs, timeoutMs: 100_000 });
     assert.equal(outcome.verdict, "caught", `${outcome.verdict}: ${outcome.detail}`);

@@ -36,6 +36,19 @@ export function probeRuns(): ProbeRun[] {
       run: () => buildTargeted(seed).sim.run({ shutdownAtMs: TARGETED_SHUTDOWN_MS }),
     });
   }
+  // Sessions: resumes, holds, leaves and shutdowns with identities held.
+  for (let seed = 1; seed <= 3; seed++) {
+    runs.push({
+      name: `resume:${seed}`,
+      run: async () => (await SCENARIOS.resume.run(seed)).report,
+    });
+  }
+  for (let seed = 1; seed <= 3; seed++) {
+    runs.push({
+      name: `cards-hold:${seed}`,
+      run: async () => (await SCENARIOS["cards-hold"].run(seed)).report,
+    });
+  }
   for (const name of ["broadcast-break", "steady-reader"] as const) {
     runs.push({ name: `${name}:1`, run: async () => (await SCENARIOS[name].run(1)).report });
   }

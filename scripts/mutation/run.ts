@@ -1,11 +1,13 @@
 /**
  * Mutation testing of `src/core` and `src/parser` by the simulator alone:
- * `node --import tsx scripts/mutation/run.ts [--set main|held-out|all] [--only <id>]`.
+ * `node --import tsx scripts/mutation/run.ts [--set main|held-out|held-out2|held-out3|all] [--only <id>]`.
  * Prints one line per mutant, a table, and the score of each set.
  *
  * @module
  */
 import { HELD_OUT } from "./heldout.ts";
+import { HELD_OUT_2 } from "./heldout2.ts";
+import { HELD_OUT_3 } from "./heldout3.ts";
 import { MUTANTS } from "./mutants.ts";
 import type { Mutant } from "./mutant.ts";
 import { type Outcome, runMutant } from "./runner.ts";
@@ -20,6 +22,8 @@ const only = value("--only");
 const sets: [string, readonly Mutant[]][] = [];
 if (set === "main" || set === "all") sets.push(["main", MUTANTS]);
 if (set === "held-out" || set === "all") sets.push(["held-out", HELD_OUT]);
+if (set === "held-out2" || set === "all") sets.push(["held-out2", HELD_OUT_2]);
+if (set === "held-out3" || set === "all") sets.push(["held-out3", HELD_OUT_3]);
 
 const baseline = await runMutant(undefined);
 if (baseline.verdict !== "missed") {

@@ -26,6 +26,8 @@ import type { SimClient } from "./client.ts";
 import type { Records } from "./records.ts";
 import type { SimulationOptions } from "./simulation_options.ts";
 import type { Trace } from "./trace.ts";
+import type { FaultPlan } from "./fault_plan.ts";
+import { serverClock } from "./late_clock.ts";
 
 /** What the server side needs of its simulation. */
 export interface ServerSideParts {
@@ -36,6 +38,8 @@ export interface ServerSideParts {
   readonly logger: Logger;
   readonly records: Records;
   readonly trace: Trace;
+  /** The run's faults (the server's late timers are drawn from it). */
+  readonly faults: FaultPlan;
   /** The virtual time, in microseconds. */
   now(): number;
   /** The core must settle after this event. */
@@ -80,7 +84,7 @@ export class ServerSide {
       application: parts.application,
       parser: options.parser,
       logger,
-      clock,
+      clock: serverClock(clock, parts.faults, options.lateTimersMs),
       deliver: parts.deliver,
     });
     const server = this.server;

@@ -121,6 +121,7 @@ export class Simulation implements SimulationView, World {
       logger,
       records: this.records,
       trace: this.trace,
+      faults: this.faults,
       now: () => this.#now,
       touch: () => this.touch(),
       soon: (run) => this.soon(run),
@@ -214,6 +215,18 @@ export class Simulation implements SimulationView, World {
   /** @internal World: schedules an event `delayUs` from now. */
   schedule(delayUs: number, run: () => void): void {
     this.#queue.push(this.#now + delayUs, run);
+  }
+
+  /**
+   * From inside an Application call (a slow store): resumes it `delayMs` virtual ms later;
+   * meanwhile the call does not hold the core's settling.
+   */
+  park(delayMs: number, resume: () => void): void {
+    this.#settler.leave();
+    this.schedule(
+      Math.round(delayMs * 1000),
+      () => (this.#settler.enter(), this.touch(), resume()),
+    );
   }
 
   /** @internal World: schedules an event now, before the queue's. */

@@ -50,6 +50,8 @@ export interface SimulationOptions {
   mix?: FaultMix;
   /** ...then these properties override it. */
   link?: Partial<LinkFaults>;
+  /** The server's timers fire up to this many ms late (fault `server.late-timer`). Default: on time. */
+  lateTimersMs?: number;
   /** Records the run's faults, or replays a list of them. Default: a new recording. */
   faults?: FaultPlan;
   /**

@@ -80,9 +80,9 @@ export function replyAccounting(model: ReplyModel): ReplyAccounting {
       for (const client of sim.clients) {
         const found: ItemFate[] = [];
         fates.set(client.name, found);
-        const parser = sim.server.parser as { maxMessageBytes?: number };
+        const parser = sim.server.parser as { maxMessageBytes?: number; maxDepth?: number };
         const problem = account(
-          parser.maxMessageBytes ?? Infinity,
+          [parser.maxMessageBytes ?? Infinity, parser.maxDepth ?? Infinity],
           sim.limits,
           client,
           model(client, sim),
@@ -96,13 +96,13 @@ export function replyAccounting(model: ReplyModel): ReplyAccounting {
 }
 
 function account(
-  maxMessageBytes: number,
+  [maxMessageBytes, maxDepth]: [number, number],
   limits: Limits,
   client: SimClient,
   model: ClientModel,
   fates: ItemFate[],
 ): { message: string; time?: number } | undefined {
-  const items = itemsOf(client, maxMessageBytes);
+  const items = itemsOf(client, maxMessageBytes, maxDepth);
   const got: { time: number; command: Command }[] = [];
   for (const frame of readFrames(client)) {
     if (!frame.commands) {

@@ -13,6 +13,11 @@ import { readFrames } from "./wire.ts";
 export interface TimedCommandsOptions {
   /** Firings due before this (virtual ms) must have come, on a link that lost nothing. */
   dueBeforeMs: number;
+  /**
+   * How late the server's timers may fire (`SimulationOptions.lateTimersMs`). Default 0. A
+   * late run must not move the next: tick k is still due at first + (k - 1) x period.
+   */
+  lateMs?: number;
 }
 
 /** Times are fractions of a ms: equal within this. */
@@ -22,9 +27,12 @@ function near(a: number, b: number): boolean {
   return Math.abs(a - b) < EPSILON;
 }
 
-/** The virtual clock keeps whole microseconds: a job fires at its due time, rounded up. */
-function onTime(at: number, due: number): boolean {
-  return at > due - EPSILON && at < due + 0.001 + EPSILON;
+/**
+ * The virtual clock keeps whole microseconds: a job fires at its due time, rounded up, and at
+ * most `lateMs` after it.
+ */
+function onTime(at: number, due: number, lateMs: number): boolean {
+  return at > due - EPSILON && at < due + lateMs + 0.001 + EPSILON;
 }
 
 interface Periodic {
@@ -60,6 +68,7 @@ export function timedCommands(options: TimedCommandsOptions): Invariant {
             (frame.commands ?? []).map((command) => ({ time: frame.time, command }))
           ),
           client.link.lossless ? options.dueBeforeMs : -Infinity,
+          options.lateMs ?? 0,
         );
         if (problem) violations.push({ invariant: name, client: client.name, ...problem });
       }
@@ -71,6 +80,7 @@ export function timedCommands(options: TimedCommandsOptions): Invariant {
 function judge(
   read: { time: number; command: Command }[],
   dueBeforeMs: number,
+  lateMs: number,
 ): { time?: number; message: string } | undefined {
   const armed = new Map<string, { due: number; seq: number }>();
   const periodic = new Map<string, Periodic>();
@@ -137,7 +147,7 @@ function judge(
           message: `${show}: job ${id} was not armed (never, cancelled, replaced or fired already)`,
         };
       }
-      if (!near(Number(command.due), job.due) || !onTime(at, job.due)) {
+      if (!near(Number(command.due), job.due) || !onTime(at, job.due, lateMs)) {
         return { time, message: `${show}: job ${id} was due at ${job.due}ms` };
       }
       const wrong = early(job.due, job.seq);
@@ -150,7 +160,7 @@ function judge(
       const job = periodic.get(id);
       if (!job) return { time, message: `${show}: no periodic job ${id} is running` };
       const due = nextOf(job);
-      if (command.k !== job.k + 1 || !onTime(at, due)) {
+      if (command.k !== job.k + 1 || !onTime(at, due, lateMs)) {
         return {
           time,
           message: `${show}: tick ${

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Command } from "../../mod.ts";
+import { valueProblem } from "./value_problems.ts";
 import type { SimClient } from "../engine/client.ts";
 
 /** One message a client sent: a command, or a bad message (its text). */
@@ -65,7 +66,11 @@ export function frames(pieces: readonly { time: number; bytes: Uint8Array }[]): 
  * assert.deepEqual(items[1].command, {});
  * ```
  */
-export function itemsOf(client: SimClient, maxMessageBytes = Infinity): SentItem[] {
+export function itemsOf(
+  client: SimClient,
+  maxMessageBytes = Infinity,
+  maxDepth = 32,
+): SentItem[] {
   const pieces = client.log.filter((entry) => entry.kind === "sent" && entry.note === undefined)
     .map((entry) => ({ time: entry.time, bytes: entry.bytes ?? new Uint8Array() }));
   const items: SentItem[] = [];
@@ -77,8 +82,10 @@ export function itemsOf(client: SimClient, maxMessageBytes = Infinity): SentItem
       continue;
     }
     let value: unknown;
+    let text = "";
     try {
-      value = JSON.parse(strict.decode(frame.bytes));
+      text = strict.decode(frame.bytes);
+      value = JSON.parse(text);
     } catch (error) {
       add({
         bad: error instanceof TypeError
@@ -93,7 +100,9 @@ export function itemsOf(client: SimClient, maxMessageBytes = Infinity): SentItem
     } else if (list.length === 0) {
       add({ bad: "empty batch: a message must hold at least one command" });
     } else {
-      for (const command of list) add({ command: command as Command });
+      const problem = valueProblem(list as object[], text, maxDepth);
+      if (problem) add({ bad: problem });
+      else for (const command of list) add({ command: command as Command });
     }
   }
   return items;

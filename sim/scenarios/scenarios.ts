@@ -19,6 +19,13 @@ import { buildResumeScenario } from "./resume_scenario.ts";
 import { RESUME_PLANTS, type ResumePlant } from "./resume_planted.ts";
 import { WEBSOCKET_PLANTS, type WebSocketPlantName } from "./ws_planted.ts";
 import { buildWebSocketSwarm } from "./ws_swarm.ts";
+import {
+  buildSenderProgress,
+  buildTightLimits,
+  PROGRESS_SHUTDOWN_MS,
+  TIGHT_SHUTDOWN_MS,
+} from "./swarm_limits.ts";
+import { timersScenario } from "./timers.ts";
 import type { SimulationView } from "../engine/invariant.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import type { TraceMode } from "../engine/trace.ts";
@@ -110,6 +117,25 @@ export const SCENARIOS = {
         buildResumeScenario(seed, { plant: plant as ResumePlant | undefined, trace, faults }),
       ),
   }),
+  "tight-limits": named({
+    plants: {},
+    run: (seed, _plant, trace, faults) =>
+      story(seed, "tight limits", TIGHT_SHUTDOWN_MS, buildTightLimits(seed, { trace, faults })),
+  }),
+  "sender-progress": named({
+    plants: {},
+    run: (seed, _plant, trace, faults) =>
+      story(
+        seed,
+        "sender progress",
+        PROGRESS_SHUTDOWN_MS,
+        buildSenderProgress(seed, { trace, faults }),
+      ),
+  }),
+  "timers": named({
+    plants: {},
+    run: (seed, _plant, trace, faults) => timersScenario(seed, { trace, faults }),
+  }),
   "ws-swarm": named({
     plants: Object.fromEntries(
       Object.entries(WEBSOCKET_PLANTS).map(([name, { description }]) => [name, description]),
@@ -131,6 +157,20 @@ export type NamedScenarioName = keyof typeof SCENARIOS;
 /** The scenario of that name, if `name` is one of {@linkcode SCENARIOS}. */
 export function scenarioNamed(name: string): NamedScenario | undefined {
   return Object.hasOwn(SCENARIOS, name) ? SCENARIOS[name as NamedScenarioName] : undefined;
+}
+
+/** Runs one of the limit stories to its shutdown. */
+async function story(
+  seed: number,
+  label: string,
+  shutdownAtMs: number,
+  sim: ScenarioRun["sim"] & {
+    readonly clients: readonly unknown[];
+    run(options: { shutdownAtMs: number }): Promise<SimulationReport>;
+  },
+): Promise<ScenarioRun> {
+  const report = await sim.run({ shutdownAtMs });
+  return { seed, summary: `${label} seed ${seed}: ${sim.clients.length} clients`, sim, report };
 }
 
 function named(scenario: NamedScenario): NamedScenario {

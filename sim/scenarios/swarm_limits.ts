@@ -12,9 +12,12 @@ import { NO_FAULTS } from "../engine/faults.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
+import type { FaultPlan } from "../engine/fault_plan.ts";
+import type { TraceMode } from "../engine/trace.ts";
 import { connectionCap, rateBounds, senderProgress, toldWhy } from "../invariants/client_limits.ts";
 import { departures, type ExpectedDeparture } from "../invariants/limit_invariants.ts";
 import { bufferBounds } from "../invariants/health_invariants.ts";
+import { drainWaitFloor } from "../invariants/drain_wait.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { transportLayer } from "../invariants/transport_invariants.ts";
@@ -22,6 +25,13 @@ import { readFrames } from "../invariants/wire.ts";
 import type { Invariant } from "../engine/invariant.ts";
 import { createSwarmApp, swarmInvariants } from "./swarm_app.ts";
 import { swarmModel } from "./swarm_model.ts";
+import { brim, drainProbe, odd } from "./limit_probes.ts";
+
+/** How a story's run is built: its trace and, to replay, its faults. */
+export interface StoryOptions {
+  trace?: TraceMode;
+  faults?: FaultPlan;
+}
 
 /** When the tight-limits story's server shuts down, in virtual ms. */
 export const TIGHT_SHUTDOWN_MS = 200;
@@ -60,12 +70,14 @@ const EXPECTED: Record<string, ExpectedDeparture> = {
  * const report = await runTightLimits(1);
  * ```
  */
-export function buildTightLimits(seed: number): Simulation {
+export function buildTightLimits(seed: number, options: StoryOptions = {}): Simulation {
   const random = new Random(seed);
   const fragmentRate = random.pick([0, 0.3, 0.6]);
   const accounting = replyAccounting(swarmModel({ shutdownAtMs: TIGHT_SHUTDOWN_MS, marginMs: 4 }));
   const sim: Simulation = new Simulation({
     seed,
+    trace: options.trace,
+    faults: options.faults,
     mix: { ...NO_FAULTS, fragmentRate },
     link: { serverWindowBytes: 1 << 20 },
     parser: new JsonParser({ maxMessageBytes: MAX_MESSAGE_BYTES }),
@@ -90,7 +102,7 @@ export function buildTightLimits(seed: number): Simulation {
   });
   const client = (name: string, at = 0, whole = false) =>
     sim.client({ name, at, link: whole ? { fragmentRate: 0 } : {} });
-  const frame = (command: Command) => JSON.stringify(command) + "\0";
+  const frame = (message: Command | Command[]) => JSON.stringify(message) + "\0";
   const get = (n: number): Command => ({ code: random.pick(["get", "load"]), key: `s-${n}` });
   const flooder = client("flooder").send(5, [{ code: "goto", key: "r1" }, get(0), get(1), get(2)]);
   for (let n = 0; n < 7; n++) flooder.send(5, n % 2 ? get(n) : { code: "nope", key: "r1" });
@@ -134,6 +146,8 @@ export function buildTightLimits(seed: number): Simulation {
   const burster = client("burster", 1);
   for (let n = 0; n < 12; n++) burster.send(70, get(n));
   keepAlive(burster, [120, 190]);
+  brim(sim, frame, TIGHT_LIMITS.maxBufferedBytes!);
+  odd(sim, deep);
   keepAlive(client("knocker", 1), [2]);
   keepAlive(client("late1", 100), [100, 150]);
   keepAlive(client("late2", 100), [101, 160]);
@@ -185,12 +199,14 @@ export const PROGRESS_SHUTDOWN_MS = 300;
  * const report = await runSenderProgress(1);
  * ```
  */
-export function buildSenderProgress(seed: number): Simulation {
+export function buildSenderProgress(seed: number, options: StoryOptions = {}): Simulation {
   const random = new Random(seed);
   let app: ReturnType<typeof createSwarmApp> | undefined;
   const accounting = replyAccounting(swarmModel({ shutdownAtMs: PROGRESS_SHUTDOWN_MS }));
   const sim = new Simulation({
     seed,
+    trace: options.trace,
+    faults: options.faults,
     server: {
       limits: { drainWaitMs: 20, highWaterMarkBytes: 1 << 16, slowConsumerTimeoutMs: 10_000 },
     },
@@ -201,6 +217,11 @@ export function buildSenderProgress(seed: number): Simulation {
         invariant.name !== "reply accounting"
       ),
       accounting,
+      drainWaitFloor(accounting, {
+        sender: "prober",
+        probe: (command) => command.key === "s-probe",
+        slackMs: 0.5,
+      }),
       senderProgress(accounting, {
         senders: (client) => client.name === "broadcaster" || client.name === "bystander",
         waitsForDrain: (client) => client.name === "broadcaster",
@@ -227,6 +248,7 @@ export function buildSenderProgress(seed: number): Simulation {
       },
     });
   }
+  drainProbe(sim, random);
   const bystander = sim.client({ name: "bystander" });
   for (let n = 0; n < 10; n++) bystander.send(82 + 5 * n, { code: "get", key: `s-${n}` });
   return sim;

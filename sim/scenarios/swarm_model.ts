@@ -49,6 +49,10 @@ export function swarmModel(options: SwarmModelOptions): ReplyModel {
         }
         case "get":
         case "load":
+          // The stores' key limit (512 UTF-8 bytes, MemoryStore's default); "brim" asks past it.
+          if (typeof command.key === "string" && utf8Length(command.key) > 512) {
+            return { command: expectedError(command, "key is too long (at most 512 UTF-8 bytes)") };
+          }
           return { command: { ...command, success: true }, anyOf: ["state"] };
         case "set":
         case "save":
@@ -118,4 +122,8 @@ export function expectedError(command: Command, message: string): Command {
     if (Object.hasOwn(command, field)) reply[field] = command[field];
   }
   return reply;
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
 }

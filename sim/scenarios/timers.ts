@@ -6,60 +6,138 @@
  *
  * @module
  */
-import type { Command } from "../../mod.ts";
+import { type Command, MemoryStore } from "../../mod.ts";
 import type { SimClient } from "../engine/client.ts";
 import { NO_FAULTS, randomFaultMix } from "../engine/faults.ts";
+import { FaultPlan } from "../engine/fault_plan.ts";
 import { Random } from "../engine/random.ts";
+import { SlowStore } from "../engine/slow_store.ts";
+import type { TraceMode } from "../engine/trace.ts";
+import { handledAnswered } from "../invariants/handled_answered.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
 import { defaultInvariants } from "../invariants/mod.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { timedCommands } from "../invariants/timer_invariants.ts";
-import { createTimersApp, TIMER_KEYS, timersModel } from "./timers_app.ts";
+import { createTimersApp, FIRING_CODES, TIMER_KEYS, timersModel } from "./timers_app.ts";
 
 /** When the timers scenario's server shuts down, in virtual ms. */
 export const TIMERS_SHUTDOWN_MS = 200;
 
+/** How a timers run is built: its trace and, to replay, its faults. */
+export interface TimersOptions {
+  trace?: TraceMode;
+  /** Replays these faults (the story's choices included); default: a new recording. */
+  faults?: FaultPlan;
+}
+
 /**
- * Builds the timers scenario of `seed` (not yet run).
+ * Builds the timers scenario of `seed` (not yet run). Most seeds run the server's timers
+ * late (fault `server.late-timers`: up to that many ms, each timer's own lateness drawn as
+ * `server.late-timer`) and give the application a store that takes virtual time
+ * (`server.slow-store-ms`), so turns queue behind one another and the shutdown finds some
+ * still running.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildTimers, TIMERS_SHUTDOWN_MS } from "./timers.ts";
- * const report = await buildTimers(1).run({ shutdownAtMs: TIMERS_SHUTDOWN_MS, untilMs: 5_000 });
+ * const sim = buildTimers(1);
+ * const report = await sim.run({ shutdownAtMs: TIMERS_SHUTDOWN_MS, untilMs: 5_000 });
+ * assert.ok(report.ok, report.violations.map((v) => v.message).join("; "));
  * ```
  */
-export function buildTimers(seed: number): Simulation {
+export function buildTimers(seed: number, options: TimersOptions = {}): Simulation {
   const random = new Random(seed);
   const drawn = randomFaultMix(random.fork());
+  const plan = options.faults ?? FaultPlan.recording(seed);
+  // Drawn apart from the story's own generator: the script is the same with them on or off.
+  const story = plan.keyed("timers.story", 0);
+  // One or the other: a firing's turn queued behind a slow store is late by the queue, which
+  // no timer bound can foresee; alone, late timers are judged to the microsecond.
+  const kind = story.float();
+  const lateMs = plan.given(
+    "server",
+    "late-timers",
+    0,
+    0,
+    kind < 0.45 ? story.int(1, 6) : undefined,
+  );
+  const storeMs = plan.given(
+    "server",
+    "slow-store-ms",
+    0,
+    0,
+    kind >= 0.45 && kind < 0.85 ? story.int(1, 4) : undefined,
+  );
+  const handled = handledAnswered((command) => !FIRING_CODES.has(String(command.code)));
   const sim: Simulation = new Simulation({
     seed,
+    faults: plan,
+    trace: options.trace,
     mix: { ...NO_FAULTS, jitterMs: Math.min(drawn.jitterMs, 3), fragmentRate: drawn.fragmentRate },
-    application: (logger) => createTimersApp(() => sim.now / 1000, logger),
+    lateTimersMs: lateMs,
+    application: (logger) => {
+      const store = storeMs === undefined ? new MemoryStore() : new SlowStore(new MemoryStore(), {
+        plan,
+        maxDelayMs: storeMs,
+        now: () => sim.now / 1000,
+        after: (delayMs, resume) => sim.park(delayMs, resume),
+      });
+      return handled.watch(createTimersApp(() => sim.now / 1000, logger, store));
+    },
     closeTimeoutMs: 5,
     invariants: () => [
       ...defaultInvariants(),
-      replyAccounting(timersModel(TIMERS_SHUTDOWN_MS)),
-      timedCommands({ dueBeforeMs: TIMERS_SHUTDOWN_MS - 10 }),
+      // A slow store makes turns queue: what was sent shortly before the shutdown may wait.
+      replyAccounting(timersModel(TIMERS_SHUTDOWN_MS, 10 + 6 * (storeMs ?? 0))),
+      timedCommands({
+        dueBeforeMs: TIMERS_SHUTDOWN_MS - 10 - (lateMs ?? 0),
+        lateMs: storeMs === undefined ? lateMs : Infinity,
+      }),
+      handled,
       nothingLeft({ quietAfterMs: 20 }),
     ],
   });
   for (let n = random.int(2, 4); n > 0; n--) script(sim.client({ at: random.int(0, 10) }), random);
+  // Saves in flight when the shutdown comes: taken in, so they must be answered.
+  if (storeMs !== undefined) {
+    for (const client of sim.clients) {
+      const at = TIMERS_SHUTDOWN_MS - story.int(4, 9);
+      const saves = [1, 2, 3, 4].map((n) => ({ code: "save", key: "t1", id: `z${n}`, value: at }));
+      if (story.chance(0.8)) client.send(at, saves);
+    }
+  }
   return sim;
 }
 
 /** Runs the timers scenario of `seed`. */
-export function runTimers(seed: number): Promise<SimulationReport> {
-  return buildTimers(seed).run({ shutdownAtMs: TIMERS_SHUTDOWN_MS, untilMs: 5_000 });
+export function runTimers(seed: number, options: TimersOptions = {}): Promise<SimulationReport> {
+  return buildTimers(seed, options).run({ shutdownAtMs: TIMERS_SHUTDOWN_MS, untilMs: 5_000 });
+}
+
+/** The timers scenario of `seed`, run, with a summary: for the CLI's named scenarios. */
+export async function timersScenario(seed: number, options: TimersOptions = {}) {
+  const sim = buildTimers(seed, options);
+  const report = await sim.run({ shutdownAtMs: TIMERS_SHUTDOWN_MS, untilMs: 5_000 });
+  const given = (kind: string) => sim.faults.events.find((e) => e.kind === kind)?.value;
+  const summary = `timers seed ${seed}: ${sim.clients.length} clients, timers late <= ${
+    given("late-timers") ?? 0
+  }ms, store <= ${given("slow-store-ms") ?? 0}ms`;
+  return { seed, summary, sim, report };
 }
 
 function script(client: SimClient, random: Random): void {
   const frames: Uint8Array[] = [];
   for (let n = random.int(4, 10); n > 0; n--) {
     const message = random.chance(0.2)
-      ? [command(random), { code: "boom", key: random.pick(TIMER_KEYS) }, command(random)]
-      : command(random);
+      ? [
+        command(random, true),
+        { code: "boom", key: random.pick(TIMER_KEYS) },
+        command(random, true),
+      ]
+      : command(random, false);
     frames.push(new TextEncoder().encode(JSON.stringify(message) + "\0"));
   }
   let time = random.int(10, 20);
@@ -90,7 +168,11 @@ function cut(bytes: Uint8Array, random: Random): Uint8Array[] {
   return pieces;
 }
 
-function command(random: Random): Command {
+/**
+ * A command; never a save inside a batch: timers a batch arms count from the end of its
+ * turn, and a save ends it later than its `arm` replied.
+ */
+function command(random: Random, batched: boolean): Command {
   const key = random.pick(TIMER_KEYS);
   const id = random.pick(["a", "b", "c"]);
   switch (random.int(0, 5)) {
@@ -110,7 +192,9 @@ function command(random: Random): Command {
     case 3:
       return { code: "cancel", key, id: random.pick(["a", "b", "p", "q"]) };
     case 4:
-      return { code: "pair", key };
+      return batched || random.chance(0.5)
+        ? { code: "pair", key }
+        : { code: "save", key, id, value: random.int(0, 99) };
     default:
       return random.chance(0.5) ? { code: "arm", key: "nokey", id } : { code: "zap", key };
   }

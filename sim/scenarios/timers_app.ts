@@ -16,8 +16,10 @@ import {
   internal,
   later,
   type Logger,
+  MemoryStore,
   type Result,
   SERVER_INDEX,
+  type StateStore,
 } from "../../mod.ts";
 import type { ReplyModel } from "../invariants/reply_accounting.ts";
 import { expectedError } from "./swarm_model.ts";
@@ -40,12 +42,18 @@ export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
  * const app = createTimersApp(() => 0);
  * ```
  */
-export function createTimersApp(now: () => number, logger?: Logger): Application<null> {
+export function createTimersApp(
+  now: () => number,
+  logger?: Logger,
+  store: StateStore = new MemoryStore(),
+): Application<StateStore> {
   const ticks = new Map<string, number>();
-  const timers: Controller<null> = {
+  const timers: Controller<StateStore> = {
     onConnect: ({ index }) => deliver([index], { code: "hello", index }, { code: "ready" }),
-    handleCommand(command, { index }): Result {
+    handleCommand(command, { index, storage }): Result | Promise<Result> {
       if (index === SERVER_INDEX) return fire(command, ticks, now());
+      // Its turn lasts as long as the store takes: turns queue behind it.
+      if (command.code === "save") return save(storage, index, command);
       const id = typeof command.id === "string" ? command.id : "";
       const timer = `${index}:${id}`;
       switch (command.code) {
@@ -91,10 +99,15 @@ export function createTimersApp(now: () => number, logger?: Logger): Application
     },
   };
   return new Application({
-    storage: null,
+    storage: store,
     controllers: Object.fromEntries(TIMER_KEYS.map((key) => [key, timers])),
     logger,
   });
+}
+
+async function save(store: StateStore, index: Index, command: Command): Promise<Result> {
+  await store.set(`${index}:${String(command.id)}`, Number(command.value));
+  return deliver([index], { ...command, ok: true });
 }
 
 function fire(command: Command, ticks: Map<string, number>, at: number): Result {
@@ -110,7 +123,7 @@ function fire(command: Command, ticks: Map<string, number>, at: number): Result 
 }
 
 /** The timers application's answers to what a client sent (firings are not answers). */
-export function timersModel(shutdownAtMs: number): ReplyModel {
+export function timersModel(shutdownAtMs: number, marginMs = 10): ReplyModel {
   return (client) => ({
     greeting: [{ command: { code: "hello", index: client.index ?? -1 } }, {
       command: { code: "ready" } as Command,
@@ -126,12 +139,13 @@ export function timersModel(shutdownAtMs: number): ReplyModel {
           return { command: { ...command, ok: true }, anyOf: ["start"] };
         case "cancel":
         case "pair":
+        case "save":
           return { command: { ...command, ok: true } };
         default:
           return { command: expectedError(command, "unknown code") };
       }
     },
     mine: (command) => !FIRING_CODES.has(String(command.code)),
-    answeredBefore: client.link.lossless ? (shutdownAtMs - 10) * 1000 : undefined,
+    answeredBefore: client.link.lossless ? (shutdownAtMs - marginMs) * 1000 : undefined,
   });
 }
