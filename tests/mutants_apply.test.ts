@@ -6,9 +6,18 @@ import { test } from "node:test";
 import { applyPatches } from "../scripts/mutation/mutant.ts";
 import { MUTANTS } from "../scripts/mutation/mutants.ts";
 import { HELD_OUT } from "../scripts/mutation/heldout.ts";
+import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
+import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
 import { REPO_ROOT } from "../scripts/mutation/runner.ts";
 
-for (const [set, mutants] of [["main", MUTANTS], ["held-out", HELD_OUT]] as const) {
+const SETS = [
+  ["main", MUTANTS],
+  ["held-out", HELD_OUT],
+  ["held-out2", HELD_OUT_2],
+  ["held-out3", HELD_OUT_3],
+] as const;
+
+for (const [set, mutants] of SETS) {
   test(`each mutant of the ${set} set applies once and changes its file`, () => {
     for (const mutant of mutants) {
       const text = readFileSync(`${REPO_ROOT}/${mutant.file}`, "utf8");
