@@ -197,14 +197,16 @@ test(
       // Both buses' subscriber connections; node-redis reconnects and subscribes again by
       // itself, and what is published meanwhile is gone.
       assert.equal(await redisCommand(server.port, "CLIENT KILL TYPE pubsub"), ":2");
-      // Send until Redis dropped some and the subscriber is back (a send reached it).
+      // Send until the subscriber is back (a send reached it). Redis drops what is published
+      // while it is away; on a loaded machine it may be back before the first send, and then
+      // nothing may be reported lost.
       const dropped: number[] = [];
       let last = 1;
-      for (let back = false; !back || dropped.length === 0;) {
-        assert.ok(++last <= 400, "the subscriber came back within 2 s");
-        const reached = await a.send("b", last);
-        if (reached === 0) dropped.push(last);
-        back = reached > 0 && dropped.length > 0;
+      for (const start = Date.now();;) {
+        assert.ok(Date.now() - start < 10_000, "the subscriber came back within 10 s");
+        const reached = await a.send("b", ++last);
+        if (reached > 0) break;
+        dropped.push(last);
         await pause(5);
       }
       for (const start = Date.now(); got.at(-1) !== last; await pause(5)) {
