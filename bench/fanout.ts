@@ -2,14 +2,16 @@
  * The fan-out benchmark: N clients in one room, every `update` broadcast to the room, run
  * against these servers in the same run: the raw `node:net` baseline, the framework on the
  * Node adapter and on the Deno adapter (over TCP, and over WebSocket with one text frame per
- * message, the load on the `ws` package), and Socket.IO. Each server runs in its own process
+ * message), and Socket.IO. Each server runs in its own process
  * and the load in another; every figure is also given as a ratio to the raw baseline of the
  * same client count, and the delivery rate as a multiple of Socket.IO's. Each configuration
  * runs `--rounds` times, interleaved, and the tables give the median.
  *
  * Run: `node --import tsx bench/fanout.ts [--clients 10,100,500]
  * [--targets raw,node,deno,ws-node,ws-deno,socketio] [--rounds 2] [--measure-ms 1500]
- * [--pace-ms auto]` (`ws-stream-node`, `ws-stream-deno`: WebSocket in stream mode)
+ * [--pace-ms auto] [--ws-client net|ws]` (`ws-stream-node`, `ws-stream-deno`: WebSocket in
+ * stream mode; `--ws-client`: the WebSocket load clients, the light one over `node:net`
+ * by default, or the `ws` package's)
  *
  * @module
  */
@@ -19,6 +21,7 @@ import { waitForQuiet } from "./proc_stats.ts";
 import { canPin, nodeScript, pinned, runForJson, startServer } from "./processes.ts";
 import { formatNumber, formatPercent, markdownTable, median } from "./stats.ts";
 import { option, selectedTargets, type Target } from "./targets.ts";
+import type { WebSocketClientKind } from "./ws_load_client.ts";
 
 /** Deliveries kept in flight in the throughput phase: enough to keep any server busy. */
 const IN_FLIGHT_DELIVERIES = 16_384;
@@ -41,6 +44,12 @@ function paceFor(clients: number): number {
   return chosen === "auto" ? Math.min(20, Math.max(1, Math.round(clients / 25))) : Number(chosen);
 }
 
+function wsClient(): WebSocketClientKind {
+  const kind = option("ws-client", "net");
+  if (kind !== "net" && kind !== "ws") throw new Error(`--ws-client is net or ws, not ${kind}`);
+  return kind;
+}
+
 async function runOne(target: Target, clients: number, measureMs: number) {
   const server = await startServer(pinned(target.server, SERVER_CPU));
   try {
@@ -56,6 +65,7 @@ async function runOne(target: Target, clients: number, measureMs: number) {
       measureMs,
       windows: Math.max(1, Math.round(measureMs / WINDOW_MS)),
       offeredDeliveriesPerSecond: OFFERED_DELIVERIES_PER_SECOND,
+      wsClient: wsClient(),
     };
     return await runForJson<FanoutLoadResult>(
       pinned(nodeScript("bench/fanout_load.ts", JSON.stringify(options)), LOAD_CPU),
@@ -158,6 +168,7 @@ async function main(): Promise<void> {
       `latency: open loop, ${formatNumber(OFFERED_DELIVERIES_PER_SECOND)} deliveries/s offered ` +
       `(${formatNumber(OFFERED_DELIVERIES_PER_SECOND)}/N updates/s), every delivery timed; ` +
       `${WARMUP_MS} ms warm-up, then ${measureMs} ms`,
+      `WebSocket load clients: ${wsClient() === "net" ? "node:net and the project's codec" : "ws"}`,
     ].join("\n"),
   );
   const runs = new Map<string, FanoutLoadResult[]>();

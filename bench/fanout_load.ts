@@ -17,6 +17,7 @@
 import process from "node:process";
 import { connectClients, type LoadClient, type Received, type Wire } from "./load_clients.ts";
 import { CpuMeter } from "./proc_stats.ts";
+import type { WebSocketClientKind } from "./ws_load_client.ts";
 import { median, percentile } from "./stats.ts";
 
 /** What the orchestrator asks of one load run. */
@@ -42,6 +43,8 @@ export interface FanoutLoadOptions {
   windows: number;
   /** Deliveries per second offered during the latency phase. */
   offeredDeliveriesPerSecond: number;
+  /** The WebSocket client (bench/ws_load_client.ts); default `net`. */
+  wsClient?: WebSocketClientKind;
 }
 
 /** What one load run measured. */
@@ -216,7 +219,13 @@ async function measureLatency(clients: LoadClient[], options: FanoutLoadOptions)
 }
 
 async function main(options: FanoutLoadOptions): Promise<FanoutLoadResult> {
-  const clients = await connectClients(options.wire, options.port, options.clients);
+  const clients = await connectClients(
+    options.wire,
+    options.port,
+    options.clients,
+    100,
+    options.wsClient,
+  );
   try {
     await setUp(clients, options.join);
     const throughput = await measureThroughput(clients, options);

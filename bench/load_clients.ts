@@ -8,7 +8,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { io, type Socket as IoSocket } from "socket.io-client";
-import { openWebSocketClient } from "./ws_load_client.ts";
+import { openWebSocket, type WebSocketClientKind } from "./ws_load_client.ts";
 import { ZeroStream } from "./zero_stream.ts";
 
 /** One message received, as decoded: a command object or an array of them. */
@@ -48,11 +48,18 @@ export type Wire = "zerobyte" | "socketio" | "websocket" | "websocket-stream";
 /** The address every benchmark uses: loopback only. */
 export const HOST = "127.0.0.1";
 
-/** Opens one client and resolves once it is connected (for Socket.IO, once it joined `/`). */
-export function connectClient(wire: Wire, port: number): Promise<LoadClient> {
+/**
+ * Opens one client and resolves once it is connected (for Socket.IO, once it joined `/`);
+ * `ws` picks the WebSocket client.
+ */
+export function connectClient(
+  wire: Wire,
+  port: number,
+  ws: WebSocketClientKind = "net",
+): Promise<LoadClient> {
   if (wire === "zerobyte") return TcpLoadClient.open(port);
   if (wire === "socketio") return SocketIoLoadClient.open(port);
-  return openWebSocketClient(`ws://${HOST}:${port}/`, wire === "websocket" ? "text" : "stream");
+  return openWebSocket(ws, HOST, port, wire === "websocket" ? "text" : "stream");
 }
 
 /** Opens `count` clients, at most `concurrency` connecting at a time, in a stable order. */
@@ -61,11 +68,12 @@ export async function connectClients(
   port: number,
   count: number,
   concurrency = 100,
+  ws: WebSocketClientKind = "net",
 ): Promise<LoadClient[]> {
   const clients: LoadClient[] = [];
   for (let first = 0; first < count; first += concurrency) {
     const batch = Math.min(concurrency, count - first);
-    const opened = Array.from({ length: batch }, () => connectClient(wire, port));
+    const opened = Array.from({ length: batch }, () => connectClient(wire, port, ws));
     clients.push(...await Promise.all(opened));
   }
   return clients;

@@ -1,7 +1,8 @@
 /**
- * The WebSocket clients of the load process, on the `ws` package (an independent
- * implementation, so the server is measured against a client it does not share code with).
- * In text mode every protocol message is a text frame; in stream mode the zero-byte stream
+ * The WebSocket clients of the load process: by default the light one over `node:net`
+ * (bench/ws_net_client.ts, on the project's own codec), or, with `ws`, one on the `ws`
+ * package (an independent implementation, so the server is measured against a client it does
+ * not share code with, at about twice the load process's CPU per delivery). In text mode every protocol message is a text frame; in stream mode the zero-byte stream
  * travels in binary frames, as the server then answers.
  *
  * @module
@@ -9,10 +10,26 @@
 import { Buffer } from "node:buffer";
 import WebSocket from "ws";
 import type { LoadClient, Received } from "./load_clients.ts";
+import { openNetWebSocketClient } from "./ws_net_client.ts";
 import { ZeroStream } from "./zero_stream.ts";
 
 /** What the client sends and expects: a text frame per message, or the stream in binary. */
 export type WebSocketMode = "text" | "stream";
+
+/** Which WebSocket client the load process uses. */
+export type WebSocketClientKind = "ws" | "net";
+
+/** Opens one client of the `kind` asked for to `host`:`port`, resolving once upgraded. */
+export function openWebSocket(
+  kind: WebSocketClientKind,
+  host: string,
+  port: number,
+  mode: WebSocketMode,
+): Promise<LoadClient> {
+  return kind === "net"
+    ? openNetWebSocketClient(host, port, mode)
+    : openWebSocketClient(`ws://${host}:${port}/`, mode);
+}
 
 /**
  * Opens one `ws` client to `url` and resolves once the handshake is done. Without

@@ -5,6 +5,7 @@
  * @module
  */
 import { CloseCode } from "../websocket/close_codes.ts";
+import { ByteSlab } from "../websocket/byte_slab.ts";
 import { FrameDecoder } from "../websocket/frame_decoder.ts";
 import { encodeClose, encodePing, encodePong } from "../websocket/frame_encoder.ts";
 import type { Clock } from "../core/clock.ts";
@@ -13,8 +14,6 @@ import { DEFAULT_PING_INTERVAL_MS, type WebSocketOptions } from "./websocket_opt
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
 import { concat } from "./concat_bytes.ts";
 import { FramingCache, StreamLimit, TextFramer } from "./zero_framing.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * Speaks WebSocket on `raw` for the layer's connection that `open` makes of it: returns what
@@ -56,7 +55,7 @@ export function openWebSocket(
   clock?: Clock,
   port: WebSocketPort = new WebSocketPort(options, clock),
 ): SocketHandlers {
-  const socket = new WebSocketSocket(raw, options, port.framing);
+  const socket = new WebSocketSocket(raw, options, port);
   const layer = socket.attach(open(socket));
   port.keepAlive?.watch(socket);
   return new WebSocketEvents(socket, layer, port.keepAlive);
@@ -98,8 +97,8 @@ class WebSocketEvents implements SocketHandlers {
 }
 
 /**
- * What the WebSocket connections of a port share: the last write framed, and the timer that
- * pings them (with a clock and a ping interval).
+ * What the WebSocket connections of a port share: the last write framed, the slab their
+ * reads are gathered in, and the timer that pings them (with a clock and a ping interval).
  *
  * @example
  * ```ts
@@ -112,6 +111,8 @@ class WebSocketEvents implements SocketHandlers {
  */
 export class WebSocketPort {
   readonly framing: FramingCache = new FramingCache();
+  /** Where the connections' decoders gather the messages they read. */
+  readonly slab: ByteSlab = new ByteSlab();
   readonly keepAlive: KeepAlive | undefined;
 
   constructor(options: WebSocketOptions = {}, clock?: Clock) {
@@ -144,11 +145,16 @@ class WebSocketSocket implements Socket, KeepAlivePeer {
   heard = false;
   pinged = false;
 
-  constructor(raw: Socket, options: WebSocketOptions, framing: FramingCache) {
+  constructor(raw: Socket, options: WebSocketOptions, port: WebSocketPort) {
     this.#raw = raw;
-    this.#framing = framing;
-    this.#framer = new TextFramer(framing);
-    this.#decoder = new FrameDecoder({ ...options, binary: "stream" });
+    this.#framing = port.framing;
+    this.#framer = new TextFramer(port.framing);
+    this.#decoder = new FrameDecoder({
+      ...options,
+      binary: "stream",
+      text: "zero-terminated",
+      allocator: port.slab,
+    });
     this.#streamLimit = new StreamLimit(this.#decoder.maxMessageBytes);
   }
 
@@ -206,14 +212,14 @@ class WebSocketSocket implements Socket, KeepAlivePeer {
     let failure: Error | undefined;
     let ended = false;
     for (const event of this.#decoder.feed(bytes)) {
-      if (event.type === "text") {
+      if (event.type === "terminated") {
         if (!this.#pick("message")) {
           failure = this.#fail(CloseCode.UnsupportedData, "text frame in stream mode");
-        } else if (event.text.includes("\0")) {
+        } else if (event.data.indexOf(0) !== event.data.length - 1) {
           failure = this.#fail(CloseCode.InvalidPayload, "a zero byte inside a text message");
         } else {
-          // One array with its zero byte: a read of one message reaches the layer uncopied.
-          parts.push(encoder.encode(event.text + "\0"));
+          // The message with its zero byte, as the decoder held it: no decode, no copy.
+          parts.push(event.data);
         }
       } else if (event.type === "chunk") {
         if (!this.#pick("stream")) {

@@ -16,6 +16,7 @@ import { checkUtf8, decodeUtf8 } from "./utf8.ts";
 
 const EMPTY = new Uint8Array(0);
 const NONE: readonly FrameEvent[] = Object.freeze([]);
+const NEW_BYTES = { allocate: (size: number) => new Uint8Array(size) };
 
 /**
  * Decodes the frames of one connection. Checks fail as soon as the byte that breaks them
@@ -42,6 +43,11 @@ export class FrameDecoder {
   readonly maxFragments: number;
   readonly #stream: boolean;
   readonly #server: boolean;
+  /** 1 when text messages are held with room for a zero byte after them, else 0. */
+  readonly #terminator: number;
+  readonly #allocator: { allocate(size: number): Uint8Array };
+  /** While a header is read: the bytes of the current feed after its byte being read. */
+  #ahead = 0;
   #events: FrameEvent[] | undefined;
   #done = false;
   // The frame being read: its header, then its payload. Numbers rather than a byte array keep
@@ -72,6 +78,8 @@ export class FrameDecoder {
     if (!(this.maxFragments >= 1)) throw new RangeError("maxFragments must be at least 1");
     this.#stream = options.binary === "stream";
     this.#server = options.role !== "client";
+    this.#terminator = options.text === "zero-terminated" ? 1 : 0;
+    this.#allocator = options.allocator ?? NEW_BYTES;
   }
 
   /** Bytes held for unfinished frames and messages. */
@@ -89,6 +97,7 @@ export class FrameDecoder {
     let i = 0;
     while (i < bytes.length && !this.#done) {
       if (this.#remaining < 0) {
+        this.#ahead = bytes.length - i - 1;
         this.#headerByte(bytes[i++]);
       } else {
         const n = Math.min(this.#remaining, bytes.length - i);
@@ -194,12 +203,17 @@ export class FrameDecoder {
       return this.#fail(CloseCode.MessageTooBig, `message over ${limit} bytes`);
     }
     if (streamed) return;
-    if (total > this.#message.length) {
+    const spare = this.#opcode === Opcode.Text ? this.#terminator : 0;
+    if (total + spare > this.#message.length) {
       // A whole message in one frame gets its exact size; fragments grow it by doubling.
       const size = fin && this.#length === 0
-        ? total
-        : Math.max(total, Math.min(this.maxMessageBytes, this.#message.length * 2));
-      const grown = new Uint8Array(size);
+        ? total + spare
+        : Math.max(total, Math.min(this.maxMessageBytes, this.#message.length * 2)) + spare;
+      // The allocator only for a message already whole in this feed: a peer stalling mid-frame
+      // holds an array of its own, never a shared slab.
+      const whole = fin && this.#length === 0 &&
+        this.#ahead >= this.#headNeeded - this.#headLength + length;
+      const grown = whole ? this.#allocator.allocate(size) : new Uint8Array(size);
       grown.set(this.#message.subarray(0, this.#length));
       this.#message = grown;
     }
@@ -208,7 +222,7 @@ export class FrameDecoder {
   #payload(bytes: Uint8Array, start: number, n: number): void {
     const control = isControlOpcode(this.#first);
     const streamed = !control && this.#stream && this.#opcode === Opcode.Binary;
-    const target = control ? this.#control : streamed ? new Uint8Array(n) : this.#message;
+    const target = control ? this.#control : streamed ? this.#allocator.allocate(n) : this.#message;
     const offset = control ? this.#position : streamed ? 0 : this.#length;
     const source = bytes.subarray(start, start + n);
     if (this.#masked) applyMask(source, target, offset, this.#mask, this.#position);
@@ -232,8 +246,12 @@ export class FrameDecoder {
     const streamed = this.#stream && this.#opcode === Opcode.Binary;
     if (streamed && this.#position === 0) this.#emit({ type: "chunk", data: EMPTY, final: fin });
     if (!fin) return this.#checkFragment();
-    const message = this.#message.subarray(0, this.#length);
+    const length = this.#length;
+    const message = this.#message.subarray(0, length);
     const first = this.#opcode;
+    const checked = this.#checked;
+    const utf8 = this.#utf8;
+    const held = this.#message;
     this.#opcode =
       this.#fragments =
       this.#length =
@@ -241,7 +259,14 @@ export class FrameDecoder {
       this.#utf8 =
         0;
     this.#message = EMPTY;
-    if (first === Opcode.Text) {
+    if (first === Opcode.Text && this.#terminator === 1) {
+      // Checked from where the fragments' checks stopped; the bytes are never decoded here.
+      if (checkUtf8(held, checked, length, utf8) !== 0) {
+        return this.#fail(CloseCode.InvalidPayload, "invalid UTF-8 text");
+      }
+      held[length] = 0;
+      this.#emit({ type: "terminated", data: held.subarray(0, length + 1) });
+    } else if (first === Opcode.Text) {
       const text = decodeUtf8(message);
       if (text === undefined) return this.#fail(CloseCode.InvalidPayload, "invalid UTF-8 text");
       this.#emit({ type: "text", text });

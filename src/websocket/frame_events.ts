@@ -7,6 +7,11 @@
 export type FrameEvent =
   /** A whole text message, validated as UTF-8. */
   | { readonly type: "text"; readonly text: string }
+  /**
+   * A whole text message when `text` is `"zero-terminated"`: its bytes, validated as UTF-8
+   * and not decoded, followed by one zero byte (which is not part of the message).
+   */
+  | { readonly type: "terminated"; readonly data: Uint8Array }
   /** A whole binary message (when `binary` is `"message"`). */
   | { readonly type: "binary"; readonly data: Uint8Array }
   /**
@@ -36,8 +41,22 @@ export interface FrameDecoderOptions {
    * parser limits its messages).
    */
   binary?: "message" | "stream";
+  /**
+   * `"string"` (default): text messages are decoded into strings. `"zero-terminated"`: they
+   * come as bytes followed by a zero byte (`terminated` events), as the zero-byte protocol
+   * reads them, sparing a decode, an encode and a copy per message.
+   */
+  text?: "string" | "zero-terminated";
   /** `"server"` (default) requires masked frames, `"client"` unmasked ones. */
   role?: "server" | "client";
+  /**
+   * Where the decoder gets the arrays of the messages and stream chunks it yields within one
+   * `feed` (zeroed, `size` bytes, its own for good): a `ByteSlab` shared by many decoders
+   * saves an allocation per message. A message still incomplete when `feed` returns gets a
+   * new `Uint8Array` of its own, so that a stalled peer holds no shared slab. Default: a new
+   * `Uint8Array` each.
+   */
+  allocator?: { allocate(size: number): Uint8Array };
 }
 
 /** The default of {@linkcode FrameDecoderOptions.maxMessageBytes}: 64 KiB. */
