@@ -3,7 +3,7 @@
  * on Node and on Deno. The package is not a dependency of zerobyte: install it in your game
  * (`npm install redis`; Deno reads it from node_modules, or import `npm:redis`).
  *
- * ```ts
+ * ```ts ignore
  * import { createClient } from "redis"; // on Deno without node_modules: "npm:redis"
  * const redis = fromNodeRedis(createClient({ url: "redis://127.0.0.1:6379" }));
  * await redis.connect();
