@@ -19,7 +19,7 @@ import type { Server } from "../../core/server.ts";
 import type { OpenSocket, SocketHandlers } from "../../transport/socket.ts";
 import type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 import { acceptLoop, KERNEL_TAKES_BYTES, runtimeTransport } from "../runtime_transport.ts";
-
+import { nextReadBuffer, READ_MIN_BYTES } from "../read_buffer.ts";
 export type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 
 /** Listens and serves every connection with `server`; rejects when it cannot bind. */
@@ -65,11 +65,12 @@ function serveConn(open: OpenSocket, conn: Deno.TcpConn): void {
 
 /** Reads until end of stream, handing each read to the layer before reading on. */
 async function pump(conn: Deno.TcpConn, handlers: SocketHandlers): Promise<void> {
-  const buffer = new Uint8Array(16 * 1024); // the parser copies what it keeps of a read
+  let buffer = new Uint8Array(READ_MIN_BYTES); // a waiting read holds it: small when idle
   try {
     conn.setNoDelay(true);
     for (let read = await conn.read(buffer); read !== null; read = await conn.read(buffer)) {
       await handlers.data(buffer.subarray(0, read));
+      buffer = nextReadBuffer(buffer, read);
     }
     handlers.end();
   } catch (error) {
