@@ -32,6 +32,7 @@ export interface Outcome {
 }
 
 /** The files and folders the simulator needs, copied for each mutant. */
+const onDeno = "deno" in process.versions;
 const COPIED = ["src", "sim", "examples", "scripts", "mod.ts", "package.json", "tsconfig.json"];
 
 /** Options of {@linkcode runMutant}. */
@@ -66,12 +67,15 @@ export async function runMutant(
   const started = performance.now();
   try {
     for (const entry of COPIED) cpSync(join(root, entry), join(dir, entry), { recursive: true });
-    symlinkSync(realpathSync(join(root, "node_modules")), join(dir, "node_modules"));
+    // Node runs the probe through tsx, from node_modules; Deno needs none (a Deno-only clone).
+    if (!onDeno) symlinkSync(realpathSync(join(root, "node_modules")), join(dir, "node_modules"));
     if (mutant) {
       const file = join(dir, mutant.file);
       writeFileSync(file, applyPatches(readFileSync(file, "utf8"), mutant.patches));
     }
-    const args = ["--import", "tsx", "scripts/mutation/probe.ts"];
+    const args = onDeno
+      ? ["run", "--allow-all", "--node-modules-dir=none", "scripts/mutation/probe.ts"]
+      : ["--import", "tsx", "scripts/mutation/probe.ts"];
     if (options.only) args.push(`--only=${options.only}`);
     const { lines, code, timedOut, stderr } = await probe(dir, args, options.timeoutMs ?? 180_000);
     const ms = Math.round(performance.now() - started);
@@ -110,8 +114,8 @@ function probe(
   timeoutMs: number,
 ): Promise<{ lines: ProbeLine[]; code: number | null; timedOut: boolean; stderr: string }> {
   return new Promise((done) => {
-    const node = "versions" in process && "deno" in process.versions ? "node" : process.execPath;
-    const child = spawn(node, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // The runtime running this: on Deno, `process.execPath` is the deno binary.
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let stderr = "";
     let timedOut = false;
