@@ -24,12 +24,6 @@ import {
 } from "./store_limits.ts";
 import { StoreUsage } from "./store_usage.ts";
 
-/**
- * The longest key a {@linkcode FileStore} holds by default, in UTF-8 bytes.
- * @deprecated Files are named after a hash of the key now; use `DEFAULT_MAX_KEY_BYTES`.
- */
-export const MAX_FILE_KEY_BYTES = DEFAULT_MAX_KEY_BYTES;
-
 /** The FileStore's defaults: states as in memory, 100,000 files and 1 GiB on disk. */
 export const DEFAULT_FILE_STORE_LIMITS: Readonly<StoreLimits> = Object.freeze({
   ...DEFAULT_STORE_LIMITS,
