@@ -15,7 +15,6 @@ import { fileNameForKey, TEMP_PREFIX } from "./file_names.ts";
 import { type StateStore, StateStoreError, type StoreWrite } from "./state_store.ts";
 import {
   checkKey,
-  DEFAULT_MAX_KEY_BYTES,
   DEFAULT_STORE_LIMITS,
   serializeState,
   type StoreLimits,
