@@ -9,7 +9,7 @@
 import { connect, type Socket } from "node:net";
 import { io, type Socket as IoSocket } from "socket.io-client";
 import { openWebSocket, type WebSocketClientKind } from "./ws_load_client.ts";
-import { ZeroStream } from "./zero_stream.ts";
+import { StreamCounted } from "./zero_stream.ts";
 
 /** One message received, as decoded: a command object or an array of them. */
 export type Received = unknown;
@@ -86,12 +86,13 @@ export async function connectClients(
 const readBuffer = Buffer.alloc(256 * 1024);
 
 /** A zero-byte framed JSON client over `node:net`. */
-class TcpLoadClient implements LoadClient {
+class TcpLoadClient extends StreamCounted implements LoadClient {
   onData: (() => void) | undefined;
-  readonly #stream = new ZeroStream();
   paced = false;
 
-  private constructor(readonly socket: Socket) {}
+  private constructor(readonly socket: Socket) {
+    super();
+  }
 
   static open(port: number): Promise<LoadClient> {
     return new Promise((resolve, reject) => {
@@ -113,18 +114,6 @@ class TcpLoadClient implements LoadClient {
     });
   }
 
-  get received(): number {
-    return this.#stream.received;
-  }
-
-  get onMessage(): ((message: Received) => void) | undefined {
-    return this.#stream.onMessage;
-  }
-
-  set onMessage(handler: ((message: Received) => void) | undefined) {
-    this.#stream.onMessage = handler;
-  }
-
   send(command: Record<string, unknown>): void {
     this.socket.write(JSON.stringify(command) + "\0");
   }
@@ -143,9 +132,9 @@ class TcpLoadClient implements LoadClient {
 
   /** Takes one read; returns false to stop reading (Node's `onread` contract). */
   read(buffer: Uint8Array, size: number): boolean {
-    const before = this.#stream.received;
-    this.#stream.take(buffer.subarray(0, size) as Buffer);
-    if (this.#stream.received !== before) this.onData?.();
+    const before = this.stream.received;
+    this.stream.take(buffer.subarray(0, size) as Buffer);
+    if (this.stream.received !== before) this.onData?.();
     return !this.paced;
   }
 }

@@ -9,9 +9,9 @@
  */
 import { Buffer } from "node:buffer";
 import WebSocket from "ws";
-import type { LoadClient, Received } from "./load_clients.ts";
+import type { LoadClient } from "./load_clients.ts";
 import { openNetWebSocketClient } from "./ws_net_client.ts";
-import { ZeroStream } from "./zero_stream.ts";
+import { StreamCounted } from "./zero_stream.ts";
 
 /** What the client sends and expects: a text frame per message, or the stream in binary. */
 export type WebSocketMode = "text" | "stream";
@@ -47,39 +47,27 @@ export function openWebSocketClient(url: string, mode: WebSocketMode): Promise<L
   });
 }
 
-class WebSocketLoadClient implements LoadClient {
+class WebSocketLoadClient extends StreamCounted implements LoadClient {
   onData: (() => void) | undefined;
   paced = false;
   /** Text mode counts frames; stream mode the messages of the stream. */
-  readonly #stream = new ZeroStream();
   readonly #socket: WebSocket;
   readonly #mode: WebSocketMode;
 
   constructor(socket: WebSocket, mode: WebSocketMode) {
+    super();
     this.#socket = socket;
     this.#mode = mode;
     socket.on("message", (data: Buffer) => {
-      const before = this.#stream.received;
-      if (mode === "stream") this.#stream.take(data);
+      const before = this.stream.received;
+      if (mode === "stream") this.stream.take(data);
       else {
-        this.#stream.received++;
-        this.#stream.onMessage?.(JSON.parse(data.toString()));
+        this.stream.received++;
+        this.stream.onMessage?.(JSON.parse(data.toString()));
       }
       if (this.paced && !socket.isPaused) socket.pause();
-      if (this.#stream.received !== before) this.onData?.();
+      if (this.stream.received !== before) this.onData?.();
     });
-  }
-
-  get received(): number {
-    return this.#stream.received;
-  }
-
-  get onMessage(): ((message: Received) => void) | undefined {
-    return this.#stream.onMessage;
-  }
-
-  set onMessage(handler: ((message: Received) => void) | undefined) {
-    this.#stream.onMessage = handler;
   }
 
   get open(): boolean {

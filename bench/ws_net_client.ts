@@ -13,10 +13,10 @@ import { connect, type Socket } from "node:net";
 import { handshakeKey, upgradeRequest, UpgradeResponseReader } from "../src/websocket/mod.ts";
 import { encodeClientFrame } from "../src/websocket/frame_encoder.ts";
 import { Opcode } from "../src/websocket/opcode.ts";
-import type { LoadClient, Received } from "./load_clients.ts";
+import type { LoadClient } from "./load_clients.ts";
 import { type FrameSink, ServerFrameReader } from "./ws_frame_reader.ts";
 import type { WebSocketMode } from "./ws_load_client.ts";
-import { ZeroStream } from "./zero_stream.ts";
+import { StreamCounted } from "./zero_stream.ts";
 
 /** One read buffer for every client: a read is consumed before the next one starts. */
 const readBuffer = Buffer.alloc(256 * 1024);
@@ -63,11 +63,10 @@ export function openNetWebSocketClient(
   });
 }
 
-class NetWebSocketClient implements LoadClient, FrameSink {
+class NetWebSocketClient extends StreamCounted implements LoadClient, FrameSink {
   onData: (() => void) | undefined;
   paced = false;
   /** Text mode counts frames; stream mode the messages of the stream. */
-  readonly #stream = new ZeroStream();
   readonly #reader = new ServerFrameReader(this);
   readonly #socket: Socket;
   readonly #mode: WebSocketMode;
@@ -77,20 +76,9 @@ class NetWebSocketClient implements LoadClient, FrameSink {
   #pieces: Uint8Array[] = [];
 
   constructor(socket: Socket, mode: WebSocketMode) {
+    super();
     this.#socket = socket;
     this.#mode = mode;
-  }
-
-  get received(): number {
-    return this.#stream.received;
-  }
-
-  get onMessage(): ((message: Received) => void) | undefined {
-    return this.#stream.onMessage;
-  }
-
-  set onMessage(handler: ((message: Received) => void) | undefined) {
-    this.#stream.onMessage = handler;
   }
 
   get open(): boolean {
@@ -99,16 +87,16 @@ class NetWebSocketClient implements LoadClient, FrameSink {
 
   /** Takes one read; returns false to stop reading (Node's `onread` contract). */
   read(bytes: Uint8Array): boolean {
-    const before = this.#stream.received;
+    const before = this.stream.received;
     this.#reader.take(bytes);
-    if (this.#stream.received !== before) this.onData?.();
+    if (this.stream.received !== before) this.onData?.();
     return !this.paced;
   }
 
   payload(first: number, piece: Uint8Array, last: boolean): void {
     const opcode = first & 0xf;
     if (opcode === Opcode.Binary || (opcode === Opcode.Continuation && this.#mode === "stream")) {
-      this.#stream.take(piece as Buffer);
+      this.stream.take(piece as Buffer);
       return;
     }
     const whole = this.#gather(piece, last);
@@ -116,8 +104,8 @@ class NetWebSocketClient implements LoadClient, FrameSink {
     if (opcode === Opcode.Text || opcode === Opcode.Continuation) {
       // The server sends every message as one text frame: a fragment is not a message.
       if ((first & 0x80) === 0) throw new Error("a fragmented text message from the server");
-      this.#stream.received++;
-      this.#stream.onMessage?.(JSON.parse(decoder.decode(whole)));
+      this.stream.received++;
+      this.stream.onMessage?.(JSON.parse(decoder.decode(whole)));
     } else if (opcode === Opcode.Ping) {
       this.#write(Opcode.Pong, whole);
     } else if (opcode === Opcode.Close) {

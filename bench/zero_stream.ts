@@ -6,6 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import type { Received } from "./load_clients.ts";
 
 const decoder = new TextDecoder();
 
@@ -65,4 +66,42 @@ export class ZeroStream {
 
 function copy(bytes: Buffer, from: number): Buffer {
   return Buffer.from(bytes.subarray(from));
+}
+
+/**
+ * What every load client built on a {@linkcode ZeroStream} shares: its count and its message
+ * handler are the stream's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Buffer } from "node:buffer";
+ * import { StreamCounted } from "./zero_stream.ts";
+ * class Client extends StreamCounted {
+ *   feed(bytes: string) {
+ *     this.stream.take(Buffer.from(bytes));
+ *   }
+ * }
+ * const client = new Client();
+ * client.feed("{}\0{}\0");
+ * assert.equal(client.received, 2);
+ * ```
+ */
+export abstract class StreamCounted {
+  /** The messages read so far, counted (and decoded once `onMessage` is set). */
+  protected readonly stream: ZeroStream = new ZeroStream();
+
+  /** Messages received so far. */
+  get received(): number {
+    return this.stream.received;
+  }
+
+  /** When set, every message is decoded and handed to it. */
+  get onMessage(): ((message: Received) => void) | undefined {
+    return this.stream.onMessage;
+  }
+
+  set onMessage(handler: ((message: Received) => void) | undefined) {
+    this.stream.onMessage = handler;
+  }
 }
