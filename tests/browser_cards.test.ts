@@ -72,8 +72,11 @@ async function checkDown(players: WatchedPage[], tcp: TcpClient, own: string[][]
     const hand = latest(tcp)!.hand!;
     if (hand.phase === "over") return hand;
     for (const [seat, { page }] of players.entries()) {
+      // The page first, the board after: a board card that arrives between the two reads
+      // is then in the board, not taken for a card shown elsewhere.
+      const all = await cardsIn(page, "body");
       const board = await cardsIn(page, "#board");
-      const shown = (await cardsIn(page, "body")).filter((card) => !board.includes(card));
+      const shown = all.filter((card) => !board.includes(card));
       assert.deepEqual([...new Set(shown)].sort(), [...own[seat]].sort(), `seat ${seat} shows`);
     }
     const turn = hand.turn!;
