@@ -74,6 +74,9 @@ export function loggingApplication(): Application<HookLog> {
 }
 
 /** A random source that never repeats: byte i of the n-th fill is (seed + n + i) mod 256. */
+/** The answer to a resume that cannot be honoured, whatever the reason (no oracle for guessers). */
+export const CANNOT = { code: "resume", error: "cannot resume" } as const;
+
 export function countingRandom(seed: number): RandomFill {
   let fills = 0;
   return (bytes) => {
