@@ -24,9 +24,12 @@
  * ```
  */
 export class EventQueue {
-  readonly #times: number[] = [];
-  readonly #sequences: number[] = [];
-  readonly #runs: (() => void)[] = [];
+  // Typed arrays with a capacity of their own: a heap that grows and shrinks by thousands
+  // of events per moment then neither reallocates nor gives the collector arrays to copy.
+  #times = new Float64Array(64);
+  #sequences = new Float64Array(64);
+  #runs: (() => void)[] = Array.from({ length: 64 }, () => NOTHING);
+  #size = 0;
   #sequence = 0;
   #poppedTime = 0;
   /** Events at the current time that go before all others, first in first out. */
@@ -38,7 +41,7 @@ export class EventQueue {
 
   /** How many events wait. */
   get size(): number {
-    return this.#times.length - this.#cancelled.size + this.#firstEnd - this.#firstHead;
+    return this.#size - this.#cancelled.size + this.#firstEnd - this.#firstHead;
   }
 
   /** The time of the event last popped. */
@@ -50,7 +53,7 @@ export class EventQueue {
   get nextTime(): number {
     if (this.#firstHead < this.#firstEnd) return this.#poppedTime;
     this.#skipCancelled();
-    return this.#times.length === 0 ? Infinity : this.#times[0];
+    return this.#size === 0 ? Infinity : this.#times[0];
   }
 
   /**
@@ -64,7 +67,8 @@ export class EventQueue {
   /** Schedules `run` at `time`; returns a handle for {@linkcode EventQueue.cancel}. */
   push(time: number, run: () => void): number {
     const sequence = this.#sequence++;
-    let at = this.#times.length;
+    if (this.#size === this.#times.length) this.#grow();
+    let at = this.#size++;
     while (at > 0) {
       const parent = (at - 1) >> 1;
       if (this.#before(parent, time, sequence)) break;
@@ -98,7 +102,7 @@ export class EventQueue {
 
   #skipCancelled(): void {
     while (
-      this.#cancelled.size > 0 && this.#times.length > 0 &&
+      this.#cancelled.size > 0 && this.#size > 0 &&
       this.#cancelled.delete(this.#sequences[0])
     ) {
       const time = this.#poppedTime;
@@ -109,12 +113,16 @@ export class EventQueue {
 
   #popHeap(): (() => void) | undefined {
     const times = this.#times, sequences = this.#sequences, runs = this.#runs;
-    if (times.length === 0) return undefined;
+    if (this.#size === 0) return undefined;
     const first = runs[0];
     this.#poppedTime = times[0];
-    const time = times.pop()!, sequence = sequences.pop()!, run = runs.pop()!;
-    const size = times.length;
-    if (size === 0) return first;
+    const size = --this.#size;
+    const time = times[size], sequence = sequences[size], run = runs[size];
+    runs[size] = NOTHING;
+    if (size === 0) {
+      runs[0] = NOTHING;
+      return first;
+    }
     let at = 0;
     for (;;) {
       let child = 2 * at + 1;
@@ -138,6 +146,17 @@ export class EventQueue {
     this.#times[to] = this.#times[from];
     this.#sequences[to] = this.#sequences[from];
     this.#runs[to] = this.#runs[from];
+  }
+
+  #grow(): void {
+    const capacity = 2 * this.#times.length;
+    const times = new Float64Array(capacity), sequences = new Float64Array(capacity);
+    times.set(this.#times);
+    sequences.set(this.#sequences);
+    this.#times = times;
+    this.#sequences = sequences;
+    const runs = this.#runs;
+    for (let k = runs.length; k < capacity; k++) runs.push(NOTHING);
   }
 
   #place(slot: number, time: number, sequence: number, run: () => void): void {
