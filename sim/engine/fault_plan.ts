@@ -46,13 +46,16 @@ export class FaultPlan {
   /** The run's seed, which keys every draw. */
   readonly seed: number;
   /**
-   * What struck, four numbers a fault (stream, seq, at, value) in blocks that double in size
-   * and are never copied: a run may cut and delay hundreds of thousands of segments.
+   * What struck, four 32-bit integers a fault (stream, seq, at, value) in blocks that double
+   * in size and are never copied: a run may cut and delay hundreds of thousands of segments,
+   * and fresh memory is dear. A fault with a number that is no 32-bit integer is kept in
+   * `#wide` instead; its block entry holds `-1 - its place there` as its stream.
    */
-  readonly #blocks: Float64Array[] = [];
-  #block = new Float64Array(0);
+  readonly #blocks: Int32Array[] = [];
+  #block = new Int32Array(0);
   #inBlock = 0;
   #count = 0;
+  readonly #wide: number[] = [];
   #events: FaultEvent[] | undefined;
   readonly #streams = new Map<string, FaultStream>();
   readonly #streamList: FaultStream[] = [];
@@ -83,8 +86,10 @@ export class FaultPlan {
     const events: FaultEvent[] = [];
     for (const block of this.#blocks) {
       for (let k = 0; k < block.length && events.length < this.#count; k += 4) {
-        const { client, kind } = this.#streamList[block[k]];
-        events.push({ at: block[k + 2], client, kind, seq: block[k + 1], value: block[k + 3] });
+        const w = -1 - block[k];
+        const [from, i] = w < 0 ? [block, k] : [this.#wide, w];
+        const { client, kind } = this.#streamList[from[i]];
+        events.push({ at: from[i + 2], client, kind, seq: from[i + 1], value: from[i + 3] });
       }
     }
     return this.#events = events;
@@ -189,13 +194,18 @@ export class FaultPlan {
     let block = this.#block;
     let k = this.#inBlock;
     if (k === block.length) {
-      this.#blocks.push(block = this.#block = new Float64Array(Math.max(256, 2 * k)));
+      this.#blocks.push(block = this.#block = new Int32Array(Math.max(256, 2 * k)));
       k = 0;
     }
-    block[k] = id;
-    block[k + 1] = seq;
-    block[k + 2] = at;
-    block[k + 3] = value;
+    if (isInt32(seq) && isInt32(at) && isInt32(value)) {
+      block[k] = id;
+      block[k + 1] = seq;
+      block[k + 2] = at;
+      block[k + 3] = value;
+    } else {
+      block[k] = -1 - this.#wide.length;
+      this.#wide.push(id, seq, at, value);
+    }
     this.#inBlock = k + 4;
     this.#count++;
     this.#events = undefined;
@@ -213,6 +223,11 @@ export interface FaultStream {
   readonly base: number;
   /** Its number in the plan. */
   readonly id: number;
+}
+
+/** Whether `x` is kept exactly as a 32-bit integer (-0 is not). */
+function isInt32(x: number): boolean {
+  return (x | 0) === x && (x !== 0 || 1 / x > 0);
 }
 
 function mixSeq(base: number, seq: number): number {

@@ -39,8 +39,17 @@ export class Inbox {
   /** Where the bytes first differed from what was addressed: a delivery's position. */
   divergence: { readonly time: number; readonly message: number } | undefined;
   readonly #chunks: Uint8Array[] = [];
-  readonly #times: number[] = [];
-  readonly #sequences: number[] = [];
+  /**
+   * Each read's time, in a typed array that doubles when full: outside the collected heap, so
+   * a long run's reads are never copied by the collector.
+   */
+  #times = new Float64Array(32);
+  /**
+   * Reads mostly follow each other in the log: only where a read's sequence is not the one
+   * after the previous read's are its position and sequence kept, two numbers a jump.
+   */
+  readonly #jumps: number[] = [];
+  #nextSequence = NaN;
   #length = 0;
   #expected: readonly Addressed[] = [];
   #entry = 0;
@@ -74,20 +83,31 @@ export class Inbox {
 
   /** Keeps one read, and checks it. */
   append(time: number, sequence: number, bytes: Uint8Array): void {
+    const k = this.#chunks.length;
+    if (k === this.#times.length) {
+      const times = new Float64Array(2 * k);
+      times.set(this.#times);
+      this.#times = times;
+    }
+    this.#times[k] = time;
+    if (sequence !== this.#nextSequence) this.#jumps.push(k, sequence);
+    this.#nextSequence = sequence + 1;
     this.#chunks.push(bytes);
-    this.#times.push(time);
-    this.#sequences.push(sequence);
     this.#length += bytes.length;
     this.#compare(time, bytes);
   }
 
   /** The reads, in order. */
   reads(): Read[] {
-    return this.#times.map((time, k) => ({
-      time,
-      sequence: this.#sequences[k],
-      bytes: this.#chunks[k],
-    }));
+    const times = this.#times, jumps = this.#jumps;
+    let jump = 0, sequence = 0;
+    return this.#chunks.map((bytes, k) => {
+      if (jumps[jump] === k) {
+        sequence = jumps[jump + 1];
+        jump += 2;
+      } else sequence++;
+      return { time: times[k], sequence, bytes };
+    });
   }
 
   #compare(time: number, bytes: Uint8Array): void {

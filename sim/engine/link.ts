@@ -106,7 +106,10 @@ export class Link {
       ...shared,
       direction: "down",
       delayUs: faults.downDelayMs * 1000,
-      room: () => faults.windowBytes - this.#down.inFlight - this.reader.unreadBytes,
+      // An unbounded window needs no sum (and no boxed Infinity per segment).
+      room: faults.windowBytes === Infinity
+        ? unbounded
+        : () => faults.windowBytes - this.#down.inFlight - this.reader.unreadBytes,
       arrive: (bytes) => this.#arriveAtClient(bytes),
     });
     this.server = new ServerEnd({
@@ -249,3 +252,5 @@ export class Link {
     if (this.#world.trace.on) this.#world.trace.add(this.#world.now, this.name, what);
   }
 }
+
+const unbounded = () => Infinity;

@@ -18,22 +18,26 @@
  * ```
  */
 export class Random {
+  /**
+   * The state's 32 bits as a signed integer: a small integer to the engine, never a boxed
+   * number (the same bits as unsigned, so the same draws).
+   */
   #state: number;
 
   /** Seeds above 2^32 keep their low 32 bits. */
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#state = seed | 0;
   }
 
   /** Starts again from `seed`, as a new generator of that seed would. */
   reseed(seed: number): this {
-    this.#state = seed >>> 0;
+    this.#state = seed | 0;
     return this;
   }
 
   /** The next 32-bit unsigned integer. */
   uint32(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    this.#state = (this.#state + 0x6d2b79f5) | 0;
     let t = this.#state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

@@ -39,6 +39,12 @@ export class Settler {
   readonly #fail: (message: string) => void;
   #activity = 0;
   #busy = 0;
+  /** The settling under way: its turns, its quiet turns in a row, the activity last seen. */
+  #turns = 0;
+  #quiet = 0;
+  #seen = 0;
+  #done: () => void = () => {};
+  #failed: (error: unknown) => void = () => {};
 
   constructor(fail: (message: string) => void, quietTurns = QUIET_TURNS, maxTurns = 100_000) {
     this.#fail = fail;
@@ -64,18 +70,36 @@ export class Settler {
   }
 
   /** Resolves once the core has been quiet for `quietTurns` microtask turns. */
-  async settle(): Promise<void> {
-    let quiet = 0;
-    for (let turns = 0; turns < this.maxTurns; turns++) {
-      const seen = this.#activity;
-      await undefined;
-      if (this.#activity !== seen || this.#busy > 0) {
-        if (quiet > this.longestGap) this.longestGap = quiet;
-        quiet = 0;
-      } else if (++quiet >= this.quietTurns) return;
-    }
-    this.#fail(`the core did not settle within ${this.maxTurns} microtask turns`);
-    // Forget the calls that never end, so that later events do not wait for them again.
-    this.#busy = 0;
+  settle(): Promise<void> {
+    // One reaction on a settled promise a turn, as `await undefined` in a loop would take,
+    // without an async function's suspension and its garbage on every turn.
+    return new Promise((resolve, reject) => {
+      this.#done = resolve;
+      this.#failed = reject;
+      this.#turns = this.#quiet = 0;
+      this.#seen = this.#activity;
+      void RESOLVED.then(this.#turn);
+    });
   }
+
+  readonly #turn = (): void => {
+    if (this.#activity !== this.#seen || this.#busy > 0) {
+      if (this.#quiet > this.longestGap) this.longestGap = this.#quiet;
+      this.#quiet = 0;
+    } else if (++this.#quiet >= this.quietTurns) return this.#done();
+    if (++this.#turns >= this.maxTurns) {
+      try {
+        this.#fail(`the core did not settle within ${this.maxTurns} microtask turns`);
+      } catch (error) {
+        return this.#failed(error);
+      }
+      // Forget the calls that never end, so that later events do not wait for them again.
+      this.#busy = 0;
+      return this.#done();
+    }
+    this.#seen = this.#activity;
+    void RESOLVED.then(this.#turn);
+  };
 }
+
+const RESOLVED = Promise.resolve();
