@@ -96,13 +96,18 @@ class NodeSocket implements Socket {
     const socket = this.#socket;
     if (!socket.writableNeedDrain) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const settle = (error?: unknown) => {
-        socket.off("drain", settle).off("close", lost).off("error", settle);
-        if (error === undefined) resolve();
-        else reject(error);
+      // Methods, not named arrows: tsx's keepNames would name two closures on every wait.
+      const on = {
+        settle(error?: unknown) {
+          socket.off("drain", on.settle).off("close", on.lost).off("error", on.settle);
+          if (error === undefined) resolve();
+          else reject(error);
+        },
+        lost() {
+          on.settle(new Error("socket closed before it drained"));
+        },
       };
-      const lost = () => settle(new Error("socket closed before it drained"));
-      socket.on("drain", settle).on("close", lost).on("error", settle);
+      socket.on("drain", on.settle).on("close", on.lost).on("error", on.settle);
     });
   }
 
