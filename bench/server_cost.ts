@@ -7,8 +7,12 @@
  * on a machine too busy for the fan-out benchmark's rates. `--root DIR` measures another
  * checkout of this repository (the code before a change, say) with the same harness.
  *
+ * `--game broadcast` replaces the rooms game with the least a fan-out server does (`goto` joins
+ * the one room, each `update` goes to every member as it came, nothing stored), which tells
+ * the game's share from the framework's.
+ *
  * Run: `node --import tsx bench/server_cost.ts [--modes raw,text,stream] [--rounds 3]
- * [--clients 100] [--root DIR]`
+ * [--clients 100] [--root DIR] [--game rooms|broadcast]`
  *
  * @module
  */
@@ -28,14 +32,26 @@ const encoder = new TextEncoder();
 const turnEnds = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Server µs of CPU (user and system, this process) per delivery, in one mode. */
-async function measure(root: string, mode: string, clients: number): Promise<number> {
-  const { Server, silentLogger } = await import(`${root}/mod.ts`);
+async function measure(
+  root: string,
+  mode: string,
+  clients: number,
+  game: string,
+): Promise<number> {
+  const { Application, deliver, Server, silentLogger } = await import(`${root}/mod.ts`);
   const { createRoomsApplication } = await import(`${root}/examples/rooms/mod.ts`);
   const { systemClock } = await import(`${root}/src/adapter/system_clock.ts`);
   const { Transport } = await import(`${root}/src/transport/transport.ts`);
   const { Entrance } = await import(`${root}/src/transport/entrance.ts`);
   const { encodeClientFrame } = await import(`${root}/src/websocket/frame_encoder.ts`);
-  const application = createRoomsApplication();
+  const members: number[] = [];
+  const application = game === "rooms" ? createRoomsApplication() : new Application({
+    storage: null,
+    defaultController: {
+      handleCommand: (command: { code: string }, { index }: { index: number }) =>
+        command.code === "goto" ? (members.push(index), []) : deliver(members, command),
+    },
+  });
   const server = new Server({ application, clock: systemClock, limits: { commandsPerSecond: 0 } });
   const transport = new Transport(server, {
     clock: systemClock,
@@ -97,11 +113,14 @@ async function main(): Promise<void> {
   const modes = option("modes", "raw,text,stream").split(",");
   const rounds = Number(option("rounds", "3"));
   const clients = Number(option("clients", "100"));
+  const game = option("game", "rooms");
   const results = new Map<string, number[]>(modes.map((mode) => [mode, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const mode of modes) results.get(mode)!.push(await measure(root, mode, clients));
+    for (const mode of modes) results.get(mode)!.push(await measure(root, mode, clients, game));
   }
-  console.log(`# Server CPU per delivery, in process, ${clients} clients in one room (${root})\n`);
+  console.log(
+    `# Server CPU per delivery, in process, ${clients} clients in one room, ${game} (${root})\n`,
+  );
   const rows = modes.map((mode) => {
     const values = results.get(mode)!;
     const all = values.map((value) => formatNumber(value, 3)).join(", ");

@@ -33,16 +33,18 @@ const LONGEST_TIMEOUT_MS = 2 ** 31 - 1;
 export const systemClock: Clock = {
   now: () => Date.now(),
   schedule(at: number, callback: () => void): Cancel {
-    let timer: ReturnType<typeof setTimeout>;
-    const wait = () => {
-      const left = at - Date.now();
-      timer = setTimeout(left > LONGEST_TIMEOUT_MS ? wait : callback, clamp(left));
+    const left = at - Date.now();
+    // One timer and one closure for a wait the runtime takes in one step: every connection
+    // has such a timer (tsx's keepNames would make a named closure weigh a dictionary more).
+    if (left <= LONGEST_TIMEOUT_MS) {
+      const timer = setTimeout(callback, Math.max(0, left));
+      return () => clearTimeout(timer);
+    }
+    let rest: Cancel | undefined;
+    const step = setTimeout(() => (rest = systemClock.schedule(at, callback)), LONGEST_TIMEOUT_MS);
+    return () => {
+      clearTimeout(step);
+      rest?.();
     };
-    wait();
-    return () => clearTimeout(timer);
   },
 };
-
-function clamp(ms: number): number {
-  return Math.min(Math.max(0, ms), LONGEST_TIMEOUT_MS);
-}

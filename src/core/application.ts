@@ -195,7 +195,13 @@ export class Application<S> {
     // One context for the message: a command's waits are those it added.
     const waits: Promise<unknown>[] = [];
     const context = hold
-      ? { ...this.#context(index), hold: (until: Promise<unknown>) => void waits.push(until) }
+      ? {
+        ...this.#context(index),
+        // A method: tsx's keepNames would name an arrow property, at a cost on every message.
+        hold(until: Promise<unknown>) {
+          waits.push(until);
+        },
+      }
       : this.#context(index);
     for (const command of commands) {
       const controller = this.controllerFor(command.key);

@@ -7,6 +7,8 @@ import type { Cancel, Clock } from "./clock.ts";
 import type { CloseMode, Connection } from "./connection.ts";
 import type { Limits } from "./limits.ts";
 
+const NOTHING_TO_DO = () => {};
+
 /** Why a guard gave up on its connection. */
 export type SlowReason = "buffer over hard cap" | "slow consumer";
 
@@ -116,7 +118,7 @@ export class OutboundGuard implements Connection {
 
   #startWait(): Wait {
     if (this.#wait) return this.#wait;
-    let patienceOver = () => {};
+    let patienceOver = NOTHING_TO_DO; // no named arrow: tsx's keepNames names one on each wait
     const wait = {
       since: this.#clock.now(),
       patience: new Promise<void>((resolve) => (patienceOver = resolve)),

@@ -10,7 +10,7 @@ import { answerFlashPolicy, flashPolicyBytes } from "./flash_policy.ts";
 import type { ApplicationHooks } from "./application_hooks.ts";
 import type { Clock } from "./clock.ts";
 import { InternalCommands } from "./internal_commands.ts";
-import { ConnectionPolicy, type GiveUp } from "./connection_policy.ts";
+import { ConnectionPolicy } from "./connection_policy.ts";
 import { type Limits, limitsWith } from "./limits.ts";
 import type { ServerOptions } from "./server_options.ts";
 import type { Admission, Connection } from "./connection.ts";
@@ -128,15 +128,12 @@ export class Server {
       : undefined;
     if (refusal) return this.#refuse(connection, refusal);
     const decoder = this.parser.createDecoder();
-    const entry = this.#registry.add((index) => {
-      // A limit gave up: the client is told why if it can still hear.
-      const giveUp = (why: GiveUp) =>
-        void this.#disconnect(
-          entry,
-          why.reason,
-          why.tell ? { notice: { error: why.reason } } : ABORT,
-        );
-      const policy = new ConnectionPolicy(connection, this.#limits, this.#clock, giveUp);
+    // Its own closures are these few: an idle connection weighs what it holds.
+    const entry: Live = this.#registry.add((index) => {
+      const policy = new ConnectionPolicy(connection, this.#limits, this.#clock, (why) => {
+        const told = why.tell ? { notice: { error: why.reason } } : ABORT; // if it can hear
+        void this.#disconnect(entry, why.reason, told);
+      });
       return { index, decoder, policy, inbound: Promise.resolve() };
     });
     const { index } = entry;
@@ -144,21 +141,32 @@ export class Server {
     entry.inbound = this.#sessions
       ? this.#sessions.opened(entry)
       : this.runTurn(() => this.#application.onConnect(index));
-    const then = (step: () => Promise<void>) => {
-      entry.inbound = entry.inbound.then(step).catch((error) => {
-        this.#logger.error("connection event failed", { index, reason: String(error) });
-      });
-      return entry.inbound;
-    };
+    // Methods, not arrows: tsx's keepNames gives every named arrow a property dictionary.
+    // deno-lint-ignore no-this-alias
+    const server = this;
     return {
       accepted: true,
       events: {
         index,
-        data: (bytes) => then(() => this.#receive(entry, bytes)),
-        end: () => then(() => this.#disconnect(entry, "end")),
-        error: (error) => this.#disconnect(entry, "error", { error }),
+        data(bytes) {
+          return server.#then(entry, index, () => server.#receive(entry, bytes));
+        },
+        end() {
+          return server.#then(entry, index, () => server.#disconnect(entry, "end"));
+        },
+        error(error) {
+          return server.#disconnect(entry, "error", { error });
+        },
       },
     };
+  }
+
+  /** Runs `step` after the connection's earlier events (`index`: the one it was accepted as). */
+  #then(entry: Live, index: Index, step: () => Promise<void>): Promise<void> {
+    entry.inbound = entry.inbound.then(step).catch((error) => {
+      this.#logger.error("connection event failed", { index, reason: String(error) });
+    });
+    return entry.inbound;
   }
 
   /**

@@ -89,14 +89,21 @@ export class Entrance {
     if (protocol === "raw") return this.#open(raw);
     this.#pending.add(raw);
     const sniffing = new Sniffing(raw, this, protocol === "http");
+    const pending = this.#pending;
     // The one set of closures of the socket (an adapter may call them detached); the stages
-    // behind them are objects.
+    // behind them are objects. Methods, not named arrows, which tsx's keepNames would name.
     return {
-      data: (bytes) => sniffing.data(bytes),
-      end: () => sniffing.end(),
-      error: (error) => sniffing.error(error),
-      closed: () => {
-        this.#pending.delete(raw);
+      data(bytes) {
+        return sniffing.data(bytes);
+      },
+      end() {
+        sniffing.end();
+      },
+      error(error) {
+        sniffing.error(error);
+      },
+      closed() {
+        pending.delete(raw);
         sniffing.closed();
       },
     };

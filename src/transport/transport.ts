@@ -79,8 +79,8 @@ export class Transport {
   readonly #logger: Logger;
   readonly #options: SocketConnectionOptions;
   readonly #connect: NonNullable<TransportOptions["connect"]>;
-  /** One promise per socket not yet closed. */
-  readonly #open = new Set<Promise<void>>();
+  /** The sockets not yet closed. */
+  readonly #open = new Set<LayerSocket>();
   #closing: Promise<void> | undefined;
 
   constructor(acceptor: Acceptor, options: TransportOptions) {
@@ -102,37 +102,12 @@ export class Transport {
   /** Takes a new socket: the server core accepts or refuses it. Report its events to the result. */
   open(socket: Socket): SocketHandlers {
     const connection = this.#connect(socket, this.#options);
-    let markClosed!: () => void;
-    const gone = new Promise<void>((resolve) => (markClosed = resolve));
-    this.#open.add(gone);
+    const handlers = new LayerSocket(connection, this.#logger, this.#open);
+    this.#open.add(handlers);
     const admission = this.#acceptor.accept(connection);
-    let events: ConnectionEvents | undefined;
-    if (admission.accepted) events = admission.events;
+    if (admission.accepted) handlers.admitted(admission.events);
     else this.#logger.debug("connection refused", { reason: admission.reason });
-    const guard = (promise: Promise<void>) =>
-      promise.catch((error) => {
-        this.#logger.error("connection event failed", { reason: String(error) });
-      });
-    // The core hears of the end of a connection once, however the socket reports it.
-    const finish = (report: (events: ConnectionEvents) => Promise<void>) => {
-      const live = events;
-      events = undefined;
-      if (live) void guard(report(live));
-    };
-    return {
-      data: (bytes) => events ? guard(events.data(bytes)) : Promise.resolve(),
-      end: () => finish((live) => live.end()),
-      error: (error) => {
-        connection.failed(error);
-        finish((live) => live.error(error));
-      },
-      closed: () => {
-        connection.closed();
-        finish((live) => live.end());
-        this.#open.delete(gone);
-        markClosed();
-      },
-    };
+    return handlers;
   }
 
   /**
@@ -144,7 +119,73 @@ export class Transport {
     return this.#closing ??= (async () => {
       const stopped = stopAccepting();
       await this.#acceptor.shutdown();
-      await Promise.all([...this.#open, stopped]);
+      await Promise.all([...[...this.#open].map((open) => open.gone()), stopped]);
     })();
+  }
+}
+
+/**
+ * One socket of the layer, as its transport reports to it: an object, not a set of
+ * closures, because an idle connection weighs what it holds. The core hears of the end of
+ * the connection once, however the socket reports it.
+ */
+class LayerSocket implements SocketHandlers {
+  /** The core's events, until it has heard of the end. */
+  #events: ConnectionEvents | undefined;
+  readonly #connection: LayerConnection;
+  readonly #logger: Logger;
+  readonly #open: Set<LayerSocket>;
+  #gone: Promise<void> | undefined;
+  #markGone: (() => void) | undefined;
+
+  constructor(connection: LayerConnection, logger: Logger, open: Set<LayerSocket>) {
+    this.#connection = connection;
+    this.#logger = logger;
+    this.#open = open;
+  }
+
+  /** The core took the connection in: its events are reported from now on. */
+  admitted(events: ConnectionEvents): void {
+    this.#events = events;
+  }
+
+  data(bytes: Uint8Array): Promise<void> {
+    return this.#events ? this.#guard(this.#events.data(bytes)) : Promise.resolve();
+  }
+
+  end(): void {
+    const live = this.#finish();
+    if (live) void this.#guard(live.end());
+  }
+
+  error(error: unknown): void {
+    this.#connection.failed(error);
+    const live = this.#finish();
+    if (live) void this.#guard(live.error(error));
+  }
+
+  closed(): void {
+    this.#connection.closed();
+    const live = this.#finish();
+    if (live) void this.#guard(live.end());
+    this.#open.delete(this);
+    this.#markGone?.();
+  }
+
+  /** Settles once the socket is closed (made only when someone waits for it). */
+  gone(): Promise<void> {
+    return this.#gone ??= new Promise<void>((resolve) => (this.#markGone = resolve));
+  }
+
+  #finish(): ConnectionEvents | undefined {
+    const live = this.#events;
+    this.#events = undefined;
+    return live;
+  }
+
+  #guard(promise: Promise<void>): Promise<void> {
+    return promise.catch((error) => {
+      this.#logger.error("connection event failed", { reason: String(error) });
+    });
   }
 }
