@@ -18,9 +18,11 @@ import { Server } from "../mod.ts";
 import { createRoomsApplication } from "../examples/rooms/mod.ts";
 import { systemClock } from "../src/adapter/system_clock.ts";
 import {
+  canPin,
   type Command,
   denoScript,
   nodeScript,
+  pinned,
   runForJson,
   startProcess,
   startServer,
@@ -34,6 +36,13 @@ const SCRIPT = "bench/churn.ts";
 /** A churned connection not answered this long after it began is counted as failed. */
 const LIFE_MS = 10_000;
 const HOST = "127.0.0.1";
+/**
+ * The server has a CPU of its own; the churning and idle clients share the other, so the
+ * load they make competes with the players, not with the server it measures. The players
+ * (this process) are not pinned, the same in both phases.
+ */
+const SERVER_CPU = 1;
+const LOAD_CPU = 0;
 
 /** The server: the rooms game with room for every connection, no command rate (the players'). */
 async function serve(maxConnections: number): Promise<never> {
@@ -187,14 +196,17 @@ for (const target of option("targets", "node,deno").split(",")) {
     "--serve",
     String(idle + rate + 10),
   );
-  const server = await startServer(withOpenFiles(script, files));
+  const server = await startServer(pinned(withOpenFiles(script, files), SERVER_CPU));
   const idleClients = await startProcess(
-    withOpenFiles(
-      nodeScript(
-        "bench/idle_clients.ts",
-        JSON.stringify({ wire: "zerobyte", port: server.ready.port, count: idle }),
+    pinned(
+      withOpenFiles(
+        nodeScript(
+          "bench/idle_clients.ts",
+          JSON.stringify({ wire: "zerobyte", port: server.ready.port, count: idle }),
+        ),
+        files,
       ),
-      files,
+      LOAD_CPU,
     ),
     (value) => (value as { open?: number })?.open,
     120_000,
@@ -224,9 +236,12 @@ for (const target of option("targets", "node,deno").split(",")) {
         reply: number[];
       }
     >(
-      withOpenFiles(
-        nodeScript(SCRIPT, "--churn", String(port), String(rate), String(seconds)),
-        files,
+      pinned(
+        withOpenFiles(
+          nodeScript(SCRIPT, "--churn", String(port), String(rate), String(seconds)),
+          files,
+        ),
+        LOAD_CPU,
       ),
       (seconds * 2 + 30) * 1000 + LIFE_MS,
     );
@@ -257,7 +272,10 @@ for (const target of option("targets", "node,deno").split(",")) {
     await server.stop();
   }
 }
-console.log(`# Two players' round trips, ms (p50 / p99, round trips), ${seconds} s each\n`);
+console.log(
+  `# Two players' round trips, ms (p50 / p99, round trips), ${seconds} s each` +
+    (canPin() ? `; server on CPU ${SERVER_CPU}, clients on CPU ${LOAD_CPU} (taskset)\n` : "\n"),
+);
 console.log(
   markdownTable([
     "server",

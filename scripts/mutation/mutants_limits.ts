@@ -158,8 +158,8 @@ export const LIMIT_AND_PARSER_MUTANTS: readonly Mutant[] = [
     file: `${PARSER}/json_parser.ts`,
     description: "a message split across reads keeps its zero byte",
     patches: [{
-      find: "this.#tail.append(bytes.subarray(start, zero));",
-      replace: "this.#tail.append(bytes.subarray(start, zero + 1));",
+      find: "this.#tail.append(bytes.subarray(0, zero));",
+      replace: "this.#tail.append(bytes.subarray(0, zero + 1));",
     }],
   },
   {
@@ -167,8 +167,8 @@ export const LIMIT_AND_PARSER_MUTANTS: readonly Mutant[] = [
     file: `${PARSER}/json_parser.ts`,
     description: "a message of exactly maxMessageBytes is refused as too large",
     patches: [{
-      find: "if (this.#tail.length + end - start > this.maxMessageBytes)",
-      replace: "if (this.#tail.length + end - start >= this.maxMessageBytes)",
+      find: "return messageBytes > this.maxMessageBytes;",
+      replace: "return messageBytes >= this.maxMessageBytes;",
     }],
   },
   {
@@ -176,8 +176,8 @@ export const LIMIT_AND_PARSER_MUTANTS: readonly Mutant[] = [
     file: `${PARSER}/json_parser.ts`,
     description: "a completed split message leaves its start time behind",
     patches: [{
-      find: "        this.#tail.clear();\n        this.#pendingSince = undefined;\n",
-      replace: "        this.#tail.clear();\n",
+      find: "      this.#tail.clear();\n      this.#pendingSince = undefined;\n",
+      replace: "      this.#tail.clear();\n",
     }],
   },
   {
@@ -185,8 +185,8 @@ export const LIMIT_AND_PARSER_MUTANTS: readonly Mutant[] = [
     file: `${PARSER}/json_parser.ts`,
     description: "whole messages before a too-large one in the same read are lost",
     patches: [{
-      find: "        this.#decodeRun(bytes, runFrom, runTo, out);\n        out.push(this.#fail());",
-      replace: "        out.push(this.#fail());",
+      find: "          if (start > from) this.#decodeRun(bytes, from, start - 1, out);\n",
+      replace: "",
     }],
   },
   {

@@ -7,7 +7,7 @@
  */
 
 /** The buffer an idle connection waits with. */
-export const READ_MIN_BYTES = 1024;
+export const READ_MIN_BYTES = 256;
 /** The largest buffer a busy connection reads into. */
 export const READ_MAX_BYTES = 64 * 1024;
 

@@ -99,42 +99,69 @@ class JsonDecoder implements Decoder {
 
   decode(bytes: Uint8Array, now?: number): Decoded[] {
     const out: Decoded[] = [];
-    // Whole messages inside this read are decoded to text in one call, not one call each.
-    let runFrom = -1;
-    let runTo = -1;
+    if (this.#failed) return out;
     let start = 0;
-    while (!this.#failed && start < bytes.length) {
-      const zero = bytes.indexOf(0, start);
+    if (this.#tail.length > 0) {
+      // The held message ends at the first zero byte, if this read has one.
+      const zero = bytes.indexOf(0);
       const end = zero === -1 ? bytes.length : zero;
-      if (this.#tail.length + end - start > this.maxMessageBytes) {
-        this.#decodeRun(bytes, runFrom, runTo, out);
+      if (this.#tooLarge(this.#tail.length + end)) {
         out.push(this.#fail());
         return out;
       }
       if (zero === -1) {
-        this.#tail.append(bytes.subarray(start));
-        break;
+        this.#tail.append(bytes);
+        this.#pendingSince ??= now; // or of the first later read that gave a time
+        return out;
       }
-      if (this.#tail.length > 0) {
-        this.#tail.append(bytes.subarray(start, zero));
-        out.push(this.#parseBytes(this.#tail.view()));
-        this.#tail.clear();
-        this.#pendingSince = undefined;
-      } else {
-        if (runFrom < 0) runFrom = start;
-        runTo = zero;
-      }
+      this.#tail.append(bytes.subarray(0, zero));
+      out.push(this.#parseBytes(this.#tail.view()));
+      this.#tail.clear();
+      this.#pendingSince = undefined;
       start = zero + 1;
     }
-    // The time of the read that began the message held, or of the first read that gave one.
-    if (this.#tail.length > 0) this.#pendingSince ??= now;
-    this.#decodeRun(bytes, runFrom, runTo, out);
+    // Whole messages inside this read end at its last zero byte: they are decoded to text in
+    // one call, not one call each, and split where the zero bytes are.
+    const last = bytes.lastIndexOf(0);
+    if (last >= start) {
+      if (!this.#decodeWhole(bytes, start, last, out)) return out;
+      start = last + 1;
+    }
+    if (start < bytes.length) {
+      if (this.#tooLarge(bytes.length - start)) {
+        out.push(this.#fail());
+        return out;
+      }
+      this.#tail.append(bytes.subarray(start));
+      // The time of the read that began the message held.
+      this.#pendingSince = now;
+    }
     return out;
+  }
+
+  /**
+   * Parses the messages of `bytes[from, to)`, zero bytes between them, unless one of them is
+   * too large: then the ones before it, and the fatal error (returns false).
+   */
+  #decodeWhole(bytes: Uint8Array, from: number, to: number, out: Decoded[]): boolean {
+    // A run no longer than the limit holds no message longer than it: no need to look.
+    if (this.#tooLarge(to - from)) {
+      for (let start = from; start <= to;) {
+        const zero = bytes.indexOf(0, start);
+        if (this.#tooLarge(zero - start)) {
+          if (start > from) this.#decodeRun(bytes, from, start - 1, out);
+          out.push(this.#fail());
+          return false;
+        }
+        start = zero + 1;
+      }
+    }
+    this.#decodeRun(bytes, from, to, out);
+    return true;
   }
 
   /** Parses the whole messages in `bytes[from, to)` (zero bytes between them). */
   #decodeRun(bytes: Uint8Array, from: number, to: number, out: Decoded[]): void {
-    if (from < 0) return;
     const run = bytes.subarray(from, to);
     let text = lenientUtf8.decode(run);
     // Invalid bytes decode to U+FFFD: only then tell them from a U+FFFD a client sent.
@@ -154,6 +181,10 @@ class JsonDecoder implements Decoder {
     }
     // A zero byte is U+0000 and nothing else in UTF-8, so the text splits where the bytes do.
     for (const message of text.split("\0")) out.push(this.#parseText(message));
+  }
+
+  #tooLarge(messageBytes: number): boolean {
+    return messageBytes > this.maxMessageBytes;
   }
 
   #fail(): Decoded {
