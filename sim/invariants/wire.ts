@@ -108,12 +108,17 @@ export function itemsOf(
   return items;
 }
 
-/** Every complete message a client read, parsed here. */
+/**
+ * Every complete message a client read, parsed here: a message that is not a non-empty array
+ * of command objects is broken (the protocol has no empty message, in either direction).
+ */
 export function readFrames(client: SimClient): ReadFrame[] {
   const pieces = client.inbox.reads().map((read) => ({ time: read.time, bytes: read.bytes }));
   return frames(pieces).map(({ time, bytes }): ReadFrame => {
     try {
       const value = JSON.parse(strict.decode(bytes));
+      // What the server writes must be a message it would itself take: `[]` is not one.
+      if (Array.isArray(value) && value.length === 0) return { time, broken: "an empty array" };
       if (Array.isArray(value) && value.every(isObject)) {
         return { time, commands: value as Command[] };
       }

@@ -34,7 +34,8 @@ export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
  * The timers application: `arm` (id, afterMs) answers `{..., ok, due}` and later `fired`;
  * `every` (id, periodMs, maybe afterMs) answers `{..., ok, start}` and then `tick`s k = 1, 2,
  * ... at start + afterMs-or-period + (k - 1) * period; `cancel` (id) cancels; `pair` runs two
- * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client.
+ * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client; a
+ * firing names the timer it ran as (`armedAs`: the id the server gave back with the command).
  *
  * @example
  * ```ts
@@ -112,14 +113,17 @@ async function save(store: StateStore, index: Index, command: Command): Promise<
 
 function fire(command: Command, ticks: Map<string, number>, at: number): Result {
   const to = command.to as Index;
+  // Which timer this is, as the server hands it back (`Timing.id`): what a game that keeps
+  // several timers tells them apart by.
+  const armedAs = command.id;
   if (command.code === "fire") {
-    return deliver([to], { code: "fired", id: command.name, due: command.due, at });
+    return deliver([to], { code: "fired", id: command.name, due: command.due, at, armedAs });
   }
   if (command.code === "note") return deliver([to], { code: "noted", n: command.n });
   const timer = String(command.timer);
   const k = (ticks.get(timer) ?? 0) + 1;
   ticks.set(timer, k);
-  return deliver([to], { code: "tick", id: command.name, k, at });
+  return deliver([to], { code: "tick", id: command.name, k, at, armedAs });
 }
 
 /** The timers application's answers to what a client sent (firings are not answers). */
