@@ -11,6 +11,7 @@ import { SCENARIOS } from "../../sim/scenarios/scenarios.ts";
 import { runSenderProgress, runTightLimits } from "../../sim/scenarios/swarm_limits.ts";
 import { runTimers } from "../../sim/scenarios/timers.ts";
 import { runEdgeLimits } from "../../sim/scenarios/edge_limits.ts";
+import { runEdgeSessions } from "../../sim/scenarios/edge_sessions.ts";
 
 /** One run of the probe: a name and how to run it. */
 export interface ProbeRun {
@@ -33,6 +34,7 @@ export function probeRuns(): ProbeRun[] {
   }
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({ name: `edge-limits:${seed}`, run: () => runEdgeLimits(seed) });
+    runs.push({ name: `edge-sessions:${seed}`, run: () => runEdgeSessions(seed) });
   }
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({
