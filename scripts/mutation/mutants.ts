@@ -203,5 +203,31 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "void notice;",
     }],
   },
+  // Held answers (a save held until durable): reached since the simulator passes `hold` on.
+  {
+    id: "held-order-skipped",
+    file: `${CORE}/deliver.ts`,
+    description:
+      "a turn without held answers is written at once, even to a connection whose held answer is pending",
+    patches: [{
+      find: "if (answers.length === 0 && this.#pending.size === 0) return this.write(result);",
+      replace: "if (answers.length === 0) return this.write(result);",
+    }],
+  },
+  {
+    id: "held-dropped-at-shutdown",
+    file: `${CORE}/server.ts`,
+    description: "the shutdown does not wait for held answers: they are lost",
+    patches: [{ find: "    await this.#held.flushed;\n", replace: "" }],
+  },
+  {
+    id: "mark-ignored",
+    file: `${CORE}/outbound_guard.ts`,
+    description: "a reader over the high-water mark is not lagging: its senders wait for it",
+    patches: [{
+      find: "      most > this.#limits.highWaterMarkBytes &&",
+      replace: "      most > this.#limits.maxBufferedBytes &&",
+    }],
+  },
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

@@ -12,7 +12,7 @@ import { NO_FAULTS } from "../engine/faults.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
-import { rateBounds, toldWhy } from "../invariants/client_limits.ts";
+import { rateBounds, senderProgress, toldWhy } from "../invariants/client_limits.ts";
 import { drainWaitFloor } from "../invariants/drain_wait.ts";
 import { bufferBounds } from "../invariants/health_invariants.ts";
 import { departures, type ExpectedDeparture } from "../invariants/limit_invariants.ts";
@@ -48,13 +48,14 @@ const MAX_MESSAGE_BYTES = 1024;
  * 21 + 100, not a drain wait later.
  * dribbler: its message began at 11, cut 40 later, however many bytes follow. restarter: a
  * second message began at 31, as its first ended: cut at 31 + 40. gulper: cut as its large
- * message arrives, over the rate.
+ * message arrives, over the rate. stuck: waited for from hasty's second save (at 13).
  */
 const EXPECTED: Record<string, ExpectedDeparture> = {
   sloth: { reason: "slow consumer", fromMs: 120, toMs: 123 },
   dribbler: { reason: "message not completed in time", fromMs: 50, toMs: 54 },
   restarter: { reason: "message not completed in time", fromMs: 70, toMs: 74 },
   gulper: { reason: "message too large", fromMs: 22, toMs: 26 },
+  stuck: { reason: "slow consumer", fromMs: 112, toMs: 116 },
 };
 
 /**
@@ -95,6 +96,12 @@ export function buildEdgeLimits(seed: number, options: StoryOptions = {}): Simul
       drainWaitFloor(accounting, {
         sender: "prober",
         probe: (command) => command.key === "s-again",
+        slackMs: 0.5,
+      }),
+      // Over the mark a reader is lagging at once: its room's sender never waits for it.
+      senderProgress(accounting, {
+        senders: (client) => client.name === "hasty",
+        waitsForDrain: () => false,
         slackMs: 0.5,
       }),
       bufferBounds({ maxQueuedBytes: EDGE_LIMITS.maxBufferedBytes }),
@@ -143,6 +150,12 @@ export function buildEdgeLimits(seed: number, options: StoryOptions = {}): Simul
   const large = { code: "save", key: "s-9", state: { from: "gulper", text: "x".repeat(1100) } };
   sim.client({ name: "gulper", link: whole }).send(20, gets.join("")).send(22, frame(large));
   keep(sim.client({ name: "bystander" }).send(5, { code: "goto", key: "r5" }), 5);
+  // Saves larger than the mark to a room with a reader that stopped: never waited for.
+  sim.client({ name: "stuck", link: stalling }).send(1, { code: "goto", key: "r7" })
+    .pauseReading(5);
+  keep(sim.client({ name: "hasty", link: whole }).send(2, { code: "goto", key: "r7" }), 2)
+    .send(10, save("s-big1", "r7", "hasty", 120)).send(12, save("s-big2", "r7", "hasty", 120))
+    .send(12, { code: "get", key: "s-big1" });
   return sim;
 }
 

@@ -24,6 +24,7 @@ import { handledAnswered } from "../invariants/handled_answered.ts";
 import { noEscapedErrors } from "../invariants/health_invariants.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
 import { replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
+import { turnOrder } from "../invariants/turn_order.ts";
 import {
   noHoldWhileShuttingDown,
   nothingTakenAfterShutdown,
@@ -38,9 +39,12 @@ export const EDGE_SESSIONS_SHUTDOWN_MS = 100;
 const HOLD_MS = 500;
 
 /**
- * The desk: `say` (n) is acknowledged and kept as news; `poll` delivers the news since the
+ * The desk: `say` (n) is acknowledged and kept as news; `shout` (n) is `heard` by everyone
+ * connected; `poll` delivers the news since the
  * caller's last poll (nothing, when there is none) and then its acknowledgement; `slow`
- * (ms) is acknowledged that many virtual ms later (`park`); every hook is recorded.
+ * (ms) is acknowledged that many virtual ms later (`park`), in its turn; `durable` (ms) too,
+ * but its answer is held outside the turn (`hold`; it settles `after` that long). What it
+ * sends carries `turn`, the number of the call that made it; every hook is recorded.
  *
  * @example
  * ```ts
@@ -49,29 +53,38 @@ const HOLD_MS = 500;
  * const { application, calls } = createDesk(() => 0, (_, resume) => resume());
  * await application.onConnect(1);
  * const result = await application.handleCommands(1, [{ code: "poll" }]);
- * assert.deepEqual(result, [[[1], []], [[1], [{ code: "poll", ok: true }]]]);
+ * assert.deepEqual(result, [[[1], []], [[1], [{ code: "poll", ok: true, turn: 1 }]]]);
  * assert.deepEqual(calls.map((call) => call.kind), ["connect", "command"]);
  * ```
  */
 export function createDesk(
   now: () => number,
   park: (delayMs: number, resume: () => void) => void,
+  after: (delayMs: number, run: () => void) => void = park,
 ): { application: Application<null>; calls: HookCall[] } {
   const calls: HookCall[] = [];
   const news: Command[] = [];
   const seen = new Map<Index, number>();
+  const members = new Set<Index>();
+  let turn = 0; // every command it sends carries the number of the call that made it
   const log = (kind: HookCall["kind"], index: Index) =>
     void calls.push({ time: now(), kind, index });
   const application = new Application<null>({
     storage: null,
     defaultController: {
-      async handleCommand(command, { index }): Promise<Result> {
+      async handleCommand(command, { index, hold }): Promise<Result> {
         log("command", index);
-        const ack = deliver([index], { ...command, ok: true });
-        switch (command.code) {
+        const stamp = ++turn;
+        const ack = deliver([index], { ...command, ok: true, turn: stamp });
+        switch (command.code ?? command.command) {
           case "say":
             news.push({ code: "news", index, n: command.n ?? null });
             return ack;
+          case "shout":
+            return [
+              ...deliver([...members], { code: "heard", n: command.n ?? null, turn: stamp }),
+              ...ack,
+            ];
           case "poll": {
             const from = seen.get(index) ?? 0;
             seen.set(index, news.length);
@@ -81,12 +94,27 @@ export function createDesk(
           case "slow":
             await new Promise<void>((resume) => park(Number(command.ms), resume));
             return ack;
+          case "durable": {
+            // Its answer waits outside the turn, as a save's until the disk has it.
+            if (!hold) {
+              await new Promise<void>((resume) => park(Number(command.ms), resume));
+              return ack;
+            }
+            // With `fail`, the wait fails: the answer is the error instead.
+            const fails = command.fail === true;
+            hold(
+              new Promise<void>((resume, reject) =>
+                after(Number(command.ms), () => fails ? reject(new CommandError("lost")) : resume())
+              ),
+            );
+            return ack;
+          }
           default:
             throw new CommandError("unknown code");
         }
       },
-      onConnect: ({ index }) => (log("connect", index), []),
-      onDisconnect: ({ index }) => (log("disconnect", index), []),
+      onConnect: ({ index }) => (log("connect", index), members.add(index), []),
+      onDisconnect: ({ index }) => (log("disconnect", index), members.delete(index), []),
       onHold: ({ index }) => (log("hold", index), []),
       onResume: ({ index }) => (log("resume", index), []),
     },
@@ -115,12 +143,15 @@ function deskModel(shutdownAtMs: number, marginMs: number): ReplyModel {
         if (verb === "leave" && !Object.hasOwn(command, "key")) {
           return { command: { code: "leave", success: true } };
         }
-        if (verb === "say" || verb === "poll" || verb === "slow") {
-          return { command: { ...command, ok: true } };
+        if (verb === "durable" && command.fail === true) {
+          return { command: expectedError(command, "lost") };
+        }
+        if (["say", "shout", "poll", "slow", "durable"].includes(String(verb))) {
+          return { command: { ...command, ok: true }, anyOf: ["turn"] };
         }
         return { command: expectedError(command, "unknown code") };
       },
-      mine: (command) => command.code !== "news",
+      mine: (command) => command.code !== "news" && command.code !== "heard",
       answeredBefore: client.link.lossless ? end : undefined,
     };
   };
@@ -143,7 +174,7 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
   let calls: HookCall[] = [];
   const accounting = replyAccounting(deskModel(shutdownAtMs, 2));
   // What the game handled once the shutdown began would change its state unanswered.
-  const handled = handledAnswered((command) => command.code !== "news");
+  const handled = handledAnswered((command) => command.code !== "news" && command.code !== "heard");
   const sim: Simulation = new Simulation({
     seed,
     trace: options.trace,
@@ -155,7 +186,11 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
     },
     closeTimeoutMs: 5,
     application: () => {
-      const desk = createDesk(() => sim.now, (delayMs, resume) => sim.park(delayMs, resume));
+      const desk = createDesk(
+        () => sim.now,
+        (delayMs, resume) => sim.park(delayMs, resume),
+        (delayMs, run) => sim.at(sim.now / 1000 + delayMs, run),
+      );
       calls = desk.calls;
       return handled.watch(desk.application);
     },
@@ -164,6 +199,7 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
       nothingTakenAfterShutdown(accounting, { shutdownAtMs }),
       noHoldWhileShuttingDown(() => calls, { shutdownAtMs }),
       handled,
+      turnOrder(),
       noEscapedErrors(),
       nothingLeft({ quietAfterMs: 20 }),
     ],
@@ -178,8 +214,21 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
   sim.client({ name: "poller" }).send(1, { code: "poll" }).send(30, [{ code: "poll" }, say(7)]);
   // Its first message resumes nobody: answered, then it is a new player.
   sim.client({ name: "opener" }).send(5, [nobody(3), say(8)]).send(25, say(9));
-  // A slow command holds the shutdown up; meanwhile others send, half-close and vanish.
-  sim.client({ name: "slowpoke" }).send(5, say(10)).send(97, { code: "slow", ms: 30 });
+  // A slow turn, then a held answer, hold the shutdown up; meanwhile others send (their turn
+  // would run once the slow one is done, while the held answer still waits), half-close and
+  // vanish.
+  sim.client({ name: "slowpoke" }).send(5, say(10)).send(97, { code: "slow", ms: 20 });
+  sim.client({ name: "keeper" }).send(5, say(15)).send(60, { code: "durable", ms: 15 })
+    .send(80, [{ code: "durable", ms: 5, fail: true }, { code: "durable", ms: 3 }])
+    .send(97, { code: "durable", ms: 40 });
+  // The verb in `command` rather than `code`: the session layer reads it there too.
+  sim.client({ name: "verbal" }).send(5, [{ command: "say", n: 16 }, {
+    command: "resume",
+    token: "nobody-4",
+  }, { command: "say", n: 17 }]).send(30, [{ command: "leave" }, { command: "say", n: 18 }]);
+  // Shouts while the keeper's answer is held: the keeper hears them after that answer.
+  sim.client({ name: "shouter" }).send(65, { code: "shout", n: 1 })
+    .send(70, [{ code: "shout", n: 2 }, { code: "shout", n: 3 }]);
   sim.client({ name: "latecomer" }).send(6, say(11)).send(102, [say(12), { code: "poll" }]);
   sim.client({ name: "closer" }).send(7, say(13)).end(104);
   sim.client({ name: "vanisher" }).send(8, say(14)).abort(105);
