@@ -229,5 +229,23 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "      most > this.#limits.maxBufferedBytes &&",
     }],
   },
+  {
+    id: "disconnect-holds",
+    file: `${CORE}/server.ts`,
+    description: "a connection the server disconnects is held for a resume, not gone",
+    patches: [{
+      find: 'if (entry) return this.#disconnect(entry, reason, { ending: "gone" });',
+      replace: "if (entry) return this.#disconnect(entry, reason);",
+    }],
+  },
+  {
+    id: "disconnect-skips-held",
+    file: `${CORE}/server.ts`,
+    description: "disconnecting a held identity does nothing: it stays held until its hold ends",
+    patches: [{
+      find: "return this.#sessions?.end(index) ?? Promise.resolve();",
+      replace: "return Promise.resolve();",
+    }],
+  },
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

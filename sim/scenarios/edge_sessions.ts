@@ -25,6 +25,7 @@ import { noEscapedErrors } from "../invariants/health_invariants.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
 import { replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
 import { turnOrder } from "../invariants/turn_order.ts";
+import { endedByServer, type ServerEnd } from "../invariants/ended_by_server.ts";
 import {
   noHoldWhileShuttingDown,
   nothingTakenAfterShutdown,
@@ -200,6 +201,7 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
       noHoldWhileShuttingDown(() => calls, { shutdownAtMs }),
       handled,
       turnOrder(),
+      endedByServer(() => calls, () => ends, 1),
       noEscapedErrors(),
       nothingLeft({ quietAfterMs: 20 }),
     ],
@@ -232,6 +234,15 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
   sim.client({ name: "latecomer" }).send(6, say(11)).send(102, [say(12), { code: "poll" }]);
   sim.client({ name: "closer" }).send(7, say(13)).end(104);
   sim.client({ name: "vanisher" }).send(8, say(14)).abort(105);
+  // The server ends two identities for good: one connected, one held since its drop.
+  const kicked = sim.client({ name: "kicked" }).send(5, say(19)).send(60, say(20));
+  const dropped = sim.client({ name: "dropped" }).send(5, say(21)).abort(20);
+  const ends: ServerEnd[] = [];
+  sim.at(50, () =>
+    Promise.all([kicked, dropped].map((client) => {
+      ends.push({ index: client.index, atMs: 50 });
+      return client.index === undefined ? undefined : sim.server.disconnect(client.index);
+    })));
   return sim;
 }
 
