@@ -247,5 +247,23 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "return Promise.resolve();",
     }],
   },
+  {
+    id: "policy-keeps-open",
+    file: `${CORE}/server.ts`,
+    description: "after answering a Flash policy request the connection stays open",
+    patches: [{
+      find: '    await this.#disconnect(entry, "policy answered", { ending: "gone", error });',
+      replace: "    void error;",
+    }],
+  },
+  {
+    id: "policy-unframed",
+    file: `${CORE}/flash_policy.ts`,
+    description: "the Flash policy is written without its zero byte",
+    patches: [{
+      find: 'new TextEncoder().encode(policy + "\0")',
+      replace: "new TextEncoder().encode(policy)",
+    }],
+  },
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

@@ -21,6 +21,7 @@ import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { transportLayer } from "../invariants/transport_invariants.ts";
 import { createSwarmApp } from "./swarm_app.ts";
 import { swarmModel } from "./swarm_model.ts";
+import { wholeMessages } from "../invariants/wire_invariants.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
 /** When the edge-limits story's server shuts down, in virtual ms. */
@@ -49,6 +50,7 @@ const MAX_MESSAGE_BYTES = 1024;
  * dribbler: its message began at 11, cut 40 later, however many bytes follow. restarter: a
  * second message began at 31, as its first ended: cut at 31 + 40. gulper: cut as its large
  * message arrives, over the rate. stuck: waited for from hasty's second save (at 13).
+ * flash: answered its policy at 31.
  */
 const EXPECTED: Record<string, ExpectedDeparture> = {
   sloth: { reason: "slow consumer", fromMs: 120, toMs: 123 },
@@ -56,6 +58,7 @@ const EXPECTED: Record<string, ExpectedDeparture> = {
   restarter: { reason: "message not completed in time", fromMs: 70, toMs: 74 },
   gulper: { reason: "message too large", fromMs: 22, toMs: 26 },
   stuck: { reason: "slow consumer", fromMs: 112, toMs: 116 },
+  flash: { reason: "policy answered", fromMs: 31, toMs: 34 },
 };
 
 /**
@@ -106,6 +109,7 @@ export function buildEdgeLimits(seed: number, options: StoryOptions = {}): Simul
       }),
       bufferBounds({ maxQueuedBytes: EDGE_LIMITS.maxBufferedBytes }),
       transportLayer(),
+      wholeMessages(),
       nothingLeft({ quietAfterMs: 20 }),
     ],
   });
@@ -149,6 +153,11 @@ export function buildEdgeLimits(seed: number, options: StoryOptions = {}): Simul
   const gets = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => frame({ code: "get", key: `s-${n}` }));
   const large = { code: "save", key: "s-9", state: { from: "gulper", text: "x".repeat(1100) } };
   sim.client({ name: "gulper", link: whole }).send(20, gets.join("")).send(22, frame(large));
+  // A Flash policy request between two commands of one read: the first is answered, then
+  // the policy, then the connection ends.
+  const policy = "<policy-file-request/>\0";
+  sim.client({ name: "flash", link: whole })
+    .send(30, frame({ code: "get", key: "s-1" }) + policy + frame({ code: "get", key: "s-2" }));
   keep(sim.client({ name: "bystander" }).send(5, { code: "goto", key: "r5" }), 5);
   // Saves larger than the mark to a room with a reader that stopped: never waited for.
   sim.client({ name: "stuck", link: stalling }).send(1, { code: "goto", key: "r7" })

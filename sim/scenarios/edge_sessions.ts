@@ -32,6 +32,7 @@ import {
 } from "../invariants/shutdown_invariants.ts";
 import type { HookCall } from "./resume_app.ts";
 import { expectedError } from "./swarm_model.ts";
+import { wholeMessages } from "../invariants/wire_invariants.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
 /** When the edge-sessions story's server shuts down, in virtual ms. */
@@ -203,6 +204,7 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
       turnOrder(),
       endedByServer(() => calls, () => ends, 1),
       noEscapedErrors(),
+      wholeMessages(),
       nothingLeft({ quietAfterMs: 20 }),
     ],
   });
