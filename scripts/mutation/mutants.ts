@@ -265,5 +265,15 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "new TextEncoder().encode(policy)",
     }],
   },
+  {
+    id: "resume-rate-ignored",
+    file: `${CORE}/sessions.ts`,
+    description: "resumes are not limited in rate: tokens can be guessed at any speed",
+    patches: [{
+      find:
+        "    if (this.#bucket && this.#bucket.take(1, this.#clock.now()) === 0) return undefined;\n",
+      replace: "",
+    }],
+  },
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

@@ -23,7 +23,7 @@ import { Simulation } from "../engine/simulation.ts";
 import { handledAnswered } from "../invariants/handled_answered.ts";
 import { noEscapedErrors } from "../invariants/health_invariants.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
-import { replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
+import { type Expected, replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
 import { turnOrder } from "../invariants/turn_order.ts";
 import { endedByServer, type ServerEnd } from "../invariants/ended_by_server.ts";
 import {
@@ -131,7 +131,11 @@ export function createDesk(
  * is owed, and, when the server closed the connection, what was sent 10 ms before it read
  * that (its last messages may have come with the reason of the close).
  */
-function deskModel(shutdownAtMs: number, marginMs: number): ReplyModel {
+function deskModel(
+  shutdownAtMs: number,
+  marginMs: number,
+  resumes: (client: string) => boolean,
+): ReplyModel {
   return (client) => {
     let end = (shutdownAtMs - marginMs) * 1000;
     for (const entry of client.log) {
@@ -139,8 +143,11 @@ function deskModel(shutdownAtMs: number, marginMs: number): ReplyModel {
     }
     return {
       greeting: [{ command: { code: "session", holdMs: HOLD_MS }, anyOf: ["token"] }],
-      reply(command) {
+      reply(command): Expected {
         const verb = command.code ?? command.command;
+        if (verb === "resume" && resumes(client.name)) {
+          return { command: { code: "resume", success: true }, anyOf: ["token"] };
+        }
         if (verb === "resume") return { command: { code: "resume", error: "cannot resume" } };
         if (verb === "leave" && !Object.hasOwn(command, "key")) {
           return { command: { code: "leave", success: true } };
@@ -174,7 +181,10 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
   const random = new Random(seed);
   const shutdownAtMs = EDGE_SESSIONS_SHUTDOWN_MS;
   let calls: HookCall[] = [];
-  const accounting = replyAccounting(deskModel(shutdownAtMs, 2));
+  // Only "returner" resumes: the bucket of resumes, spent by then, has refilled one.
+  const accounting = replyAccounting(
+    deskModel(shutdownAtMs, 2, (client) => client === "returner"),
+  );
   // What the game handled once the shutdown began would change its state unanswered.
   const handled = handledAnswered((command) => command.code !== "news" && command.code !== "heard");
   const sim: Simulation = new Simulation({
@@ -184,6 +194,8 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
     mix: { ...NO_FAULTS, fragmentRate: random.pick([0, 0.5]) },
     server: {
       holdMs: HOLD_MS,
+      // Three resumes at once, then one each 50 ms: the resumes of nobody spend them.
+      limits: { resumeBurst: 3, resumesPerSecond: 20 },
       random: (bytes) => bytes.forEach((_, i) => (bytes[i] = random.uint32() & 0xff)),
     },
     closeTimeoutMs: 5,
@@ -239,6 +251,17 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
   // The server ends two identities for good: one connected, one held since its drop.
   const kicked = sim.client({ name: "kicked" }).send(5, say(19)).send(60, say(20));
   const dropped = sim.client({ name: "dropped" }).send(5, say(21)).abort(20);
+  // Its identity is held; a first resume of it comes while the bucket is empty (refused),
+  // a second once it has refilled.
+  for (let n = 5; n <= 7; n++) sim.client({ name: `guesser${n}` }).send(5 + n, [nobody(n)]);
+  const early = sim.client({ name: "early" });
+  const returner = sim.client({ name: "returner" });
+  sim.client({ name: "away" }).send(5, say(22)).abort(20).onMessage((commands) => {
+    const token = commands.find((command) => command.code === "session")?.token;
+    if (token === undefined) return;
+    early.send(30, [{ code: "resume", token }]);
+    returner.send(80, [{ code: "resume", token }]);
+  });
   const ends: ServerEnd[] = [];
   sim.at(50, () =>
     Promise.all([kicked, dropped].map((client) => {
