@@ -275,5 +275,14 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "",
     }],
   },
+  {
+    id: "size-ignores-tail",
+    file: "src/parser/json_parser.ts",
+    description: "the size limit counts only this read's part of a message, not what is held",
+    patches: [{
+      find: "if (this.#tail.length + end - start > this.maxMessageBytes) {",
+      replace: "if (end - start > this.maxMessageBytes) {",
+    }],
+  },
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

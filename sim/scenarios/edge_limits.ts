@@ -50,7 +50,8 @@ const MAX_MESSAGE_BYTES = 1024;
  * dribbler: its message began at 11, cut 40 later, however many bytes follow. restarter: a
  * second message began at 31, as its first ended: cut at 31 + 40. gulper: cut as its large
  * message arrives, over the rate. stuck: waited for from hasty's second save (at 13).
- * flash: answered its policy at 31.
+ * flash: answered its policy at 31. piecemeal: its message passes the limit with its third
+ * piece (at 43).
  */
 const EXPECTED: Record<string, ExpectedDeparture> = {
   sloth: { reason: "slow consumer", fromMs: 120, toMs: 123 },
@@ -59,6 +60,7 @@ const EXPECTED: Record<string, ExpectedDeparture> = {
   gulper: { reason: "message too large", fromMs: 22, toMs: 26 },
   stuck: { reason: "slow consumer", fromMs: 112, toMs: 116 },
   flash: { reason: "policy answered", fromMs: 31, toMs: 34 },
+  piecemeal: { reason: "message too large", fromMs: 43, toMs: 46 },
 };
 
 /**
@@ -153,6 +155,10 @@ export function buildEdgeLimits(seed: number, options: StoryOptions = {}): Simul
   const gets = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => frame({ code: "get", key: `s-${n}` }));
   const large = { code: "save", key: "s-9", state: { from: "gulper", text: "x".repeat(1100) } };
   sim.client({ name: "gulper", link: whole }).send(20, gets.join("")).send(22, frame(large));
+  // The same message in three reads of 400 bytes and the rest: too large with the third.
+  const pieces = frame({ ...large, key: "s-8", state: { ...large.state, from: "piecemeal" } });
+  sim.client({ name: "piecemeal", link: whole }).send(5, { code: "get", key: "s-1" })
+    .send(40, pieces.slice(0, 400)).send(41, pieces.slice(400, 800)).send(42, pieces.slice(800));
   // A Flash policy request between two commands of one read: the first is answered, then
   // the policy, then the connection ends.
   const policy = "<policy-file-request/>\0";
