@@ -284,5 +284,14 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "if (end - start > this.maxMessageBytes) {",
     }],
   },
+  {
+    id: "at-as-delay",
+    file: `${CORE}/internal_commands.ts`,
+    description: "a timed command's `at` is taken as a delay from now, not a time on the clock",
+    patches: [{
+      find: 'at: "at" in when ? when.at : scheduler.now() + when.afterMs,',
+      replace: 'at: "at" in when ? scheduler.now() + when.at : scheduler.now() + when.afterMs,',
+    }],
+  },
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

@@ -47,7 +47,7 @@ interface Periodic {
  * first + (k - 1) * period, until cancelled; jobs fire in order of due time, and of arming
  * for equal ones; each firing's command carries the timer id it was armed under; the two
  * internal commands of a `pair` each run once, in order. Acks are `arm` (id, due), `every`
- * (id, start, periodMs, afterMs?), `cancel` (id), `pair`; firings `fired` (id, due, at,
+ * (id, start, periodMs, afterMs? or at?), `cancel` (id), `pair`; firings `fired` (id, due, at,
  * armedAs), `tick` (id, k, at, armedAs), `noted` (n); `hello` (index) gives the client's index.
  *
  * @example
@@ -125,7 +125,8 @@ function judge(
         armed.delete(id);
         const period = Number(command.periodMs);
         const after = command.afterMs === undefined ? period : Number(command.afterMs);
-        periodic.set(id, { first: Number(command.start) + after, period, k: 0 });
+        const first = command.at === undefined ? Number(command.start) + after : Number(command.at);
+        periodic.set(id, { first, period, k: 0 });
       } else if (command.code === "cancel") {
         armed.delete(id);
         periodic.delete(id);

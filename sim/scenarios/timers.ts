@@ -113,6 +113,12 @@ export function buildTimers(seed: number, options: TimersOptions = {}): Simulati
       if (story.chance(0.8)) client.send(at, saves);
     }
   }
+  // Times on the server's clock (`Timing.at`), once and as a periodic start; added last, so
+  // the draws above are those of the seed without it.
+  sim.client({ name: "clock", at: 1 }).send(12, { code: "arm", key: "t1", id: "x", at: 60 })
+    .send(14, { code: "every", key: "t2", id: "p", periodMs: 11, at: 45 })
+    .send(30, { code: "arm", key: "t3", id: "y", at: 30 + random.int(5, 40) })
+    .send(120, { code: "cancel", key: "t2", id: "p" });
   return sim;
 }
 

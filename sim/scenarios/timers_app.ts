@@ -31,9 +31,10 @@ export const TIMER_KEYS = ["t1", "t2", "t3"] as const;
 export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
 
 /**
- * The timers application: `arm` (id, afterMs) answers `{..., ok, due}` and later `fired`;
- * `every` (id, periodMs, maybe afterMs) answers `{..., ok, start}` and then `tick`s k = 1, 2,
- * ... at start + afterMs-or-period + (k - 1) * period; `cancel` (id) cancels; `pair` runs two
+ * The timers application: `arm` (id, afterMs or at) answers `{..., ok, due}` and later
+ * `fired`; `every` (id, periodMs, maybe afterMs or at) answers `{..., ok, start}` and then
+ * `tick`s k = 1, 2, ... at (at, or start + afterMs-or-period) + (k - 1) * period (`at`: a
+ * time on the server's clock); `cancel` (id) cancels; `pair` runs two
  * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client; a
  * firing names the timer it ran as (`armedAs`: the id the server gave back with the command).
  *
@@ -59,25 +60,27 @@ export function createTimersApp(
       const timer = `${index}:${id}`;
       switch (command.code) {
         case "arm": {
+          // `at`: a time on the server's clock, rather than a delay.
+          const at = command.at === undefined ? undefined : Number(command.at);
           const afterMs = Number(command.afterMs);
-          const due = now() + afterMs;
+          const due = at ?? now() + afterMs;
+          const timing = at === undefined ? { afterMs, id: timer } : { at, id: timer };
           return [
             ...deliver([index], { ...command, ok: true, due }),
-            later({ code: "fire", key: command.key, to: index, name: id, due }, {
-              afterMs,
-              id: timer,
-            }),
+            later({ code: "fire", key: command.key, to: index, name: id, due }, timing),
           ];
         }
         case "every": {
           const periodMs = Number(command.periodMs);
           const afterMs = command.afterMs === undefined ? undefined : Number(command.afterMs);
+          const at = command.at === undefined ? undefined : Number(command.at);
           ticks.set(timer, 0);
           return [
             ...deliver([index], { ...command, ok: true, start: now() }),
             later({ code: "tick", key: command.key, to: index, name: id, timer }, {
               periodMs,
               afterMs,
+              at,
               id: timer,
             }),
           ];
