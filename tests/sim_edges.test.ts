@@ -1,10 +1,12 @@
-// The edge stories (sim/scenarios/edge_limits.ts, edge_sessions.ts) pass on the real core,
+// The edge stories (sim/scenarios/edge_limits.ts, edge_sessions.ts, timers_quiet.ts) pass on
+// the real core,
 // trace the same on every run and on both runtimes, and each invariant written for them names
 // a realistic bug of the core, applied in a temporary copy (scripts/mutation).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runEdgeLimits } from "../sim/scenarios/edge_limits.ts";
 import { runEdgeSessions } from "../sim/scenarios/edge_sessions.ts";
+import { runQuietTimers } from "../sim/scenarios/timers_quiet.ts";
 import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
 import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
 import { MUTANTS } from "../scripts/mutation/mutants.ts";
@@ -14,10 +16,16 @@ import { runMutant } from "../scripts/mutation/runner.ts";
 const PINNED = {
   limits: ["19d867ab", "75bca93f", "5c72f01b"],
   sessions: ["e13fde60", "ce36183c", "8acaebcc"],
+  quiet: ["b01b93d8", "d6ef8db7", "44ee341f"],
 };
 
 test("edge stories: the real core passes, and each seed traces as pinned", async () => {
-  for (const [story, run] of [["limits", runEdgeLimits], ["sessions", runEdgeSessions]] as const) {
+  const stories = [
+    ["limits", runEdgeLimits],
+    ["sessions", runEdgeSessions],
+    ["quiet", runQuietTimers],
+  ] as const;
+  for (const [story, run] of stories) {
     for (let seed = 1; seed <= 3; seed++) {
       const report = await run(seed);
       assert.deepEqual(report.violations, [], `${story} seed ${seed}`);

@@ -37,6 +37,7 @@ export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
  * time on the server's clock); `cancel` (id) cancels; `pair` runs two
  * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client; a
  * firing names the timer it ran as (`armedAs`: the id the server gave back with the command).
+ * A client that leaves has its timers cancelled.
  *
  * @example
  * ```ts
@@ -50,8 +51,17 @@ export function createTimersApp(
   store: StateStore = new MemoryStore(),
 ): Application<StateStore> {
   const ticks = new Map<string, number>();
+  // The timers each client armed: a client that leaves takes them with it.
+  const owned = new Map<Index, Set<string>>();
+  const own = (index: Index, timer: string) =>
+    owned.set(index, (owned.get(index) ?? new Set()).add(timer));
   const timers: Controller<StateStore> = {
     onConnect: ({ index }) => deliver([index], { code: "hello", index }, { code: "ready" }),
+    onDisconnect({ index }) {
+      const mine = owned.get(index) ?? [];
+      owned.delete(index);
+      return [...mine].map((timer) => cancelTimer(timer));
+    },
     handleCommand(command, { index, storage }): Result | Promise<Result> {
       if (index === SERVER_INDEX) return fire(command, ticks, now());
       // Its turn lasts as long as the store takes: turns queue behind it.
@@ -65,6 +75,7 @@ export function createTimersApp(
           const afterMs = Number(command.afterMs);
           const due = at ?? now() + afterMs;
           const timing = at === undefined ? { afterMs, id: timer } : { at, id: timer };
+          own(index, timer);
           return [
             ...deliver([index], { ...command, ok: true, due }),
             later({ code: "fire", key: command.key, to: index, name: id, due }, timing),
@@ -75,6 +86,7 @@ export function createTimersApp(
           const afterMs = command.afterMs === undefined ? undefined : Number(command.afterMs);
           const at = command.at === undefined ? undefined : Number(command.at);
           ticks.set(timer, 0);
+          own(index, timer);
           return [
             ...deliver([index], { ...command, ok: true, start: now() }),
             later({ code: "tick", key: command.key, to: index, name: id, timer }, {
