@@ -6,6 +6,7 @@
  */
 import type { Mutant } from "./mutant.ts";
 import { LIMIT_AND_PARSER_MUTANTS } from "./mutants_limits.ts";
+import { EDGE_MUTANTS } from "./mutants_edges.ts";
 
 const CORE = "src/core";
 
@@ -203,95 +204,6 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "void notice;",
     }],
   },
-  // Held answers (a save held until durable): reached since the simulator passes `hold` on.
-  {
-    id: "held-order-skipped",
-    file: `${CORE}/deliver.ts`,
-    description:
-      "a turn without held answers is written at once, even to a connection whose held answer is pending",
-    patches: [{
-      find: "if (answers.length === 0 && this.#pending.size === 0) return this.write(result);",
-      replace: "if (answers.length === 0) return this.write(result);",
-    }],
-  },
-  {
-    id: "held-dropped-at-shutdown",
-    file: `${CORE}/server.ts`,
-    description: "the shutdown does not wait for held answers: they are lost",
-    patches: [{ find: "    await this.#held.flushed;\n", replace: "" }],
-  },
-  {
-    id: "mark-ignored",
-    file: `${CORE}/outbound_guard.ts`,
-    description: "a reader over the high-water mark is not lagging: its senders wait for it",
-    patches: [{
-      find: "      most > this.#limits.highWaterMarkBytes &&",
-      replace: "      most > this.#limits.maxBufferedBytes &&",
-    }],
-  },
-  {
-    id: "disconnect-holds",
-    file: `${CORE}/server.ts`,
-    description: "a connection the server disconnects is held for a resume, not gone",
-    patches: [{
-      find: 'if (entry) return this.#disconnect(entry, reason, { ending: "gone" });',
-      replace: "if (entry) return this.#disconnect(entry, reason);",
-    }],
-  },
-  {
-    id: "disconnect-skips-held",
-    file: `${CORE}/server.ts`,
-    description: "disconnecting a held identity does nothing: it stays held until its hold ends",
-    patches: [{
-      find: "return this.#sessions?.end(index) ?? Promise.resolve();",
-      replace: "return Promise.resolve();",
-    }],
-  },
-  {
-    id: "policy-keeps-open",
-    file: `${CORE}/server.ts`,
-    description: "after answering a Flash policy request the connection stays open",
-    patches: [{
-      find: '    await this.#disconnect(entry, "policy answered", { ending: "gone", error });',
-      replace: "    void error;",
-    }],
-  },
-  {
-    id: "policy-unframed",
-    file: `${CORE}/flash_policy.ts`,
-    description: "the Flash policy is written without its zero byte",
-    patches: [{
-      find: 'new TextEncoder().encode(policy + "\0")',
-      replace: "new TextEncoder().encode(policy)",
-    }],
-  },
-  {
-    id: "resume-rate-ignored",
-    file: `${CORE}/sessions.ts`,
-    description: "resumes are not limited in rate: tokens can be guessed at any speed",
-    patches: [{
-      find:
-        "    if (this.#bucket && this.#bucket.take(1, this.#clock.now()) === 0) return undefined;\n",
-      replace: "",
-    }],
-  },
-  {
-    id: "size-ignores-tail",
-    file: "src/parser/json_parser.ts",
-    description: "the size limit counts only this read's part of a message, not what is held",
-    patches: [{
-      find: "if (this.#tail.length + end - start > this.maxMessageBytes) {",
-      replace: "if (end - start > this.maxMessageBytes) {",
-    }],
-  },
-  {
-    id: "at-as-delay",
-    file: `${CORE}/internal_commands.ts`,
-    description: "a timed command's `at` is taken as a delay from now, not a time on the clock",
-    patches: [{
-      find: 'at: "at" in when ? when.at : scheduler.now() + when.afterMs,',
-      replace: 'at: "at" in when ? scheduler.now() + when.at : scheduler.now() + when.afterMs,',
-    }],
-  },
+  ...EDGE_MUTANTS,
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

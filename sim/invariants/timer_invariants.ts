@@ -46,7 +46,8 @@ interface Periodic {
  * or replaced first (then never); a periodic one ticks k = 1, 2, ... exactly at
  * first + (k - 1) * period, until cancelled; jobs fire in order of due time, and of arming
  * for equal ones; each firing's command carries the timer id it was armed under; the two
- * internal commands of a `pair` each run once, in order. Acks are `arm` (id, due), `every`
+ * internal commands of a `pair` each run once, in order; a `chain` of n nested internal
+ * commands ends with `linked` (n). Acks are `arm` (id, due), `every`
  * (id, start, periodMs, afterMs? or at?), `cancel` (id), `pair`; firings `fired` (id, due, at,
  * armedAs), `tick` (id, k, at, armedAs), `noted` (n); `hello` (index) gives the client's index.
  *
@@ -86,6 +87,7 @@ function judge(
   const armed = new Map<string, { due: number; seq: number }>();
   const periodic = new Map<string, Periodic>();
   const notes: number[] = [];
+  const chains: number[] = []; // the depths of the chains acknowledged, not yet linked
   let seq = 0;
   let lastDue = -Infinity;
   let self: unknown; // the client's index, from its greeting
@@ -130,11 +132,20 @@ function judge(
       } else if (command.code === "cancel") {
         armed.delete(id);
         periodic.delete(id);
+      } else if (command.code === "chain") {
+        chains.push(Number(command.n));
       } else if (command.code === "pair") {
         if (notes.length > 0) {
           return { time, message: `a pair was acknowledged with notes ${notes} still owed` };
         }
         notes.push(1, 2);
+      }
+      continue;
+    }
+    if (command.code === "linked") {
+      const wanted = chains.shift();
+      if (command.n !== wanted) {
+        return { time, message: `${show} came; expected a chain of ${wanted}` };
       }
       continue;
     }
@@ -184,6 +195,9 @@ function judge(
     }
   }
   if (notes.length > 0 && dueBeforeMs > -Infinity) return { message: `notes ${notes} never came` };
+  if (chains.length > 0 && dueBeforeMs > -Infinity) {
+    return { message: `chains of ${chains} internal commands never ended` };
+  }
   for (const [id, job] of armed) {
     if (job.due < dueBeforeMs) {
       return { message: `job ${id}, due at ${formatTime(job.due * 1000)}ms, never fired` };

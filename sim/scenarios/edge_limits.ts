@@ -159,6 +159,11 @@ export function buildEdgeLimits(seed: number, options: StoryOptions = {}): Simul
   const pieces = frame({ ...large, key: "s-8", state: { ...large.state, from: "piecemeal" } });
   sim.client({ name: "piecemeal", link: whole }).send(5, { code: "get", key: "s-1" })
     .send(40, pieces.slice(0, 400)).send(41, pieces.slice(400, 800)).send(42, pieces.slice(800));
+  // U+FFFD written by the client is text like any other, whole in a read or split.
+  const odd = frame({ code: "get", key: "s-\uFFFD" });
+  const bytes = new TextEncoder().encode(odd); // cut inside the character's three bytes
+  keep(sim.client({ name: "replacer", link: whole }), 10).send(8, odd + odd)
+    .send(9, bytes.subarray(0, 24)).send(10, bytes.subarray(24));
   // A Flash policy request between two commands of one read: the first is answered, then
   // the policy, then the connection ends.
   const policy = "<policy-file-request/>\0";

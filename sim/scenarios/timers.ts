@@ -118,7 +118,9 @@ export function buildTimers(seed: number, options: TimersOptions = {}): Simulati
   sim.client({ name: "clock", at: 1 }).send(12, { code: "arm", key: "t1", id: "x", at: 60 })
     .send(14, { code: "every", key: "t2", id: "p", periodMs: 11, at: 45 })
     .send(30, { code: "arm", key: "t3", id: "y", at: 30 + random.int(5, 40) })
-    .send(120, { code: "cancel", key: "t2", id: "p" });
+    .send(120, { code: "cancel", key: "t2", id: "p" })
+    // Internal commands nested exactly as deep as the server allows (maxInternalDepth 8).
+    .send(40, { code: "chain", key: "t1", n: 8 });
   return sim;
 }
 

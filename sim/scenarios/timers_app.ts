@@ -28,7 +28,7 @@ import { expectedError } from "./swarm_model.ts";
 export const TIMER_KEYS = ["t1", "t2", "t3"] as const;
 
 /** The codes a client reads without asking: timers firing. */
-export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
+export const FIRING_CODES = new Set(["fired", "tick", "noted", "linked"]);
 
 /**
  * The timers application: `arm` (id, afterMs or at) answers `{..., ok, due}` and later
@@ -37,7 +37,8 @@ export const FIRING_CODES = new Set(["fired", "tick", "noted"]);
  * time on the server's clock); `cancel` (id) cancels; `pair` runs two
  * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client; a
  * firing names the timer it ran as (`armedAs`: the id the server gave back with the command).
- * A client that leaves has its timers cancelled.
+ * A client that leaves has its timers cancelled. `chain` (n) runs n internal commands, each
+ * made by the one before, the last answering `linked` (n).
  *
  * @example
  * ```ts
@@ -99,6 +100,12 @@ export function createTimersApp(
         }
         case "cancel":
           return [...deliver([index], { ...command, ok: true }), cancelTimer(timer)];
+        case "chain":
+          // n internal commands, each made by the one before: nested n deep.
+          return [
+            ...deliver([index], { ...command, ok: true }),
+            internal({ code: "link", key: command.key, to: index, k: 1, n: Number(command.n) }),
+          ];
         case "pair":
           return [
             ...deliver([index], { ...command, ok: true }),
@@ -135,6 +142,11 @@ function fire(command: Command, ticks: Map<string, number>, at: number): Result 
     return deliver([to], { code: "fired", id: command.name, due: command.due, at, armedAs });
   }
   if (command.code === "note") return deliver([to], { code: "noted", n: command.n });
+  if (command.code === "link") {
+    const k = Number(command.k);
+    if (k >= Number(command.n)) return deliver([to], { code: "linked", n: k });
+    return [internal({ ...command, k: k + 1 })];
+  }
   const timer = String(command.timer);
   const k = (ticks.get(timer) ?? 0) + 1;
   ticks.set(timer, k);
@@ -158,6 +170,7 @@ export function timersModel(shutdownAtMs: number, marginMs = 10): ReplyModel {
           return { command: { ...command, ok: true }, anyOf: ["start"] };
         case "cancel":
         case "pair":
+        case "chain":
         case "save":
           return { command: { ...command, ok: true } };
         default:
