@@ -37,7 +37,8 @@ export const FIRING_CODES = new Set(["fired", "tick", "noted", "linked"]);
  * time on the server's clock); `cancel` (id) cancels; `pair` runs two
  * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client; a
  * firing names the timer it ran as (`armedAs`: the id the server gave back with the command).
- * A client that leaves has its timers cancelled. `chain` (n) runs n internal commands, each
+ * With `cancelOnLeave`, a client that leaves has its timers cancelled (otherwise they run on
+ * until the shutdown clears them). `chain` (n) runs n internal commands, each
  * made by the one before, the last answering `linked` (n).
  *
  * @example
@@ -50,6 +51,7 @@ export function createTimersApp(
   now: () => number,
   logger?: Logger,
   store: StateStore = new MemoryStore(),
+  options: { cancelOnLeave?: boolean } = {},
 ): Application<StateStore> {
   const ticks = new Map<string, number>();
   // The timers each client armed: a client that leaves takes them with it.
@@ -61,7 +63,7 @@ export function createTimersApp(
     onDisconnect({ index }) {
       const mine = owned.get(index) ?? [];
       owned.delete(index);
-      return [...mine].map((timer) => cancelTimer(timer));
+      return options.cancelOnLeave ? [...mine].map((timer) => cancelTimer(timer)) : [];
     },
     handleCommand(command, { index, storage }): Result | Promise<Result> {
       if (index === SERVER_INDEX) return fire(command, ticks, now());

@@ -39,7 +39,8 @@ export function buildQuietTimers(seed: number, options: StoryOptions = {}): Simu
     trace: options.trace,
     faults: options.faults,
     mix: { ...NO_FAULTS, fragmentRate: random.pick([0, 0.5]) },
-    application: (logger) => createTimersApp(() => sim.now / 1000, logger),
+    application: (logger) =>
+      createTimersApp(() => sim.now / 1000, logger, undefined, { cancelOnLeave: true }),
     invariants: () => [
       ...defaultInvariants(),
       replyAccounting(timersModel(QUIET_LEAVE_MS, 15)),
