@@ -6,6 +6,7 @@
  */
 import type { Mutant } from "./mutant.ts";
 import { LIMIT_AND_PARSER_MUTANTS } from "./mutants_limits.ts";
+import { EDGE_MUTANTS } from "./mutants_edges.ts";
 
 const CORE = "src/core";
 
@@ -203,5 +204,6 @@ export const MUTANTS: readonly Mutant[] = [
       replace: "void notice;",
     }],
   },
+  ...EDGE_MUTANTS,
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

@@ -10,6 +10,9 @@ import { buildTargeted, TARGETED_SHUTDOWN_MS } from "../../sim/scenarios/targete
 import { SCENARIOS } from "../../sim/scenarios/scenarios.ts";
 import { runSenderProgress, runTightLimits } from "../../sim/scenarios/swarm_limits.ts";
 import { runTimers } from "../../sim/scenarios/timers.ts";
+import { runEdgeLimits } from "../../sim/scenarios/edge_limits.ts";
+import { runEdgeSessions } from "../../sim/scenarios/edge_sessions.ts";
+import { runQuietTimers } from "../../sim/scenarios/timers_quiet.ts";
 
 /** One run of the probe: a name and how to run it. */
 export interface ProbeRun {
@@ -29,6 +32,11 @@ export function probeRuns(): ProbeRun[] {
   }
   for (let seed = 1; seed <= 12; seed++) {
     runs.push({ name: `timers:${seed}`, run: () => runTimers(seed) });
+  }
+  for (let seed = 1; seed <= 2; seed++) {
+    runs.push({ name: `edge-limits:${seed}`, run: () => runEdgeLimits(seed) });
+    runs.push({ name: `edge-sessions:${seed}`, run: () => runEdgeSessions(seed) });
+    runs.push({ name: `quiet-timers:${seed}`, run: () => runQuietTimers(seed) });
   }
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({

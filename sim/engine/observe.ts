@@ -63,8 +63,9 @@ export function observeApplication(
     ...onResume && { onResume: (index: Index) => onResume.call(application, index) },
     onConnect: (index) => watch("onConnect", index, () => application.onConnect(index)),
     onDisconnect: (index) => watch("onDisconnect", index, () => application.onDisconnect(index)),
-    handleCommands: (index, commands) =>
-      watch("handleCommands", index, () => application.handleCommands(index, commands)),
+    // The hold passes through: an application may hold answers (`Context.hold`).
+    handleCommands: (index, commands, hold) =>
+      watch("handleCommands", index, () => application.handleCommands(index, commands, hold)),
   };
 }
 

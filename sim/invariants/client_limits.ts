@@ -181,12 +181,18 @@ export function senderProgress(
   };
 }
 
-/** The reasons a client is told before it is let go. */
-const TOLD = new Set(["idle timeout", "message not completed in time", "too many bad messages"]);
+/** The reasons a client is told before it is let go, and whether its last message tells it. */
+const TOLD: Record<string, (error: unknown) => boolean> = {
+  "idle timeout": (error) => error === "idle timeout",
+  "message not completed in time": (error) => error === "message not completed in time",
+  "too many bad messages": (error) => error === "too many bad messages",
+  // Told even when the message came over the rate: the cut must not be silent.
+  "message too large": (error) => String(error).startsWith("message is larger than"),
+};
 
 /**
- * Told why: a client let go for idling, for a message not completed in time, or for too many
- * bad messages reads that reason as its last message (on a link that lost nothing). The
+ * Told why: a client let go for idling, for a message not completed in time, for too many
+ * bad messages or for a message too large reads that reason as its last message (on a link that lost nothing). The
  * simulation must keep `info` lines (`logLevel: "info"`).
  *
  * @example
@@ -204,10 +210,11 @@ export function toldWhy(): Invariant {
       for (const client of sim.clients) {
         if (client.index === undefined || !client.link.lossless) continue;
         const gone = departureOf(sim.records, client.index);
-        if (!gone || !TOLD.has(gone.reason)) continue;
+        const told = gone && Object.hasOwn(TOLD, gone.reason) ? TOLD[gone.reason] : undefined;
+        if (!gone || !told) continue;
         const frames = readFrames(client);
         const last = frames.at(-1)?.commands?.at(-1);
-        if (last?.error === gone.reason) continue;
+        if (told(last?.error)) continue;
         violations.push({
           invariant: name,
           client: client.name,

@@ -51,8 +51,8 @@ export function handledAnswered(mine: (command: Command) => boolean): HandledAns
         onDisconnect: (index) => application.onDisconnect(index),
         onHold: application.onHold && ((index) => application.onHold!(index)),
         onResume: application.onResume && ((index) => application.onResume!(index)),
-        handleCommands: async (index, commands) => {
-          const result = await application.handleCommands(index, commands);
+        handleCommands: async (index, commands, hold) => {
+          const result = await application.handleCommands(index, commands, hold);
           if (index !== 0) {
             const list = handled.get(index) ?? [];
             list.push(...commands);

@@ -43,6 +43,9 @@ export interface ItemFate {
   readonly answeredAt: number;
 }
 
+/** Marks a Flash policy among what a client read. */
+const POLICY = "\0policy";
+
 /** The messages that end a connection: after one of them, nothing more comes. */
 const LAST_WORDS = new Set([
   "idle timeout",
@@ -105,6 +108,10 @@ function account(
   const items = itemsOf(client, maxMessageBytes, maxDepth);
   const got: { time: number; command: Command }[] = [];
   for (const frame of readFrames(client)) {
+    if (frame.policy !== undefined) {
+      got.push({ time: frame.time, command: { [POLICY]: frame.policy } });
+      continue;
+    }
     if (!frame.commands) {
       return { time: frame.time, message: `it read a broken message: ${frame.broken}` };
     }
@@ -186,6 +193,21 @@ function account(
       continue;
     }
     const item = items[next];
+    if (Object.hasOwn(command, POLICY) || item?.policy) {
+      // A policy request is answered with the policy, and the connection ends there.
+      if (!Object.hasOwn(command, POLICY) || !item?.policy) {
+        return {
+          time,
+          message: `it read ${clip(JSON.stringify(command))} ${at} for item ${next + 1} (${
+            item ? describeItem(item) : "none"
+          }): a policy request, and only it, is answered with the policy`,
+        };
+      }
+      fates.push({ item, refused: false, answeredAt: time });
+      next++;
+      ended = "the policy answer";
+      continue;
+    }
     if (command.error === "rate limit exceeded") {
       const count = command.refused;
       if (typeof count !== "number" || count < 1 || next + count > items.length) {
@@ -259,5 +281,6 @@ function account(
 }
 
 function describeItem(item: SentItem): string {
+  if (item.policy) return "a policy request";
   return item.command ? clip(JSON.stringify(item.command)) : `a bad message ("${item.bad}")`;
 }

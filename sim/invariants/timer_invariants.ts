@@ -45,9 +45,11 @@ interface Periodic {
  * Timed commands: a one-shot job fires once, exactly at its due time, unless it was cancelled
  * or replaced first (then never); a periodic one ticks k = 1, 2, ... exactly at
  * first + (k - 1) * period, until cancelled; jobs fire in order of due time, and of arming
- * for equal ones; the two internal commands of a `pair` each run once, in order. Acks are
- * `arm` (id, due), `every` (id, start, periodMs, afterMs?), `cancel` (id), `pair`; firings
- * `fired` (id, due, at), `tick` (id, k, at), `noted` (n).
+ * for equal ones; each firing's command carries the timer id it was armed under; the two
+ * internal commands of a `pair` each run once, in order; a `chain` of n nested internal
+ * commands ends with `linked` (n). Acks are `arm` (id, due), `every`
+ * (id, start, periodMs, afterMs? or at?), `cancel` (id), `pair`; firings `fired` (id, due, at,
+ * armedAs), `tick` (id, k, at, armedAs), `noted` (n); `hello` (index) gives the client's index.
  *
  * @example
  * ```ts
@@ -85,8 +87,15 @@ function judge(
   const armed = new Map<string, { due: number; seq: number }>();
   const periodic = new Map<string, Periodic>();
   const notes: number[] = [];
+  const chains: number[] = []; // the depths of the chains acknowledged, not yet linked
   let seq = 0;
   let lastDue = -Infinity;
+  let self: unknown; // the client's index, from its greeting
+  // A firing's command comes back with the id it was armed under (`Timing.id`).
+  const misnamed = (command: Command, id: string) =>
+    command.armedAs === `${self}:${id}`
+      ? undefined
+      : `${clip(JSON.stringify(command))}: its command lost the timer id ${self}:${id}`;
   const nextOf = (p: Periodic) => p.first + p.k * p.period;
   for (const { time, command } of read) {
     const id = String(command.id);
@@ -109,6 +118,7 @@ function judge(
         ? `${show} was due at ${due}ms, after a job due at ${lastDue}ms had fired`
         : undefined;
     };
+    if (command.code === "hello") self = command.index;
     if (command.ok === true) {
       if (command.code === "arm") {
         periodic.delete(id);
@@ -117,15 +127,25 @@ function judge(
         armed.delete(id);
         const period = Number(command.periodMs);
         const after = command.afterMs === undefined ? period : Number(command.afterMs);
-        periodic.set(id, { first: Number(command.start) + after, period, k: 0 });
+        const first = command.at === undefined ? Number(command.start) + after : Number(command.at);
+        periodic.set(id, { first, period, k: 0 });
       } else if (command.code === "cancel") {
         armed.delete(id);
         periodic.delete(id);
+      } else if (command.code === "chain") {
+        chains.push(Number(command.n));
       } else if (command.code === "pair") {
         if (notes.length > 0) {
           return { time, message: `a pair was acknowledged with notes ${notes} still owed` };
         }
         notes.push(1, 2);
+      }
+      continue;
+    }
+    if (command.code === "linked") {
+      const wanted = chains.shift();
+      if (command.n !== wanted) {
+        return { time, message: `${show} came; expected a chain of ${wanted}` };
       }
       continue;
     }
@@ -150,7 +170,7 @@ function judge(
       if (!near(Number(command.due), job.due) || !onTime(at, job.due, lateMs)) {
         return { time, message: `${show}: job ${id} was due at ${job.due}ms` };
       }
-      const wrong = early(job.due, job.seq);
+      const wrong = early(job.due, job.seq) ?? misnamed(command, id);
       if (wrong) return { time, message: wrong };
       armed.delete(id);
       lastDue = job.due;
@@ -168,13 +188,16 @@ function judge(
           } of ${id} was due at ${due}ms (first ${job.first}ms, every ${job.period}ms)`,
         };
       }
-      const wrong = early(due);
+      const wrong = early(due) ?? misnamed(command, id);
       if (wrong) return { time, message: wrong };
       job.k++;
       lastDue = due;
     }
   }
   if (notes.length > 0 && dueBeforeMs > -Infinity) return { message: `notes ${notes} never came` };
+  if (chains.length > 0 && dueBeforeMs > -Infinity) {
+    return { message: `chains of ${chains} internal commands never ended` };
+  }
   for (const [id, job] of armed) {
     if (job.due < dueBeforeMs) {
       return { message: `job ${id}, due at ${formatTime(job.due * 1000)}ms, never fired` };

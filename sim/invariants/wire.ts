@@ -20,6 +20,8 @@ export interface SentItem {
   readonly bad?: string;
   /** Over the parser's size limit: the connection ends with it. */
   readonly tooLarge?: boolean;
+  /** A Flash policy request: answered with the policy (servers answer by default), then closed. */
+  readonly policy?: boolean;
 }
 
 /** One message a client read: its commands, or why it is not a message of the protocol. */
@@ -27,8 +29,13 @@ export interface ReadFrame {
   /** Virtual µs of the read that completed it. */
   readonly time: number;
   readonly commands?: Command[];
+  /** A Flash cross-domain policy (the answer to a policy request). */
+  readonly policy?: string;
   readonly broken?: string;
 }
+
+/** What a Flash client sends first, as the parser knows it. */
+const POLICY_REQUEST = "<policy-file-request/>";
 
 const strict = new TextDecoder("utf-8", { fatal: true });
 
@@ -85,6 +92,10 @@ export function itemsOf(
     let text = "";
     try {
       text = strict.decode(frame.bytes);
+      if (text === POLICY_REQUEST) {
+        add({ policy: true });
+        continue;
+      }
       value = JSON.parse(text);
     } catch (error) {
       add({
@@ -108,12 +119,19 @@ export function itemsOf(
   return items;
 }
 
-/** Every complete message a client read, parsed here. */
+/**
+ * Every complete message a client read, parsed here: a message that is not a non-empty array
+ * of command objects is broken (the protocol has no empty message, in either direction).
+ */
 export function readFrames(client: SimClient): ReadFrame[] {
   const pieces = client.inbox.reads().map((read) => ({ time: read.time, bytes: read.bytes }));
   return frames(pieces).map(({ time, bytes }): ReadFrame => {
     try {
-      const value = JSON.parse(strict.decode(bytes));
+      const text = strict.decode(bytes);
+      if (text.startsWith("<cross-domain-policy>")) return { time, policy: text };
+      const value = JSON.parse(text);
+      // What the server writes must be a message it would itself take: `[]` is not one.
+      if (Array.isArray(value) && value.length === 0) return { time, broken: "an empty array" };
       if (Array.isArray(value) && value.every(isObject)) {
         return { time, commands: value as Command[] };
       }

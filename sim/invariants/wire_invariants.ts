@@ -83,3 +83,48 @@ export function webSocketConduct(): Invariant {
     },
   };
 }
+
+/**
+ * Whole messages: the server writes only whole messages, so a client whose link lost nothing
+ * never ends holding part of one (its last byte read is a zero byte). A message written
+ * without its zero byte, or cut by the server, breaks it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Application, deliver } from "../../mod.ts";
+ * import { Simulation } from "../engine/simulation.ts";
+ * import { wholeMessages } from "./wire_invariants.ts";
+ * const sim = new Simulation({
+ *   seed: 1,
+ *   application: new Application({
+ *     storage: null,
+ *     defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
+ *   }),
+ *   invariants: [wholeMessages()],
+ * });
+ * sim.client().send(1, { code: "ping" });
+ * assert.deepEqual((await sim.run({ shutdownAtMs: 50 })).violations, []);
+ * ```
+ */
+export function wholeMessages(): Invariant {
+  const name = "whole messages";
+  return {
+    name,
+    check(sim) {
+      const violations: Violation[] = [];
+      for (const client of sim.clients) {
+        if (!client.link.lossless) continue;
+        const last = client.inbox.reads().at(-1);
+        if (!last || last.bytes.length === 0 || last.bytes.at(-1) === 0) continue;
+        violations.push({
+          invariant: name,
+          client: client.name,
+          time: last.time,
+          message: "its link lost nothing, yet what it read ends inside a message",
+        });
+      }
+      return violations;
+    },
+  };
+}

@@ -23,6 +23,7 @@ import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { transportLayer } from "../invariants/transport_invariants.ts";
 import { readFrames } from "../invariants/wire.ts";
 import type { Invariant } from "../engine/invariant.ts";
+import { wholeMessages } from "../invariants/wire_invariants.ts";
 import { createSwarmApp, swarmInvariants } from "./swarm_app.ts";
 import { swarmModel } from "./swarm_model.ts";
 import { brim, drainProbe, odd } from "./limit_probes.ts";
@@ -96,6 +97,7 @@ export function buildTightLimits(seed: number, options: StoryOptions = {}): Simu
       ),
       bufferBounds({ maxQueuedBytes: TIGHT_LIMITS.maxBufferedBytes }),
       transportLayer(),
+      wholeMessages(),
       nothingLeft({ quietAfterMs: 20 }),
       nothingAfterLeaving(),
     ],

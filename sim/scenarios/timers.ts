@@ -19,6 +19,7 @@ import { Simulation } from "../engine/simulation.ts";
 import { defaultInvariants } from "../invariants/mod.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
+import { nothingTakenAfterShutdown } from "../invariants/shutdown_invariants.ts";
 import { timedCommands } from "../invariants/timer_invariants.ts";
 import { createTimersApp, FIRING_CODES, TIMER_KEYS, timersModel } from "./timers_app.ts";
 
@@ -72,6 +73,8 @@ export function buildTimers(seed: number, options: TimersOptions = {}): Simulati
     kind >= 0.45 && kind < 0.85 ? story.int(1, 4) : undefined,
   );
   const handled = handledAnswered((command) => !FIRING_CODES.has(String(command.code)));
+  // A slow store makes turns queue: what was sent shortly before the shutdown may wait.
+  const accounting = replyAccounting(timersModel(TIMERS_SHUTDOWN_MS, 10 + 6 * (storeMs ?? 0)));
   const sim: Simulation = new Simulation({
     seed,
     faults: plan,
@@ -90,8 +93,9 @@ export function buildTimers(seed: number, options: TimersOptions = {}): Simulati
     closeTimeoutMs: 5,
     invariants: () => [
       ...defaultInvariants(),
-      // A slow store makes turns queue: what was sent shortly before the shutdown may wait.
-      replyAccounting(timersModel(TIMERS_SHUTDOWN_MS, 10 + 6 * (storeMs ?? 0))),
+      accounting,
+      // Scripts run past the shutdown: what reaches the server then is not taken.
+      nothingTakenAfterShutdown(accounting, { shutdownAtMs: TIMERS_SHUTDOWN_MS }),
       timedCommands({
         dueBeforeMs: TIMERS_SHUTDOWN_MS - 10 - (lateMs ?? 0),
         lateMs: storeMs === undefined ? lateMs : Infinity,
@@ -109,6 +113,14 @@ export function buildTimers(seed: number, options: TimersOptions = {}): Simulati
       if (story.chance(0.8)) client.send(at, saves);
     }
   }
+  // Times on the server's clock (`Timing.at`), once and as a periodic start; added last, so
+  // the draws above are those of the seed without it.
+  sim.client({ name: "clock", at: 1 }).send(12, { code: "arm", key: "t1", id: "x", at: 60 })
+    .send(14, { code: "every", key: "t2", id: "p", periodMs: 11, at: 45 })
+    .send(30, { code: "arm", key: "t3", id: "y", at: 30 + random.int(5, 40) })
+    .send(120, { code: "cancel", key: "t2", id: "p" })
+    // Internal commands nested exactly as deep as the server allows (maxInternalDepth 8).
+    .send(40, { code: "chain", key: "t1", n: 8 });
   return sim;
 }
 

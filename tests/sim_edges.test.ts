@@ -1,0 +1,58 @@
+// The edge stories (sim/scenarios/edge_limits.ts, edge_sessions.ts, timers_quiet.ts) pass on
+// the real core,
+// trace the same on every run and on both runtimes, and each invariant written for them names
+// a realistic bug of the core, applied in a temporary copy (scripts/mutation).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runEdgeLimits } from "../sim/scenarios/edge_limits.ts";
+import { runEdgeSessions } from "../sim/scenarios/edge_sessions.ts";
+import { runQuietTimers } from "../sim/scenarios/timers_quiet.ts";
+import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
+import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
+import { MUTANTS } from "../scripts/mutation/mutants.ts";
+import { runMutant } from "../scripts/mutation/runner.ts";
+
+/** The trace hashes of seeds 1 to 3, the same on Node and on Deno. */
+const PINNED = {
+  limits: ["585490ca", "5b0a95d0", "6a4d9e7b"],
+  sessions: ["e13fde60", "ce36183c", "8acaebcc"],
+  quiet: ["b01b93d8", "d6ef8db7", "44ee341f"],
+};
+
+test("edge stories: the real core passes, and each seed traces as pinned", async () => {
+  const stories = [
+    ["limits", runEdgeLimits],
+    ["sessions", runEdgeSessions],
+    ["quiet", runQuietTimers],
+  ] as const;
+  for (const [story, run] of stories) {
+    for (let seed = 1; seed <= 3; seed++) {
+      const report = await run(seed);
+      assert.deepEqual(report.violations, [], `${story} seed ${seed}`);
+      assert.equal(report.traceHash, PINNED[story][seed - 1], `${story} seed ${seed}`);
+      assert.equal((await run(seed)).traceHash, report.traceHash);
+    }
+  }
+});
+
+/** A mutant, the probe run that must catch it, and the invariant that must name it. */
+const CASES: [id: string, run: string, invariant: string][] = [
+  ["h3-fatal-over-rate-untold", "edge-limits:1", "told why"],
+  ["h3-empty-delivery-written", "edge-sessions:1", "reply accounting"],
+  ["policy-unframed", "edge-limits:1", "whole messages"],
+  ["h2-shutdown-still-reads", "edge-sessions:1", "nothing taken after shutdown"],
+  ["h2-hold-during-shutdown", "edge-sessions:1", "no hold while shutting down"],
+  ["held-order-skipped", "edge-sessions:1", "turn order"],
+  ["disconnect-skips-held", "edge-sessions:1", "ended by server"],
+  ["h2-timed-command-loses-id", "timers:1", "timed commands"],
+];
+
+for (const [id, run, invariant] of CASES) {
+  test(`mutant ${id} is caught by "${invariant}"`, { timeout: 120_000 }, async () => {
+    const mutant = [...MUTANTS, ...HELD_OUT_2, ...HELD_OUT_3].find((one) => one.id === id);
+    assert.ok(mutant, `no mutant ${id}`);
+    const outcome = await runMutant(mutant, { only: run, timeoutMs: 100_000 });
+    assert.equal(outcome.verdict, "caught", `${outcome.verdict}: ${outcome.detail}`);
+    assert.ok(outcome.invariants.includes(invariant), `named by ${outcome.invariants}`);
+  });
+}
