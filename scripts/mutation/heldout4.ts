@@ -1,6 +1,11 @@
 /**
  * The fourth held-out set: written from the core and the parser alone, without reading the
- * simulator's invariants or scenarios, and never tuned against.
+ * simulator's invariants or scenarios, and never tuned against. Each one changes what a client
+ * or the game sees: 13 fail a unit test (server_core, sessions, limits, timed_commands,
+ * json_parser, json_parser_limits), the other 7 were each shown by a probe of the server with a
+ * ManualClock (a broadcast sent twice, a failed save answered twice, a batch's good save
+ * answered with the error of the bad one, an error lost after a resume, a sender held up by a
+ * lagging reader, pendingInputBytes 256 for 13 bytes held, a timer due first run late).
  *
  * @module
  */
