@@ -251,3 +251,38 @@ test("an owner gone: its players elsewhere are told; once its lease runs out the
     await cluster.node("b").close();
   }
 });
+
+test("a stalled owner whose room was taken over: its players elsewhere are closed, not left in the old room", async () => {
+  const clock = new ManualClock();
+  const redis = new MemoryRedis({ clock });
+  const stalled = new ManualClock(); // a's time stands still: it believes it still owns
+  const cluster = await startCluster({
+    names: ["a", "b"],
+    connect: () => Promise.resolve(redis.client()),
+    application: (client: RedisClient) =>
+      createRoomsApplication({ store: new RedisStore({ redis: client }) }),
+    roomOf: roomsGameRoomOf,
+    clock,
+    clockOf: (name) => name === "a" ? stalled : undefined,
+    leaseMs: 3_000,
+  });
+  try {
+    const a1 = await cluster.connect("a");
+    const b1 = await cluster.connect("b");
+    await cluster.send(a1, { code: "goto", key: "lobby" });
+    await cluster.send(b1, { code: "goto", key: "lobby" });
+    clock.advance(3_000); // Redis lets a's lease expire; a, stalled, has not noticed
+    assert.ok(cluster.node("a").leases.owns("lobby"));
+    const b2 = await cluster.connect("b");
+    await cluster.send(b2, { code: "goto", key: "lobby" }); // b takes it: fence 2
+    assert.equal(cluster.node("b").leases.leaseOf("lobby")?.fence, 2);
+    assert.deepEqual(b1.takeCommands().at(-1), { error: "the room moved to another server" });
+    assert.ok(b1.closed);
+    b2.take();
+    await cluster.send(a1, { code: "save", key: "k", state: "stale" }); // a's old room
+    await cluster.send(b2, { code: "save", key: "k", state: "new" });
+    assert.deepEqual(b2.takeCommands().map((command) => command.state), ["new"]);
+  } finally {
+    await cluster.close();
+  }
+});

@@ -6,7 +6,7 @@
  */
 import type { ApplicationHooks } from "../core/application_hooks.ts";
 import type { Cancel, Clock } from "../core/clock.ts";
-import { type Logger, silentLogger } from "../core/logger.ts";
+import { type LogFields, type Logger, silentLogger } from "../core/logger.ts";
 import { Server } from "../core/server.ts";
 import type { ServerOptions } from "../core/server_options.ts";
 import type { JsonValue } from "../core/types.ts";
@@ -103,7 +103,11 @@ export class ClusterNode {
       },
     });
     const serverOptions = { ...options.server, clock, logger: this.#logger };
-    this.owner = new Server({ ...serverOptions, application: options.application });
+    this.owner = new Server({
+      ...serverOptions,
+      application: options.application,
+      logger: tagged(this.#logger, "owner"),
+    });
     this.members = new RoomMembers({ server: this.owner, leases: this.leases, processId, send });
     this.router = new PlayerRouter({
       processId,
@@ -198,4 +202,11 @@ export class ClusterNode {
       }, () => {});
     }
   }
+}
+
+/** The logger with a `server` field on every line: the owner's lines told from the front's. */
+function tagged(logger: Logger, server: string): Logger {
+  const at = (level: keyof Logger) => (message: string, fields?: LogFields) =>
+    logger[level](message, { ...fields, server });
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

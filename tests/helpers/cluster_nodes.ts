@@ -19,6 +19,8 @@ export interface ClusterSetup {
   application(redis: RedisClient): ApplicationHooks;
   roomOf: RoomOf;
   clock: Clock;
+  /** A node's own clock (a stalled process), instead of `clock`. */
+  clockOf?: (processId: string) => Clock | undefined;
   leaseMs?: number;
   pingMs?: number;
   /** How long the cluster must stay still to count as quiet. Default 15 ms. */
@@ -36,7 +38,7 @@ export async function startCluster(setup: ClusterSetup) {
       await ClusterNode.start({
         redis,
         processId,
-        clock: setup.clock,
+        clock: setup.clockOf?.(processId) ?? setup.clock,
         application: setup.application(redis),
         roomOf: setup.roomOf,
         leaseMs: setup.leaseMs,
