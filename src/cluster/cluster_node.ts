@@ -12,10 +12,10 @@ import type { ServerOptions } from "../core/server_options.ts";
 import type { JsonValue } from "../core/types.ts";
 import { Bus, type Gap } from "./bus.ts";
 import { type ClusterMessage, parseClusterMessage } from "./cluster_messages.ts";
-import { PlayerRouter, type RoomOf } from "./player_router.ts";
+import { PlayerRouter, type PlayerRouterOptions, type RoomOf } from "./player_router.ts";
 import type { RedisClient } from "./redis_client.ts";
 import { RoomLeases } from "./room_leases.ts";
-import { RoomMembers } from "./room_members.ts";
+import { RoomMembers, type RoomMembersOptions } from "./room_members.ts";
 
 /** Options of {@linkcode ClusterNode.start}. */
 export interface ClusterNodeOptions {
@@ -36,6 +36,10 @@ export interface ClusterNodeOptions {
   /** For both servers; without holds: sessions are not shared between processes. */
   server?: Omit<ServerOptions, "application" | "clock" | "holdMs" | "sessionLayer">;
   logger?: Logger;
+  /** Sees what the owner writes to each player, as it leaves (`RoomMembersOptions.observe`). */
+  observe?: RoomMembersOptions["observe"];
+  /** Builds the router: a subclass for a planted bug in the simulator; never otherwise. */
+  router?: (options: PlayerRouterOptions) => PlayerRouter;
 }
 
 /**
@@ -108,8 +112,14 @@ export class ClusterNode {
       application: options.application,
       logger: tagged(this.#logger, "owner"),
     });
-    this.members = new RoomMembers({ server: this.owner, leases: this.leases, processId, send });
-    this.router = new PlayerRouter({
+    this.members = new RoomMembers({
+      server: this.owner,
+      leases: this.leases,
+      processId,
+      send,
+      observe: options.observe,
+    });
+    this.router = (options.router ?? ((o) => new PlayerRouter(o)))({
       processId,
       roomOf: options.roomOf,
       send,

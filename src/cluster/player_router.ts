@@ -98,10 +98,10 @@ export class PlayerRouter implements ApplicationHooks {
     return [...new Set([...this.#attached.values()].map((attachment) => attachment.owner))];
   }
 
-  /** The room a player is attached to, and where: for tests and logs. */
-  attachmentOf(index: Index): { owner: string; room: string | null } | undefined {
+  /** The room a player is attached to, where, and the attachment's number: for checks. */
+  attachmentOf(index: Index): { owner: string; room: string | null; a: number } | undefined {
     const attachment = this.#attached.get(index);
-    return attachment && { owner: attachment.owner, room: attachment.room };
+    return attachment && { owner: attachment.owner, room: attachment.room, a: attachment.a };
   }
 
   async onConnect(index: Index): Promise<Result> {

@@ -19,6 +19,8 @@ export interface RoomMembersOptions {
   processId: string;
   /** Sends a message to a process: how many listened (0: it is gone). */
   send(destination: string, message: ClusterMessage): Promise<number>;
+  /** Sees each `out` as the owner's server writes it, before it leaves: for checks. */
+  observe?: (destination: string, out: Extract<ClusterMessage, { k: "out" }>) => void;
 }
 
 interface Member {
@@ -125,10 +127,14 @@ export class RoomMembers {
         if (listeners === 0) this.closeFrom(source, "its server is gone", false);
       });
     const remote = new RemoteConnection({
-      send: (m) => send({ k: "out", c, a, room, fence, m }),
+      send: (m) => {
+        const out = { k: "out", c, a, room, fence, m } as const;
+        this.#options.observe?.(source, out);
+        return send(out);
+      },
       closed: (reason) => {
         if (this.#members.get(key)?.remote === remote) this.#members.delete(key);
-        void send({ k: "closed", c, a, reason });
+        send({ k: "closed", c, a, reason }).catch(() => {}); // Redis away: its ping tells
       },
     });
     const { leases, processId, server } = this.#options;
