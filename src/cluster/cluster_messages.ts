@@ -18,15 +18,28 @@ export type ClusterMessage =
   | { k: "attach"; c: number; a: number; room: string | null; fence: number }
   | { k: "cmd"; c: number; a: number; m: string }
   | { k: "bye"; c: number; a: number }
-  | { k: "out"; c: number; a: number; room: string | null; fence: number; m: string }
+  | { k: "out" } & OutEntry
+  | { k: "outs"; o: OutEntry[] }
   | { k: "closed"; c: number; a: number; reason: string }
   | { k: "ping" };
 
-const FIELDS: Record<ClusterMessage["k"], Record<string, "count" | "text" | "room">> = {
+/** One delivery of an owner to one player: `out` alone, or one of `outs` (in order). */
+export interface OutEntry {
+  c: number;
+  a: number;
+  room: string | null;
+  fence: number;
+  m: string;
+}
+
+type Fields = Record<string, "count" | "text" | "room" | "outs">;
+const OUT: Fields = { c: "count", a: "count", room: "room", fence: "count", m: "text" };
+const FIELDS: Record<ClusterMessage["k"], Fields> = {
   attach: { c: "count", a: "count", room: "room", fence: "count" },
   cmd: { c: "count", a: "count", m: "text" },
   bye: { c: "count", a: "count" },
-  out: { c: "count", a: "count", room: "room", fence: "count", m: "text" },
+  out: OUT,
+  outs: { o: "outs" },
   closed: { c: "count", a: "count", reason: "text" },
   ping: {},
 };
@@ -42,22 +55,29 @@ const FIELDS: Record<ClusterMessage["k"], Record<string, "count" | "text" | "roo
  * if (bye?.k !== "bye" || bye.c !== 3) throw new Error("a bye");
  * if (parseClusterMessage({ k: "bye", c: "3", a: 1 }) !== undefined) throw new Error("bad c");
  * if (parseClusterMessage({ k: "shout" }) !== undefined) throw new Error("unknown kind");
+ * if (parseClusterMessage({ k: "outs", o: [{ c: 1 }] }) !== undefined) throw new Error("an out");
  * ```
  */
 export function parseClusterMessage(body: JsonValue): ClusterMessage | undefined {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
   const kind = body.k;
   if (typeof kind !== "string" || !Object.hasOwn(FIELDS, kind)) return undefined;
-  for (const [field, type] of Object.entries(FIELDS[kind as ClusterMessage["k"]])) {
+  return fits(body, FIELDS[kind as ClusterMessage["k"]])
+    ? body as unknown as ClusterMessage
+    : undefined;
+}
+
+function fits(body: { [field: string]: JsonValue }, fields: Fields): boolean {
+  return Object.entries(fields).every(([field, type]) => {
     const value = body[field];
-    const ok = type === "count"
-      ? Number.isSafeInteger(value) && (value as number) >= 0
-      : type === "text"
-      ? typeof value === "string"
-      : value === null || typeof value === "string";
-    if (!ok) return undefined;
-  }
-  return body as unknown as ClusterMessage;
+    if (type === "count") return Number.isSafeInteger(value) && (value as number) >= 0;
+    if (type === "text") return typeof value === "string";
+    if (type === "room") return value === null || typeof value === "string";
+    return Array.isArray(value) &&
+      value.every((entry) =>
+        typeof entry === "object" && entry !== null && !Array.isArray(entry) && fits(entry, OUT)
+      );
+  });
 }
 
 /**

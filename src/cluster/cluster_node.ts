@@ -188,7 +188,8 @@ export class ClusterNode {
   }
 
   #dispatch(source: string, message: ClusterMessage): void {
-    if (message.k === "out" || message.k === "closed") this.router.handle(source, message);
+    const k = message.k;
+    if (k === "out" || k === "outs" || k === "closed") this.router.handle(source, message);
     else if (message.k !== "ping") this.members.handle(source, message);
   }
 

@@ -134,6 +134,10 @@ export class PlayerRouter implements ApplicationHooks {
 
   /** A message from a room's owner about one of this process's players. */
   handle(source: string, message: ClusterMessage): void {
+    if (message.k === "outs") {
+      for (const entry of message.o) this.handle(source, { k: "out", ...entry });
+      return;
+    }
     if (message.k !== "out" && message.k !== "closed") return;
     const attachment = this.#attached.get(message.c);
     if (attachment?.owner !== source || attachment.a !== message.a) {

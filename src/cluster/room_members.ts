@@ -7,6 +7,7 @@
 import type { ConnectionEvents } from "../core/connection.ts";
 import type { Server } from "../core/server.ts";
 import type { ClusterMessage } from "./cluster_messages.ts";
+import { OutBatcher } from "./out_batcher.ts";
 import { RemoteConnection } from "./remote_connection.ts";
 import type { RoomLeases } from "./room_leases.ts";
 
@@ -39,7 +40,7 @@ const encoder = new TextEncoder();
  * the owner's server if this process holds the room with that fence, else answered
  * `closed`), `cmd` (handed to that connection as bytes it read), `bye` (it ended). What the
  * server writes to a member goes back as `out`, with the room's fence and the attachment's
- * number.
+ * number, gathered with the others to that process in the same turn (`outs`).
  *
  * @example
  * ```ts
@@ -72,9 +73,20 @@ const encoder = new TextEncoder();
 export class RoomMembers {
   readonly #options: RoomMembersOptions;
   readonly #members = new Map<string, Member>();
+  readonly #batcher: OutBatcher;
 
   constructor(options: RoomMembersOptions) {
     this.#options = options;
+    this.#batcher = new OutBatcher((destination, message) => this.#send(destination, message));
+  }
+
+  /** Sends to a player's process; one that no longer listens is gone: its members end. */
+  #send(destination: string, message: ClusterMessage): Promise<number> {
+    const sent = this.#options.send(destination, message);
+    sent.then((listeners) => {
+      if (listeners === 0) this.closeFrom(destination, "its server is gone", false);
+    }, () => {});
+    return sent;
   }
 
   /** How many players are attached here. */
@@ -122,19 +134,17 @@ export class RoomMembers {
     const previous = this.#members.get(key);
     if (previous) this.#end(previous, "moved", false);
     const { c, a, room, fence } = message;
-    const send = (body: ClusterMessage) =>
-      this.#options.send(source, body).then((listeners) => {
-        if (listeners === 0) this.closeFrom(source, "its server is gone", false);
-      });
     const remote = new RemoteConnection({
       send: (m) => {
-        const out = { k: "out", c, a, room, fence, m } as const;
-        this.#options.observe?.(source, out);
-        return send(out);
+        const out = { c, a, room, fence, m };
+        this.#options.observe?.(source, { k: "out", ...out });
+        return this.#batcher.send(source, out);
       },
       closed: (reason) => {
         if (this.#members.get(key)?.remote === remote) this.#members.delete(key);
-        send({ k: "closed", c, a, reason }).catch(() => {}); // Redis away: its ping tells
+        // The deliveries before it leave first; Redis away: the player's process pings.
+        void this.#batcher.flush(source).catch(() => {});
+        this.#send(source, { k: "closed", c, a, reason }).catch(() => {});
       },
     });
     const { leases, processId, server } = this.#options;
