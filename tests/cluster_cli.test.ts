@@ -113,8 +113,8 @@ for (const runtime of CLI_RUNTIMES) {
         await x.until(() => latest(x)?.seats[2] !== null, "z seated, seen on a");
         await sendAndWait(x, { code: "start" }, (view) => view.hand !== null);
         for (const player of [y, z]) {
-        await player.until(() => latest(player)?.hand?.number === 1, "the hand, everywhere");
-      }
+          await player.until(() => latest(player)?.hand?.number === 1, "the hand, everywhere");
+        }
         const own = (client: TcpClient) =>
           latest(client)!.hand!.players.find((p) => p.seat === latest(client)!.you.seat)!.cards!;
         const text = (client: TcpClient) => new TextDecoder().decode(client.received);
