@@ -23,6 +23,9 @@ test("options: defaults, environment, arguments over environment", () => {
     quiet: false,
     flashPolicy: true,
     game: "rooms",
+    redis: undefined,
+    leaseMs: 5_000,
+    turnMs: undefined,
   });
   assert.equal(DEFAULT_HOSTNAME, "127.0.0.1");
   assert.equal(DEFAULT_PORT, 5554);

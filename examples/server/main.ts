@@ -16,7 +16,11 @@ import {
 import type { Listener, ServeOptions } from "../../src/transport/serve_options.ts";
 import { systemClock } from "../../src/adapter/system_clock.ts";
 import { FileStore } from "../../src/store/file_store.ts";
+import type { RedisClient } from "../../src/cluster/redis_client.ts";
+import { RedisStore } from "../../src/cluster/redis_store.ts";
 import { createCardTableApplication } from "../cards/mod.ts";
+import { connectNodeRedis } from "../cluster/redis_npm.ts";
+import { joinCluster } from "./cluster.ts";
 import { createRoomsApplication } from "../rooms/mod.ts";
 import { CliError, type CliOptions, parseCliOptions, USAGE } from "./options.ts";
 import { loadPages, type ReadWebFile } from "./pages.ts";
@@ -83,21 +87,53 @@ export async function main(runtime: Runtime): Promise<void> {
 }
 
 /**
- * Serves the game on the TCP port, which tells WebSocket from the raw protocol by the first
- * bytes, and on the WebSocket port unless it is 0.
+ * Builds the server (alone, or this process's node of a cluster with `--redis`) and serves it.
  */
 async function start(
   runtime: Runtime,
   options: CliOptions,
   logger: Logger,
 ): Promise<Listener & { wsPort?: number }> {
-  const server = new Server({
-    application: await createGame(options, logger),
-    logger,
-    clock: systemClock, // for timed commands (after_ms, period_ms)
-    flashPolicy: options.flashPolicy ? undefined : null,
-    holdMs: options.holdMs, // sessions: a dropped player may resume (cards by default)
-  });
+  const flashPolicy = options.flashPolicy ? undefined : null;
+  let server: Server;
+  let leave = () => Promise.resolve();
+  if (options.redis === undefined) {
+    server = new Server({
+      application: await createGame(options, logger),
+      logger,
+      clock: systemClock, // for timed commands (after_ms, period_ms)
+      flashPolicy,
+      holdMs: options.holdMs, // sessions: a dropped player may resume (cards by default)
+    });
+  } else {
+    const redis = await connectNodeRedis(options.redis);
+    if (redis === undefined) throw new Error("the redis package is not installed (npm i redis)");
+    const { node, close } = await joinCluster({
+      redis,
+      game: options.game,
+      application: await createGame(options, logger, redis),
+      leaseMs: options.leaseMs,
+      logger,
+      server: { flashPolicy },
+    });
+    server = node.server;
+    leave = close;
+  }
+  const listener = await listen(runtime, options, logger, server);
+  // Closing the ports shuts the front server down; then the node leaves the cluster.
+  return { ...listener, close: () => listener.close().then(leave) };
+}
+
+/**
+ * Serves the game on the TCP port, which tells WebSocket from the raw protocol by the first
+ * bytes, and on the WebSocket port unless it is 0.
+ */
+async function listen(
+  runtime: Runtime,
+  options: CliOptions,
+  logger: Logger,
+  server: Server,
+): Promise<Listener & { wsPort?: number }> {
   const { hostname } = options;
   // A plain GET on either port gets the chosen game's page.
   const page = await loadPages(options.game, runtime.readWebFile);
@@ -127,12 +163,23 @@ async function start(
   return { hostname: tcp.hostname, port: tcp.port, wsPort: ws.port, close };
 }
 
-/** The application of the chosen game; the rooms game keeps its states in the chosen store. */
-async function createGame(options: CliOptions, logger: Logger): Promise<Application<unknown>> {
+/**
+ * The application of the chosen game; the rooms game keeps its states in the chosen store, or
+ * in the cluster's Redis.
+ */
+async function createGame(
+  options: CliOptions,
+  logger: Logger,
+  redis?: RedisClient,
+): Promise<Application<unknown>> {
   if (options.game === "cards") {
-    return createCardTableApplication({ logger }) as Application<unknown>;
+    return createCardTableApplication({ logger, turnTimeoutMs: options.turnMs }) as Application<
+      unknown
+    >;
   }
-  const store: StateStore = options.dataDirectory === undefined
+  const store: StateStore = redis !== undefined
+    ? new RedisStore({ redis })
+    : options.dataDirectory === undefined
     ? new MemoryStore()
     : await FileStore.open(options.dataDirectory);
   return createRoomsApplication({ store, logger }) as Application<unknown>;

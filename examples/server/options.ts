@@ -28,7 +28,16 @@ export interface CliOptions {
    * the rooms game (its original wire), unless `--hold-seconds` says otherwise (0: none).
    */
   holdMs: number | undefined;
+  /** Join the cluster on this Redis (`--redis URL`): rooms shared with other processes. */
+  redis?: string;
+  /** With `redis`: a room's lease, how long the rooms of a dead process stay unavailable. */
+  leaseMs: number;
+  /** The card table's turn timer; undefined: the game's default. */
+  turnMs: number | undefined;
 }
+
+/** A room's lease in a cluster by default: 5 seconds. */
+export const DEFAULT_LEASE_MS = 5_000;
 
 /** The card table holds a dropped player's seat this long by default: 60 seconds. */
 export const DEFAULT_CARDS_HOLD_MS = 60_000;
@@ -61,6 +70,12 @@ Options:
   --data DIR         keep states as JSON files in DIR (default: in memory)
   --hold-seconds N   hold a dropped player's identity N seconds for a resume (default:
                      60 for cards; rooms keeps the original wire without it); 0: no hold
+  --turn-seconds N   the card table's turn timer (default 30)
+  --redis URL        join the cluster on this Redis (redis://127.0.0.1:6379): players of
+                     every process share the rooms (the rooms game keeps its states there);
+                     no holds (sessions are not shared between processes)
+  --lease-seconds N  with --redis: a room's lease, how long a dead process's rooms wait
+                     (default ${DEFAULT_LEASE_MS / 1000})
   --quiet            log warnings and errors only
   --no-flash-policy  do not answer <policy-file-request/>
   --help             print this and exit`;
@@ -74,7 +89,17 @@ export class CliError extends Error {
 }
 
 const FLAGS = new Set(["--quiet", "--no-flash-policy", "--help", "-h"]);
-const VALUED = new Set(["--host", "--port", "--ws-port", "--data", "--game", "--hold-seconds"]);
+const VALUED = new Set([
+  "--host",
+  "--port",
+  "--ws-port",
+  "--data",
+  "--game",
+  "--hold-seconds",
+  "--turn-seconds",
+  "--redis",
+  "--lease-seconds",
+]);
 
 /**
  * Reads the options from the arguments (after the script's name) and the environment;
@@ -111,6 +136,16 @@ export function parseCliOptions(
   if (game === "cards" && dataDirectory !== undefined) {
     throw new CliError("--data is for the rooms game");
   }
+  const redis = values.get("--redis");
+  if (redis !== undefined && !/^rediss?:\/\/\S+$/.test(redis)) {
+    throw new CliError(`bad redis: ${JSON.stringify(redis)} (redis://HOST:PORT)`);
+  }
+  if (redis !== undefined && dataDirectory !== undefined) {
+    throw new CliError("--data and --redis: with --redis the states are kept in Redis");
+  }
+  if (redis !== undefined && values.has("--hold-seconds")) {
+    throw new CliError("--hold-seconds and --redis: sessions are not shared between processes");
+  }
   return {
     help: flags.has("--help") || flags.has("-h"),
     // An empty variable (`PORT= npm start`) counts as unset.
@@ -121,7 +156,12 @@ export function parseCliOptions(
     quiet: flags.has("--quiet"),
     flashPolicy: !flags.has("--no-flash-policy"),
     game,
-    holdMs: parseHold(values.get("--hold-seconds"), game),
+    holdMs: redis === undefined ? parseHold(values.get("--hold-seconds"), game) : undefined,
+    redis,
+    leaseMs: parseSeconds("--lease-seconds", values.get("--lease-seconds"), DEFAULT_LEASE_MS),
+    turnMs: values.has("--turn-seconds")
+      ? parseSeconds("--turn-seconds", values.get("--turn-seconds"), 0)
+      : undefined,
   };
 }
 
@@ -130,6 +170,16 @@ function parseHold(value: string | undefined, game: Game): number | undefined {
   const seconds = /^\d{1,7}(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!(seconds >= 0)) throw new CliError(`bad hold: ${JSON.stringify(value)} (seconds >= 0)`);
   return seconds === 0 ? undefined : seconds * 1000;
+}
+
+/** A positive duration in seconds (at most a day), as milliseconds. */
+function parseSeconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seconds = /^\d{1,5}(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(seconds >= 0.1 && seconds <= 86_400)) {
+    throw new CliError(`bad ${name.slice(2)}: ${JSON.stringify(value)} (0.1 to 86400)`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function parseGame(value: string | undefined): Game {
