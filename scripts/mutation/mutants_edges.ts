@@ -89,8 +89,8 @@ export const EDGE_MUTANTS: readonly Mutant[] = [
     file: "src/parser/json_parser.ts",
     description: "the size limit counts only this read's part of a message, not what is held",
     patches: [{
-      find: "if (this.#tail.length + end - start > this.maxMessageBytes) {",
-      replace: "if (end - start > this.maxMessageBytes) {",
+      find: "if (this.#tooLarge(this.#tail.length + end)) {",
+      replace: "if (this.#tooLarge(end)) {",
     }],
   },
   {
