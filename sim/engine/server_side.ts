@@ -9,6 +9,7 @@ import {
   type Admission,
   type Clock,
   type Connection,
+  type ConnectionEvents,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   type DeliverPath,
   Entrance,
@@ -167,6 +168,13 @@ export class ServerSide {
         if (tail > (records.maxTailBytes.get(index) ?? 0)) records.maxTailBytes.set(index, tail);
       });
     };
-    return { accepted: true, events: { ...events, data } };
+    // Delegated one by one: the core's events are methods of a class, which a spread drops.
+    const observed: ConnectionEvents = {
+      index: events.index,
+      data,
+      end: () => events.end(),
+      error: (error) => events.error(error),
+    };
+    return { accepted: true, events: observed };
   }
 }

@@ -88,12 +88,15 @@ function withZeros(bytes: Uint8Array): Uint8Array {
  * ```
  */
 export function droppedStreamTail(layer: SocketHandlers): SocketHandlers {
+  // Delegated one by one: the layer's handlers may be methods of a class, which a spread drops.
   return {
-    ...layer,
     data: (bytes) => {
       const whole = bytes.lastIndexOf(0) + 1;
       return whole === 0 ? Promise.resolve() : layer.data(bytes.subarray(0, whole));
     },
+    end: () => layer.end(),
+    error: (error) => layer.error(error),
+    closed: () => layer.closed(),
   };
 }
 
