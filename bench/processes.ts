@@ -43,6 +43,14 @@ export function pinned(command: Command, cpu: number): Command {
   return { program: "taskset", args: ["-c", String(cpu), command.program, ...command.args] };
 }
 
+/**
+ * Pins this process, every thread of it, to one CPU (where {@linkcode canPin}); children it
+ * starts later inherit that CPU unless {@linkcode pinned} gives them another.
+ */
+export function pinSelf(cpu: number): void {
+  if (canPin()) spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(process.pid)]);
+}
+
 /** Whether {@linkcode pinned} pins: two CPUs or more, and a working `taskset`. */
 export function canPin(): boolean {
   return cpus().length >= 2 && spawnSync("taskset", ["-p", String(process.pid)]).status === 0;

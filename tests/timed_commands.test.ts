@@ -38,6 +38,12 @@ const table: Controller<Table> = {
       if (code === "loop") return [internal({ code: "loop" })];
       if (code === "tick") return [later({ code: "tick" }, { periodMs: 100, id: "tick" })];
       if (code === "at") return [later({ code: "alarm" }, { at: 500 })];
+      if (code === "pair") {
+        return [
+          later({ code: "first" }, { afterMs: 30, id: "first" }),
+          later({ code: "second" }, { afterMs: 30, id: "second" }),
+        ];
+      }
       if (code === "bad") {
         return [later({ code: "x" }, { afterMs: -1 }), ...deliver([index], { ok: 1 })];
       }
@@ -49,6 +55,7 @@ const table: Controller<Table> = {
       return [...deliver([1], { step: left }), ...next];
     }
     if (code === "loop") return [internal({ code: "loop" })];
+    if (code === "first") return [cancelTimer("second"), ...deliver([1], { ran: code })];
     return deliver([1], { ran: code, at: storage.clock.now() });
   },
 };
@@ -108,6 +115,31 @@ test("a deferred command cancelled by id never runs", async () => {
   await harness.settle();
   assert.deepEqual(player.take(), [[{ acted: true }]]);
   assert.equal(clock.pending, 0);
+});
+
+test("a deferred command cancelled by another of the same firing never runs", async () => {
+  const { harness, clock, storage } = setUp();
+  const player = await harness.connect();
+  await player.send({ code: "pair" });
+  clock.advance(30);
+  await harness.settle();
+  assert.deepEqual(player.take(), [[{ ran: "first" }]]);
+  assert.deepEqual(storage.handled, ["pair@0 by 1", "first@30 by 0"]);
+  assert.equal(clock.pending, 0);
+});
+
+test("the scheduler skips a job cancelled by an earlier job of the same firing", () => {
+  const clock = new ManualClock();
+  const scheduler = new Scheduler(clock);
+  const ran: string[] = [];
+  const cancelled: boolean[] = [];
+  scheduler.add({ id: "a", at: 10, run: () => cancelled.push(scheduler.cancel("b")) });
+  scheduler.add({ id: "b", at: 10, run: () => ran.push("b") });
+  scheduler.add({ id: "c", at: 10, run: () => ran.push("c") });
+  clock.advance(10);
+  assert.deepEqual(ran, ["c"]);
+  assert.deepEqual(cancelled, [true]);
+  assert.equal(scheduler.cancel("c"), false, "a one-shot job that ran is gone");
 });
 
 test("scheduling under a live id replaces the waiting command", async () => {

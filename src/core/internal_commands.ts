@@ -76,6 +76,8 @@ export interface InternalCommandsOptions {
 export class InternalCommands {
   readonly #options: InternalCommandsOptions;
   readonly #scheduler: Scheduler;
+  /** The live timer under each id, from when it is queued until it runs, is cancelled or replaced. */
+  readonly #firedUnder = new Map<string, object>();
 
   constructor(options: InternalCommandsOptions) {
     this.#options = options;
@@ -95,6 +97,7 @@ export class InternalCommands {
   /** Cancels every timed command (at shutdown). */
   clear(): void {
     this.#scheduler.clear();
+    this.#firedUnder.clear();
   }
 
   async #resolve(result: Result, depth: number): Promise<Result> {
@@ -136,6 +139,22 @@ export class InternalCommands {
     return result;
   }
 
+  /**
+   * A timer's command, handled in the turn its firing queued, unless the timer was cancelled
+   * or replaced after it fired and before that turn: a cancelled timer never runs.
+   */
+  #fired(
+    id: string | undefined,
+    periodMs: number | undefined,
+    timer: object,
+    commands: Command[],
+  ): Promise<Result> {
+    if (id === undefined) return this.#handle(commands);
+    if (this.#firedUnder.get(id) !== timer) return Promise.resolve([]);
+    if (periodMs === undefined) this.#firedUnder.delete(id);
+    return this.#handle(commands);
+  }
+
   /** Queues a timed command (or cancels a timer); false for a command to run now. */
   #scheduled(command: Command): boolean {
     try {
@@ -144,15 +163,18 @@ export class InternalCommands {
       const scheduler = this.#scheduler;
       if (request.kind === "cancel") {
         scheduler.cancel(request.id);
+        this.#firedUnder.delete(request.id);
         return true;
       }
       const { when, periodMs, id } = request;
       const commands = [request.command];
+      const timer = {};
+      if (id !== undefined) this.#firedUnder.set(id, timer);
       scheduler.add({
         id,
         periodMs,
         at: "at" in when ? when.at : scheduler.now() + when.afterMs,
-        run: () => this.#options.runLater(() => this.#handle(commands)),
+        run: () => this.#options.runLater(() => this.#fired(id, periodMs, timer, commands)),
       });
     } catch (error) {
       this.#options.logger.error("timed command refused", {

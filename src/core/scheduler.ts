@@ -94,7 +94,7 @@ export class Scheduler {
     this.#arm();
   }
 
-  /** Cancels the job with this id; returns whether one was waiting. */
+  /** Cancels the job with this id, even one due in the firing under way; returns whether one was waiting. */
   cancel(id: string): boolean {
     const job = this.#byId.get(id);
     if (!job) return false;
@@ -150,11 +150,15 @@ export class Scheduler {
         job.at += job.periodMs;
         job.sequence = this.#sequence++;
         this.#insert(job);
-      } else if (job.id !== undefined) {
-        this.#byId.delete(job.id);
       }
     }
     this.#arm();
-    for (const job of due) if (!job.cancelled) job.run();
+    // A one-shot job keeps its id until it runs, so an earlier job of this firing can still
+    // cancel it.
+    for (const job of due) {
+      if (job.cancelled) continue;
+      if (job.periodMs === undefined && job.id !== undefined) this.#byId.delete(job.id);
+      job.run();
+    }
   }
 }
