@@ -215,6 +215,7 @@ export class Application<S> {
             until: Promise.all(waits.slice(before)),
             result: answer,
             otherwise: (error) => this.#errorReply(index, command, error),
+            sender: index,
           });
         }
       } catch (error) {

@@ -110,6 +110,11 @@ export interface HeldAnswer {
   readonly until: Promise<unknown>;
   readonly result: readonly Delivery[];
   readonly otherwise: (error: unknown) => Result;
+  /**
+   * The connection whose command waits: what it is sent later waits for this answer too, so
+   * an error for a command that answered nothing still comes before the replies that follow.
+   */
+  readonly sender?: Index;
 }
 
 /** How a turn's producer says that part of its result waits (see {@linkcode HeldAnswer}). */
@@ -167,14 +172,16 @@ export class HeldDeliveries {
       for (const delivery of result) this.#split(delivery, now, later);
     }
     const drained = now.length > 0 ? this.write(now) : Promise.resolve();
-    if (later.length === 0) return drained;
+    // Answers that fail are answered even when the turn sent nothing else.
+    if (later.length === 0 && answers.length === 0) return drained;
     const indexes = new Set(later.flatMap(([to]) => to));
+    for (const { sender } of answers) if (sender !== undefined) indexes.add(sender);
     for (const index of indexes) this.#pending.set(index, (this.#pending.get(index) ?? 0) + 1);
     const written = this.#tail.then(async () => {
       const final = await settled(later, answers);
       try {
         // In an object: the next held write waits for this one's write, not for its drain.
-        return { drained: this.write(final) };
+        return { drained: final.length > 0 ? this.write(final) : Promise.resolve() };
       } finally {
         for (const index of indexes) {
           const left = this.#pending.get(index)! - 1;

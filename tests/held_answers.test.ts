@@ -1,0 +1,73 @@
+/**
+ * Answers held until what a command waits for (a durable save) settles: a failure is
+ * answered to its sender with the command's error, in turn order, even when the command
+ * answered nothing.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Application, type Controller, deliver } from "../mod.ts";
+import { Harness } from "./helpers/harness.ts";
+
+/** A save that waits for a disk the test fails or lets through; `ping` answers at once. */
+function disk() {
+  const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const controller: Controller<null> = {
+    handleCommand(command, { index, hold }) {
+      if (command.code === "ping") return deliver([index], { code: "pong" });
+      if (command.code === "shout") return deliver([1, 2], { code: "shout", by: index });
+      hold?.(new Promise<void>((resolve, reject) => pending.push({ resolve, reject })));
+      return command.code === "save" ? deliver([index], { code: "saved" }) : [];
+    },
+  };
+  const harness = new Harness(new Application({ storage: null, defaultController: controller }));
+  return { harness, pending };
+}
+
+/** Lets held answers settle and be written (they are written outside the turns). */
+async function heldSettled(harness: Harness<null>): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    await harness.settle();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test("a held command that answered nothing still gets its error when the wait fails", async () => {
+  const { harness, pending } = disk();
+  const player = await harness.connect();
+  void player.send({ code: "store", key: "k" });
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), []);
+  pending[0].reject(new Error("disk full"));
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [[{ error: "internal error", code: "store", key: "k" }]]);
+});
+
+test("that error comes before what later turns send the sender, in turn order", async () => {
+  const { harness, pending } = disk();
+  const player = await harness.connect();
+  const other = await harness.connect();
+  void player.send({ code: "store", key: "k" });
+  void player.send({ code: "ping" });
+  void other.send({ code: "shout" });
+  await heldSettled(harness);
+  assert.deepEqual(other.take(), [[{ code: "shout", by: 2 }]]);
+  assert.deepEqual(player.take(), [], "later turns wait for the held answer before them");
+  pending[0].reject(new Error("disk full"));
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [
+    [{ error: "internal error", code: "store", key: "k" }],
+    [{ code: "shout", by: 2 }],
+    [{ code: "pong" }],
+  ]);
+});
+
+test("a held answer that succeeds is sent, and a silent one sends nothing", async () => {
+  const { harness, pending } = disk();
+  const player = await harness.connect();
+  void player.send([{ code: "save" }, { code: "store" }]);
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), []);
+  for (const { resolve } of pending) resolve();
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [[{ code: "saved" }]]);
+});
