@@ -7,8 +7,8 @@
  * ratio. The idle and churning clients run in processes of their own.
  *
  * `node --import tsx bench/churn.ts [--targets node,deno] [--idle 10000] [--rate 1000]
- * [--seconds 10]`. Each process is started with its open-file limit raised to the hard limit;
- * if that is below what the counts need, it stops and says so.
+ * [--seconds 10] [--arrivals poisson|ticks]`. Each process is started with its open-file
+ * limit raised to the hard limit; if that is below what the counts need, it stops and says so.
  *
  * @module
  */
@@ -32,6 +32,7 @@ import { CpuMeter, openFileLimit } from "./proc_stats.ts";
 import { runServerProcess } from "./server_process.ts";
 import { formatNumber, markdownTable, percentile } from "./stats.ts";
 import { option } from "./targets.ts";
+import { seededRandom } from "./message_stream.ts";
 
 const SCRIPT = "bench/churn.ts";
 /** A churned connection not answered this long after it began is counted as failed. */
@@ -111,11 +112,35 @@ async function play(a: Counted, b: Counted, until: number): Promise<number[]> {
 }
 
 /**
+ * How the churned connections arrive: `poisson`, as independent clients do (seeded, exponential
+ * gaps of mean 1 / rate), or `ticks`, a hundredth of the rate at once every 10 ms (bursts of
+ * 10 at 1,000 a second), which is harder on the players.
+ */
+type Arrivals = "poisson" | "ticks";
+
+/** When each churned connection begins, in ms from the start, in order. */
+function arrivalTimes(arrivals: Arrivals, rate: number, seconds: number): number[] {
+  const times: number[] = [];
+  if (arrivals === "ticks") {
+    for (let tick = 0; tick < seconds * 100; tick++) {
+      for (let i = 0; i < rate / 100; i++) times.push(tick * 10);
+    }
+    return times;
+  }
+  const random = seededRandom(1);
+  for (let at = 0; times.length < rate * seconds;) {
+    at += -Math.log(1 - random()) * 1000 / rate;
+    times.push(at);
+  }
+  return times;
+}
+
+/**
  * The churning clients: `rate` a second for `seconds`, each connect, get, reply, close. Also
  * times each from the connect to the reply, and how late the schedule ran (this process
  * falling behind, not the server).
  */
-async function churn(port: number, rate: number, seconds: number) {
+async function churn(port: number, rate: number, seconds: number, arrivals: Arrivals) {
   const result = { opened: 0, answered: 0, failed: {} as Record<string, number>, lateMs: 0 };
   const fail = (why: string) => (result.failed[why] = (result.failed[why] ?? 0) + 1);
   const replies: number[] = [];
@@ -147,12 +172,11 @@ async function churn(port: number, rate: number, seconds: number) {
   };
   const started = performance.now();
   const pending: Promise<void>[] = [];
-  for (let tick = 0; tick < seconds * 100; tick++) {
-    // 10 ms ticks: a hundredth of the rate each, on schedule however long the last took.
-    const due = started + tick * 10;
-    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-    result.lateMs = Math.max(result.lateMs, performance.now() - due);
-    for (let i = 0; i < rate / 100; i++) pending.push(one());
+  for (const due of arrivalTimes(arrivals, rate, seconds)) {
+    const wait = started + due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    result.lateMs = Math.max(result.lateMs, performance.now() - started - due);
+    pending.push(one());
   }
   await Promise.all(pending);
   replies.sort((x, y) => x - y);
@@ -184,14 +208,16 @@ function openFilesFor(idle: number, rate: number): number {
 const mode = process.argv[2];
 if (mode === "--serve") await serve(Number(process.argv[3]));
 if (mode === "--churn") {
-  const [port, rate, seconds] = process.argv.slice(3).map(Number);
-  console.log(JSON.stringify(await churn(port, rate, seconds)));
+  const [port, rate, seconds] = process.argv.slice(3, 6).map(Number);
+  console.log(JSON.stringify(await churn(port, rate, seconds, process.argv[6] as Arrivals)));
   process.exit(0);
 }
 
 const idle = Number(option("idle", "10000"));
 const rate = Number(option("rate", "1000"));
 const seconds = Number(option("seconds", "10"));
+const arrivals = option("arrivals", "poisson") as Arrivals;
+if (arrivals !== "poisson" && arrivals !== "ticks") throw new Error("--arrivals poisson|ticks");
 const files = openFilesFor(idle, rate);
 const rows: string[][] = [];
 pinSelf(SERVER_CPU);
@@ -243,7 +269,7 @@ for (const target of option("targets", "node,deno").split(",")) {
     >(
       pinned(
         withOpenFiles(
-          nodeScript(SCRIPT, "--churn", String(port), String(rate), String(seconds)),
+          nodeScript(SCRIPT, "--churn", String(port), String(rate), String(seconds), arrivals),
           files,
         ),
         LOAD_CPU,
@@ -278,7 +304,8 @@ for (const target of option("targets", "node,deno").split(",")) {
   }
 }
 console.log(
-  `# Two players' round trips, ms (p50 / p99, round trips), ${seconds} s each` +
+  `# Two players' round trips, ms (p50 / p99, round trips), ${seconds} s each, ` +
+    `${arrivals} arrivals` +
     (canPin()
       ? `; server and players on CPU ${SERVER_CPU}, other clients on CPU ${LOAD_CPU} (taskset)\n`
       : "\n"),

@@ -98,6 +98,26 @@ export const TARGETS: readonly Target[] = [
   },
 ];
 
+/**
+ * The framework as an earlier commit had it, beside this one in the same run: `--base DIR`
+ * names a checkout of that commit (`git worktree add DIR <commit>`), and the targets
+ * `node-base` and `deno-base` serve its `bench/framework_server.ts` with its own sources.
+ */
+function baseTargets(): Target[] {
+  const base = option("base", "");
+  if (base === "") return [];
+  const file = `${base}/bench/framework_server.ts`;
+  const of = (name: string, runtime: string, server: Command): Target => ({
+    name,
+    label: `framework at ${base}, ${runtime} adapter`,
+    server,
+    wire: "zerobyte",
+    join: true,
+    onRequest: true,
+  });
+  return [of("node-base", "Node", nodeScript(file)), of("deno-base", "Deno", denoScript(file))];
+}
+
 /** The value of `--name` on the command line, or `fallback`. */
 export function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -109,5 +129,5 @@ export function selectedTargets(): Target[] {
   const named = option("targets", "");
   if (named === "") return TARGETS.filter((target) => !target.onRequest);
   const names = named.split(",");
-  return TARGETS.filter((target) => names.includes(target.name));
+  return [...TARGETS, ...baseTargets()].filter((target) => names.includes(target.name));
 }
