@@ -2,9 +2,16 @@
  * The fifth held-out set: written from the core, the parser and two files of the connection
  * layer alone, without reading the simulator's invariants, scenarios or engine, and never run
  * on the simulator by its author. Each one changes what a client or the game sees; how each
- * was shown (the patch applied by hand, then reverted) is noted above it: a unit test of
- * tests/ that fails with it, or a throwaway probe (the server or the unit with a
- * ManualClock, not committed) whose assertion fails with it and passes without.
+ * was shown (the patch applied by hand, then reverted) is noted above it. 11 fail a unit test
+ * (timed_commands, sessions, session_takeover, limits, json_parser, json_parser_limits,
+ * slab_encoder, websocket_socket); the other 9 were each shown by a throwaway probe (not
+ * committed) whose assertion passes unpatched and fails patched: the server with a
+ * ManualClock and an in-memory connection (a message completed in time still closed as not
+ * completed, a failed save never answered, a broadcast overtaking a held answer, an unknown
+ * identity resumed, a keyed leave closing the player, a reset identity not held, an empty
+ * message corrupting the next), the Application's hooks (a throwing onDisconnect skipping
+ * the next controller's), and a WebSocket in stream mode (an oversized message split over
+ * two frames let through instead of closed with 1009).
  *
  * @module
  */
@@ -16,6 +23,8 @@ const TRANSPORT = "src/transport";
 
 /** The fifth held-out set. */
 export const HELD_OUT_5: readonly Mutant[] = [
+  // Shown: probe: partialMessageTimeoutMs 1000; '{"code":"a"' at 0, '}\0' at 100, then
+  // 5 s later the client has been told "message not completed in time" and closed.
   {
     id: "h5-partial-done-still-timed",
     file: `${CORE}/connection_policy.ts`,
@@ -30,13 +39,18 @@ export const HELD_OUT_5: readonly Mutant[] = [
         "    this.#pendingSince = since;\n",
     }],
   },
+  // Shown: probe: a message [get, save]: save answers nothing and holds a save that fails;
+  // the client gets the answer to get and never the error of save.
   {
     id: "h5-failed-silent-hold-lost",
     file: `${CORE}/deliver.ts`,
-    description: "a held answer that fails is replaced by its error only where the command " +
-      "answered something: a command that answered nothing never hears its save failed",
+    description: "a held answer that fails is replaced by its error only where its command " +
+      "answered something: a command that answered nothing, in a message whose other " +
+      "commands did, never hears that its save failed",
     patches: [{ find: "    if (failed.length === 0) appended.push(...instead);\n", replace: "" }],
   },
+  // Shown: probe: 1's save is held; 2's move goes to [1, 2]; 1 gets the move at once, before
+  // its saved.
   {
     id: "h5-split-every-not-some",
     file: `${CORE}/deliver.ts`,
@@ -49,6 +63,7 @@ export const HELD_OUT_5: readonly Mutant[] = [
         "if (!indexes.every((index) => this.#pending.has(index))) return void now.push(delivery);",
     }],
   },
+  // Shown: tests/timed_commands.test.ts, "a periodic command runs every period until cancelled".
   {
     id: "h5-periodic-named-once",
     file: `${CORE}/internal_commands.ts`,
@@ -59,6 +74,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "    this.#firedUnder.delete(id);\n",
     }],
   },
+  // Shown: probe: A connects and sends nothing; B resumes with A's token and is answered
+  // success instead of cannot resume.
   {
     id: "h5-resume-unknown-identity",
     file: `${CORE}/sessions.ts`,
@@ -69,6 +86,7 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "if (index === undefined || !identity) return undefined;",
     }],
   },
+  // Shown: tests/sessions.test.ts, "resume outside the hold: ...".
   {
     id: "h5-expired-hold-resumable",
     file: `${CORE}/sessions.ts`,
@@ -76,6 +94,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       "token: it can still be resumed after its onDisconnect",
     patches: [{ find: "      this.release(index);\n      expire();", replace: "      expire();" }],
   },
+  // Shown: tests/sessions.test.ts, "leave during the hold: ..." and "shutdown during the
+  // hold: ...".
   {
     id: "h5-end-keeps-hold",
     file: `${CORE}/session_layer.ts`,
@@ -87,6 +107,7 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "    return this.host.runTurn(() => application.onDisconnect(index));",
     }],
   },
+  // Shown: tests/sessions.test.ts, "resume inside the hold: ..." (connections.indexes()).
   {
     id: "h5-takeover-keeps-old-index",
     file: `${CORE}/session_layer.ts`,
@@ -97,6 +118,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "    book.release(entry.index);\n",
     }],
   },
+  // Shown: probe: with holdMs, {"code":"leave","key":"room"} is answered leave success
+  // and the connection closed; the game never gets the command.
   {
     id: "h5-keyed-leave-ends-session",
     file: `${CORE}/session_layer.ts`,
@@ -107,6 +130,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: 'return verbOf(command) === "leave";',
     }],
   },
+  // Shown: tests/sessions.test.ts, "resume outside the hold: ..."; tests/session_takeover.test.ts,
+  // "double resume: ...".
   {
     id: "h5-failed-resume-answered-twice",
     file: `${CORE}/session_layer.ts`,
@@ -115,10 +140,11 @@ export const HELD_OUT_5: readonly Mutant[] = [
     patches: [{
       find: "        rest = commands.slice(1);\n" +
         "        if (await this.#resume(entry, first.token)) return this.handle(entry, rest);",
-      replace:
-        "        if (await this.#resume(entry, first.token)) return this.handle(entry, commands.slice(1));",
+      replace: "        if (await this.#resume(entry, first.token)) " +
+        "return this.handle(entry, commands.slice(1));",
     }],
   },
+  // Shown: tests/limits.test.ts, "commands over the rate get one error per read, ...".
   {
     id: "h5-batch-counts-once",
     file: `${CORE}/server.ts`,
@@ -126,6 +152,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       "runs them all, past the burst",
     patches: [{ find: "const count = commands?.length ?? 1;", replace: "const count = 1;" }],
   },
+  // Shown: probe: with holdMs, a known connection's error event runs onDisconnect, not
+  // onHold, and a resume with its token is answered cannot resume.
   {
     id: "h5-error-ends-identity",
     file: `${CORE}/server.ts`,
@@ -136,6 +164,7 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: '          return server.#disconnect(entry, "error", { error, ending: "gone" });',
     }],
   },
+  // Shown: probe: controllers a (onDisconnect throws) and b; app.onDisconnect(3) runs no b.
   {
     id: "h5-hook-throw-stops-rest",
     file: `${CORE}/application.ts`,
@@ -158,6 +187,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
         "    }\n",
     }],
   },
+  // Shown: probe: a client sends "\0" then {"code":"ping"}: it is answered one not-JSON error
+  // (the ping's) instead of the empty message's error and the ping.
   {
     id: "h5-empty-message-into-tail",
     file: `${PARSER}/json_parser.ts`,
@@ -166,6 +197,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       "as the start of the next message, which then fails",
     patches: [{ find: "    if (last >= start) {", replace: "    if (last > start) {" }],
   },
+  // Shown: tests/json_parser.test.ts, "invalid UTF-8 is an error for that message alone" and
+  // "invalid UTF-8 among whole messages of one read fails that message alone".
   {
     id: "h5-split-invalid-utf8-accepted",
     file: `${PARSER}/json_parser.ts`,
@@ -177,6 +210,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "text = lenientUtf8.decode(frame);",
     }],
   },
+  // Shown: tests/json_parser.test.ts, "numbers JSON.parse turns into Infinity are refused";
+  // tests/json_parser_limits.test.ts, "integer literals past 2^53 are refused; ...".
   {
     id: "h5-negative-overflow-passes",
     file: `${PARSER}/value_check.ts`,
@@ -188,6 +223,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "member !== 0 && member <= Number.MAX_SAFE_INTEGER",
     }],
   },
+  // Shown: tests/json_parser_limits.test.ts, "digits inside strings and keys are never read as
+  // numbers".
   {
     id: "h5-naive-string-literal",
     file: `${PARSER}/value_check.ts`,
@@ -196,6 +233,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       "is refused",
     patches: [{ find: String.raw`/"(?:[^"\\]|\\.)*"|`, replace: String.raw`/"[^"]*"|` }],
   },
+  // Shown: tests/slab_encoder.test.ts, "earlier frames keep their bytes while later ones fill
+  // and replace the slab".
   {
     id: "h5-utf16-length-as-bytes",
     file: `${PARSER}/slab_encoder.ts`,
@@ -206,6 +245,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "const most = text.length + 1;",
     }],
   },
+  // Shown: tests/websocket_socket.test.ts, "an idle connection is pinged; one that stays silent
+  // after the ping is reset".
   {
     id: "h5-pong-keeps-pinged",
     file: `${TRANSPORT}/keep_alive.ts`,
@@ -216,6 +257,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
       replace: "        peer.heard = false;",
     }],
   },
+  // Shown: probe: a WebSocket in stream mode, maxMessageBytes 8: 7 bytes of a message in one
+  // binary frame, its last 5 in the next; it reaches the layer instead of a 1009 close.
   {
     id: "h5-stream-limit-forgets-carry",
     file: `${TRANSPORT}/zero_framing.ts`,
