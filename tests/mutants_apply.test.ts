@@ -9,6 +9,7 @@ import { HELD_OUT } from "../scripts/mutation/heldout.ts";
 import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
 import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
 import { HELD_OUT_4 } from "../scripts/mutation/heldout4.ts";
+import { HELD_OUT_5 } from "../scripts/mutation/heldout5.ts";
 import { REPO_ROOT } from "../scripts/mutation/runner.ts";
 
 const SETS = [
@@ -17,6 +18,7 @@ const SETS = [
   ["held-out2", HELD_OUT_2],
   ["held-out3", HELD_OUT_3],
   ["held-out4", HELD_OUT_4],
+  ["held-out5", HELD_OUT_5],
 ] as const;
 
 for (const [set, mutants] of SETS) {
