@@ -1,4 +1,5 @@
-// The edge stories (sim/scenarios/edge_limits.ts, edge_sessions.ts, timers_quiet.ts) pass on
+// The edge stories (sim/scenarios/edge_limits.ts, edge_sessions.ts, edge_resumes.ts,
+// timers_quiet.ts) pass on
 // the real core,
 // trace the same on every run and on both runtimes, and each invariant written for them names
 // a realistic bug of the core, applied in a temporary copy (scripts/mutation).
@@ -6,9 +7,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runEdgeLimits } from "../sim/scenarios/edge_limits.ts";
 import { runEdgeSessions } from "../sim/scenarios/edge_sessions.ts";
+import { runEdgeResumes } from "../sim/scenarios/edge_resumes.ts";
 import { runQuietTimers } from "../sim/scenarios/timers_quiet.ts";
 import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
 import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
+import { HELD_OUT_4 } from "../scripts/mutation/heldout4.ts";
 import { MUTANTS } from "../scripts/mutation/mutants.ts";
 import { runMutant } from "../scripts/mutation/runner.ts";
 
@@ -16,6 +19,7 @@ import { runMutant } from "../scripts/mutation/runner.ts";
 const PINNED = {
   limits: ["585490ca", "5b0a95d0", "6a4d9e7b"],
   sessions: ["e13fde60", "ce36183c", "8acaebcc"],
+  resumes: ["cf9c523a", "5a9986c0", "3c6eda68"],
   quiet: ["b01b93d8", "d6ef8db7", "44ee341f"],
 };
 
@@ -23,6 +27,7 @@ test("edge stories: the real core passes, and each seed traces as pinned", async
   const stories = [
     ["limits", runEdgeLimits],
     ["sessions", runEdgeSessions],
+    ["resumes", runEdgeResumes],
     ["quiet", runQuietTimers],
   ] as const;
   for (const [story, run] of stories) {
@@ -45,11 +50,20 @@ const CASES: [id: string, run: string, invariant: string][] = [
   ["held-order-skipped", "edge-sessions:1", "turn order"],
   ["disconnect-skips-held", "edge-sessions:1", "ended by server"],
   ["h2-timed-command-loses-id", "timers:1", "timed commands"],
+  // Held-out set 4's misses, and the checks written for them.
+  ["h4-held-split-all-later", "edge-sessions:1", "turn order"],
+  ["h4-release-keeps-hold", "edge-sessions:1", "identities"],
+  ["h4-superseded-unregisters-new", "edge-resumes:1", "reply accounting"],
+  ["h4-end-overtakes-reads", "edge-resumes:1", "reply accounting"],
+  ["h4-pending-input-capacity", "tight-limits:1", "buffer bounds"],
+  ["h4-inexact-needs-17-digits", "tight-limits:1", "reply accounting"],
 ];
 
 for (const [id, run, invariant] of CASES) {
   test(`mutant ${id} is caught by "${invariant}"`, { timeout: 120_000 }, async () => {
-    const mutant = [...MUTANTS, ...HELD_OUT_2, ...HELD_OUT_3].find((one) => one.id === id);
+    const mutant = [...MUTANTS, ...HELD_OUT_2, ...HELD_OUT_3, ...HELD_OUT_4].find((one) =>
+      one.id === id
+    );
     assert.ok(mutant, `no mutant ${id}`);
     const outcome = await runMutant(mutant, { only: run, timeoutMs: 100_000 });
     assert.equal(outcome.verdict, "caught", `${outcome.verdict}: ${outcome.detail}`);

@@ -12,6 +12,7 @@ import { runSenderProgress, runTightLimits } from "../../sim/scenarios/swarm_lim
 import { runTimers } from "../../sim/scenarios/timers.ts";
 import { runEdgeLimits } from "../../sim/scenarios/edge_limits.ts";
 import { runEdgeSessions } from "../../sim/scenarios/edge_sessions.ts";
+import { runEdgeResumes } from "../../sim/scenarios/edge_resumes.ts";
 import { runQuietTimers } from "../../sim/scenarios/timers_quiet.ts";
 
 /** One run of the probe: a name and how to run it. */
@@ -36,6 +37,7 @@ export function probeRuns(): ProbeRun[] {
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({ name: `edge-limits:${seed}`, run: () => runEdgeLimits(seed) });
     runs.push({ name: `edge-sessions:${seed}`, run: () => runEdgeSessions(seed) });
+    runs.push({ name: `edge-resumes:${seed}`, run: () => runEdgeResumes(seed) });
     runs.push({ name: `quiet-timers:${seed}`, run: () => runQuietTimers(seed) });
   }
   for (let seed = 1; seed <= 2; seed++) {

@@ -27,6 +27,11 @@ export interface LinkFaults {
   highWaterMark: number;
   /** The server's receive buffer, bytes: a client sends no more until the core reads. */
   serverWindowBytes: number;
+  /**
+   * The server's side reports each arrival and the end of stream at once, without waiting for
+   * the core to be done with the chunk before: `ConnectionEvents` allows it (the adapters wait).
+   */
+  eagerFeed?: boolean;
 }
 
 /** A clean, fast link: 1 ms each way, no loss of pace anywhere. */

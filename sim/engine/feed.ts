@@ -22,7 +22,9 @@ export interface FeedHost {
 /**
  * Bytes that reached the server wait here until the core is done with the previous chunk
  * (the promise `handlers.data` returned): then all of them go to the core as one chunk, like
- * a paused socket's buffer on resume. The end of the stream goes after the last byte.
+ * a paused socket's buffer on resume. The end of the stream goes after the last byte. An
+ * `eager` feed reports each arrival and the end at once, as a transport that does not await
+ * `data` may: the core must keep them in order itself.
  *
  * @example
  * ```ts
@@ -42,11 +44,13 @@ export class Feed {
   #endArrived = false;
   #endReported = false;
   readonly #next = () => this.#pump();
+  readonly #eager: boolean;
 
-  constructor(world: World, name: string, host: FeedHost) {
+  constructor(world: World, name: string, host: FeedHost, eager = false) {
     this.#world = world;
     this.#name = name;
     this.#host = host;
+    this.#eager = eager;
   }
 
   /** Bytes waiting for the core. */
@@ -74,7 +78,7 @@ export class Feed {
 
   #pump(): void {
     const handlers = this.#host.handlers();
-    if (this.#busy || !handlers || !this.#host.open()) return;
+    if ((this.#busy && !this.#eager) || !handlers || !this.#host.open()) return;
     let call: () => Promise<void>;
     if (this.#buffer.bytes > 0) {
       const chunk = this.#buffer.take(this.#buffer.bytes);

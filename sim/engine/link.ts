@@ -86,7 +86,7 @@ export class Link {
       open: () => this.server.open,
       freed: () => this.#up.scheduleFlush(),
       trace: (what) => this.#trace(what),
-    });
+    }, faults.eagerFeed === true);
     this.reader = new Reader(world, faults.readBytesPerMs, {
       read: (bytes) => peer.read(bytes),
       ended: () => peer.ended(),

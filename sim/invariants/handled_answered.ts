@@ -43,6 +43,9 @@ export interface HandledAnswered extends Invariant {
 export function handledAnswered(mine: (command: Command) => boolean): HandledAnswered {
   const name = "handled commands answered";
   const handled = new Map<Index, Command[]>();
+  // An identity a resume moved to another client is left to reply accounting, which follows
+  // each client's own messages: its handled commands came from more than one connection.
+  const resumed = new Set<Index>();
   return {
     name,
     watch(application) {
@@ -50,7 +53,9 @@ export function handledAnswered(mine: (command: Command) => boolean): HandledAns
         onConnect: (index) => application.onConnect(index),
         onDisconnect: (index) => application.onDisconnect(index),
         onHold: application.onHold && ((index) => application.onHold!(index)),
-        onResume: application.onResume && ((index) => application.onResume!(index)),
+        onResume: (
+          index,
+        ) => (resumed.add(index), application.onResume?.(index) ?? Promise.resolve([])),
         handleCommands: async (index, commands, hold) => {
           const result = await application.handleCommands(index, commands, hold);
           if (index !== 0) {
@@ -66,6 +71,7 @@ export function handledAnswered(mine: (command: Command) => boolean): HandledAns
       const violations: Violation[] = [];
       for (const client of sim.clients) {
         if (client.index === undefined || !client.link.lossless) continue;
+        if (resumed.has(client.index)) continue;
         const owed = new Map<string, number>();
         for (const command of handled.get(client.index) ?? []) {
           const code = String(command.code);

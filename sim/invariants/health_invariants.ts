@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { SimClient } from "../engine/client.ts";
 import type { Invariant, Violation } from "../engine/invariant.ts";
 
 /**
@@ -45,7 +46,10 @@ export interface BufferBoundsOptions {
 
 /**
  * Buffers stay under their bounds: each connection's unparsed tail, the server's queue per
- * connection, and each client's unread bytes (under its window).
+ * connection, and each client's unread bytes (under its window). The tail the server reports
+ * (`connections.pendingInputBytes`, read after each read) is the one message begun and not
+ * finished: never more than the longest message its client sent (the longest any client
+ * sent, for one whose identity a resume took, since the index is the resumer's then).
  *
  * @example
  * ```ts
@@ -63,6 +67,8 @@ export function bufferBounds(options: BufferBoundsOptions = {}): Invariant {
       const maxTail = options.maxTailBytes ??
         (typeof parserLimit === "number" ? parserLimit : 64 * 1024);
       const maxQueued = options.maxQueuedBytes ?? Infinity;
+      const longest = new Map(sim.clients.map((client) => [client, longestMessage(client)]));
+      const anyLongest = Math.max(0, ...longest.values());
       for (const client of sim.clients) {
         const { link } = client;
         const add = (message: string) =>
@@ -71,6 +77,11 @@ export function bufferBounds(options: BufferBoundsOptions = {}): Invariant {
           ? 0
           : sim.records.maxTailBytes.get(client.index) ?? 0;
         if (tail > maxTail) add(`its decoder kept ${tail} unparsed bytes (bound ${maxTail})`);
+        const taken = client.receivedText().includes('"resumed elsewhere"');
+        const own = taken ? anyLongest : longest.get(client)!;
+        if (tail <= maxTail && tail > own) {
+          add(`the server reported ${tail} bytes of a message pending; it sent none over ${own}`);
+        }
         if (link.maxQueuedBytes > maxQueued) {
           add(`the server queued ${link.maxQueuedBytes} bytes for it (bound ${maxQueued})`);
         }
@@ -83,4 +94,18 @@ export function bufferBounds(options: BufferBoundsOptions = {}): Invariant {
       return violations;
     },
   };
+}
+
+/** The most bytes between two zero bytes in what `client` sent (a last, unfinished piece too). */
+function longestMessage(client: SimClient): number {
+  let longest = 0;
+  let run = 0;
+  for (const entry of client.log) {
+    if (entry.kind !== "sent" || entry.note !== undefined || !entry.bytes) continue;
+    for (const byte of entry.bytes) {
+      if (byte === 0) run = 0;
+      else longest = Math.max(longest, ++run);
+    }
+  }
+  return longest;
 }

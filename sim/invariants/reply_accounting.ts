@@ -46,11 +46,15 @@ export interface ItemFate {
 /** Marks a Flash policy among what a client read. */
 const POLICY = "\0policy";
 
-/** The messages that end a connection: after one of them, nothing more comes. */
+/**
+ * The messages that end a connection: after one of them, nothing more comes (a resume from
+ * elsewhere took the identity: what the old connection sent from then on is not its to answer).
+ */
 const LAST_WORDS = new Set([
   "idle timeout",
   "message not completed in time",
   "too many bad messages",
+  "resumed elsewhere",
 ]);
 
 /** The reply accounting invariant, and the fates it found (for the rate checks). */

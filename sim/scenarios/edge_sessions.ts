@@ -8,14 +8,7 @@
  *
  * @module
  */
-import {
-  Application,
-  type Command,
-  CommandError,
-  deliver,
-  type Index,
-  type Result,
-} from "../../mod.ts";
+import type { Command } from "../../mod.ts";
 import { NO_FAULTS } from "../engine/faults.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
@@ -23,15 +16,16 @@ import { Simulation } from "../engine/simulation.ts";
 import { handledAnswered } from "../invariants/handled_answered.ts";
 import { noEscapedErrors } from "../invariants/health_invariants.ts";
 import { nothingLeft } from "../invariants/quiet_invariants.ts";
-import { type Expected, replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
+import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { turnOrder } from "../invariants/turn_order.ts";
+import { identities } from "../invariants/session_invariants.ts";
 import { endedByServer, type ServerEnd } from "../invariants/ended_by_server.ts";
 import {
   noHoldWhileShuttingDown,
   nothingTakenAfterShutdown,
 } from "../invariants/shutdown_invariants.ts";
 import type { HookCall } from "./resume_app.ts";
-import { expectedError } from "./swarm_model.ts";
+import { createDesk, deskModel } from "./desk.ts";
 import { wholeMessages } from "../invariants/wire_invariants.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
@@ -39,132 +33,6 @@ import type { StoryOptions } from "./swarm_limits.ts";
 export const EDGE_SESSIONS_SHUTDOWN_MS = 100;
 
 const HOLD_MS = 500;
-
-/**
- * The desk: `say` (n) is acknowledged and kept as news; `shout` (n) is `heard` by everyone
- * connected; `poll` delivers the news since the
- * caller's last poll (nothing, when there is none) and then its acknowledgement; `slow`
- * (ms) is acknowledged that many virtual ms later (`park`), in its turn; `durable` (ms) too,
- * but its answer is held outside the turn (`hold`; it settles `after` that long). What it
- * sends carries `turn`, the number of the call that made it; every hook is recorded.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { createDesk } from "./edge_sessions.ts";
- * const { application, calls } = createDesk(() => 0, (_, resume) => resume());
- * await application.onConnect(1);
- * const result = await application.handleCommands(1, [{ code: "poll" }]);
- * assert.deepEqual(result, [[[1], []], [[1], [{ code: "poll", ok: true, turn: 1 }]]]);
- * assert.deepEqual(calls.map((call) => call.kind), ["connect", "command"]);
- * ```
- */
-export function createDesk(
-  now: () => number,
-  park: (delayMs: number, resume: () => void) => void,
-  after: (delayMs: number, run: () => void) => void = park,
-): { application: Application<null>; calls: HookCall[] } {
-  const calls: HookCall[] = [];
-  const news: Command[] = [];
-  const seen = new Map<Index, number>();
-  const members = new Set<Index>();
-  let turn = 0; // every command it sends carries the number of the call that made it
-  const log = (kind: HookCall["kind"], index: Index) =>
-    void calls.push({ time: now(), kind, index });
-  const application = new Application<null>({
-    storage: null,
-    defaultController: {
-      async handleCommand(command, { index, hold }): Promise<Result> {
-        log("command", index);
-        const stamp = ++turn;
-        const ack = deliver([index], { ...command, ok: true, turn: stamp });
-        switch (command.code ?? command.command) {
-          case "say":
-            news.push({ code: "news", index, n: command.n ?? null });
-            return ack;
-          case "shout":
-            return [
-              ...deliver([...members], { code: "heard", n: command.n ?? null, turn: stamp }),
-              ...ack,
-            ];
-          case "poll": {
-            const from = seen.get(index) ?? 0;
-            seen.set(index, news.length);
-            // Nothing new is an empty delivery: it must not reach the wire.
-            return [...deliver([index], ...news.slice(from)), ...ack];
-          }
-          case "slow":
-            await new Promise<void>((resume) => park(Number(command.ms), resume));
-            return ack;
-          case "durable": {
-            // Its answer waits outside the turn, as a save's until the disk has it.
-            if (!hold) {
-              await new Promise<void>((resume) => park(Number(command.ms), resume));
-              return ack;
-            }
-            // With `fail`, the wait fails: the answer is the error instead.
-            const fails = command.fail === true;
-            hold(
-              new Promise<void>((resume, reject) =>
-                after(Number(command.ms), () => fails ? reject(new CommandError("lost")) : resume())
-              ),
-            );
-            return ack;
-          }
-          default:
-            throw new CommandError("unknown code");
-        }
-      },
-      onConnect: ({ index }) => (log("connect", index), members.add(index), []),
-      onDisconnect: ({ index }) => (log("disconnect", index), members.delete(index), []),
-      onHold: ({ index }) => (log("hold", index), []),
-      onResume: ({ index }) => (log("resume", index), []),
-    },
-  });
-  return { application, calls };
-}
-
-/**
- * The session protocol and the desk, per client: the token first; a resume (every token here
- * names nobody) answered `cannot resume`, wherever it stands; a keyless leave acknowledged,
- * and nothing after it; the rest the desk's. What was sent `marginMs` before the shutdown
- * is owed, and, when the server closed the connection, what was sent 10 ms before it read
- * that (its last messages may have come with the reason of the close).
- */
-function deskModel(
-  shutdownAtMs: number,
-  marginMs: number,
-  resumes: (client: string) => boolean,
-): ReplyModel {
-  return (client) => {
-    let end = (shutdownAtMs - marginMs) * 1000;
-    for (const entry of client.log) {
-      if (entry.note === "server closed the connection") end = Math.min(end, entry.time - 10_000);
-    }
-    return {
-      greeting: [{ command: { code: "session", holdMs: HOLD_MS }, anyOf: ["token"] }],
-      reply(command): Expected {
-        const verb = command.code ?? command.command;
-        if (verb === "resume" && resumes(client.name)) {
-          return { command: { code: "resume", success: true }, anyOf: ["token"] };
-        }
-        if (verb === "resume") return { command: { code: "resume", error: "cannot resume" } };
-        if (verb === "leave" && !Object.hasOwn(command, "key")) {
-          return { command: { code: "leave", success: true } };
-        }
-        if (verb === "durable" && command.fail === true) {
-          return { command: expectedError(command, "lost") };
-        }
-        if (["say", "shout", "poll", "slow", "durable"].includes(String(verb))) {
-          return { command: { ...command, ok: true }, anyOf: ["turn"] };
-        }
-        return { command: expectedError(command, "unknown code") };
-      },
-      mine: (command) => command.code !== "news" && command.code !== "heard",
-      answeredBefore: client.link.lossless ? end : undefined,
-    };
-  };
-}
 
 /**
  * Builds the edge-sessions story of `seed` (the seed draws whether links cut segments).
@@ -183,7 +51,12 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
   let calls: HookCall[] = [];
   // Only "returner" resumes: the bucket of resumes, spent by then, has refilled one.
   const accounting = replyAccounting(
-    deskModel(shutdownAtMs, 2, (client) => client === "returner"),
+    deskModel({
+      shutdownAtMs,
+      marginMs: 2,
+      holdMs: HOLD_MS,
+      resumes: (client) => client === "returner",
+    }),
   );
   // What the game handled once the shutdown began would change its state unanswered.
   const handled = handledAnswered((command) => command.code !== "news" && command.code !== "heard");
@@ -214,6 +87,7 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
       noHoldWhileShuttingDown(() => calls, { shutdownAtMs }),
       handled,
       turnOrder(),
+      identities(() => calls, () => []),
       endedByServer(() => calls, () => ends, 1),
       noEscapedErrors(),
       wholeMessages(),

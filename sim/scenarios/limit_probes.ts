@@ -50,8 +50,10 @@ export function brim(
 
 /**
  * "odd" sends what only the parser's checks refuse: a message that is not UTF-8 between two
- * good ones in one read, numbers a double cannot carry, a command one level too deep, the
- * key `__proto__`; good commands between, so it is never cut for bad messages.
+ * good ones in one read, numbers a double cannot carry (one just past 2^53, where integers
+ * stop being exact, and one far past it), a command one level too deep, the key `__proto__`;
+ * good commands between, so it is never cut for bad messages, one of them with the largest
+ * exact integer (it must pass, and come back as sent). `random` draws the numbers.
  *
  * @example
  * ```ts
@@ -61,11 +63,11 @@ export function brim(
  * import { Simulation } from "../engine/simulation.ts";
  * import { brim, drainProbe, odd } from "./limit_probes.ts";
  * const sim = new Simulation({ seed: 1, application: new Application({ storage: null }) });
- * odd(sim, { n: 1 });
+ * odd(sim, { n: 1 }, new Random(1));
  * assert.ok(sim.clients.some((client) => client.name === "odd"));
  * ```
  */
-export function odd(sim: Simulation, deepest: Command): void {
+export function odd(sim: Simulation, deepest: Command, random: Random): void {
   const bytes = (text: string) => new TextEncoder().encode(text);
   const good = (n: number) => `{"code":"get","key":"s-${n}"}\0`;
   const notUtf8 = Uint8Array.from([
@@ -75,12 +77,19 @@ export function odd(sim: Simulation, deepest: Command): void {
     ...bytes('"}\0'),
   ]);
   const read = new Uint8Array([...bytes(good(1)), ...notUtf8, ...bytes(good(2))]);
+  // Integers by their decimal literal: past 2^53 a double rounds them (2^53 + 1 reads as 2^53).
+  const exactLimit = 2n ** 53n;
+  const sign = () => random.pick(["", "-"]);
+  const justPast = `${sign()}${exactLimit + BigInt(random.int(0, 999))}`;
+  const farPast = `${sign()}${exactLimit * BigInt(random.int(3, 5_000)) + 1n}`;
+  const largestExact = `${sign()}${exactLimit - 1n - BigInt(random.int(0, 999))}`;
   sim.client({ name: "odd", at: 40, link: { fragmentRate: 0 } }).send(41, read)
     .send(60, '{"code":"get","key":"s-3","n":1e-400}\0')
-    .send(75, '{"code":"get","key":"s-4","n":12345678901234567891}\0')
+    .send(75, `{"code":"get","key":"s-4","n":${justPast}}\0`)
     .send(90, { code: "get", key: "s-5", deep: { deeper: deepest } })
-    .send(105, good(6)).send(120, '{"code":"get","key":"s-7","__proto__":{"x":1}}\0')
-    .send(140, good(8)).send(190, good(9));
+    .send(105, `{"code":"get","key":"s-6","n":${largestExact}}\0`)
+    .send(120, '{"code":"get","key":"s-7","__proto__":{"x":1}}\0')
+    .send(140, `{"code":"get","key":"s-8","n":${farPast}}\0`).send(190, good(9));
 }
 
 /**

@@ -149,7 +149,7 @@ export function buildTightLimits(seed: number, options: StoryOptions = {}): Simu
   for (let n = 0; n < 12; n++) burster.send(70, get(n));
   keepAlive(burster, [120, 190]);
   brim(sim, frame, TIGHT_LIMITS.maxBufferedBytes!);
-  odd(sim, deep);
+  odd(sim, deep, random);
   keepAlive(client("knocker", 1), [2]);
   keepAlive(client("late1", 100), [100, 150]);
   keepAlive(client("late2", 100), [101, 160]);

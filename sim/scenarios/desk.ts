@@ -1,0 +1,171 @@
+/**
+ * The desk, a small game served with a hold that the session stories (`edge_sessions.ts`,
+ * `edge_resumes.ts`) run, and the model of what each of its clients is owed.
+ *
+ * @module
+ */
+import {
+  Application,
+  type Command,
+  CommandError,
+  deliver,
+  type Index,
+  type Result,
+} from "../../mod.ts";
+import type { Expected, ReplyModel } from "../invariants/reply_accounting.ts";
+import type { HookCall } from "./resume_app.ts";
+import { expectedError } from "./swarm_model.ts";
+
+/**
+ * The desk: `say` (n) is acknowledged and kept as news; `shout` (n) is `heard` by everyone
+ * connected; `poll` delivers the news since the
+ * caller's last poll (nothing, when there is none) and then its acknowledgement; `slow`
+ * (ms) is acknowledged that many virtual ms later (`park`), in its turn; `durable` (ms) too,
+ * but its answer is held outside the turn (`hold`; it settles `after` that long), and with
+ * `loud` everyone connected is told `heard` too, as part of that held answer (a failed one
+ * tells nobody). What it sends carries `turn`, the number of the call that made it; every
+ * hook is recorded.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createDesk } from "./desk.ts";
+ * const { application, calls } = createDesk(() => 0, (_, resume) => resume());
+ * await application.onConnect(1);
+ * const result = await application.handleCommands(1, [{ code: "poll" }]);
+ * assert.deepEqual(result, [[[1], []], [[1], [{ code: "poll", ok: true, turn: 1 }]]]);
+ * assert.deepEqual(calls.map((call) => call.kind), ["connect", "command"]);
+ * ```
+ */
+export function createDesk(
+  now: () => number,
+  park: (delayMs: number, resume: () => void) => void,
+  after: (delayMs: number, run: () => void) => void = park,
+): { application: Application<null>; calls: HookCall[] } {
+  const calls: HookCall[] = [];
+  const news: Command[] = [];
+  const seen = new Map<Index, number>();
+  const members = new Set<Index>();
+  let turn = 0; // every command it sends carries the number of the call that made it
+  const log = (kind: HookCall["kind"], index: Index) =>
+    void calls.push({ time: now(), kind, index });
+  const application = new Application<null>({
+    storage: null,
+    defaultController: {
+      async handleCommand(command, { index, hold }): Promise<Result> {
+        log("command", index);
+        const stamp = ++turn;
+        const ack = deliver([index], { ...command, ok: true, turn: stamp });
+        switch (command.code ?? command.command) {
+          case "say":
+            news.push({ code: "news", index, n: command.n ?? null });
+            return ack;
+          case "shout":
+            return [
+              ...deliver([...members], { code: "heard", n: command.n ?? null, turn: stamp }),
+              ...ack,
+            ];
+          case "poll": {
+            const from = seen.get(index) ?? 0;
+            seen.set(index, news.length);
+            // Nothing new is an empty delivery: it must not reach the wire.
+            return [...deliver([index], ...news.slice(from)), ...ack];
+          }
+          case "slow":
+            await new Promise<void>((resume) => park(Number(command.ms), resume));
+            return ack;
+          case "durable": {
+            // Its answer waits outside the turn, as a save's until the disk has it.
+            if (!hold) {
+              await new Promise<void>((resume) => park(Number(command.ms), resume));
+              return ack;
+            }
+            // With `fail`, the wait fails: the answer is the error instead.
+            const fails = command.fail === true;
+            hold(
+              new Promise<void>((resume, reject) =>
+                after(Number(command.ms), () => fails ? reject(new CommandError("lost")) : resume())
+              ),
+            );
+            // Loud: the held answer has two deliveries, and fails (or not) as one.
+            if (command.loud !== true) return ack;
+            return [
+              ...deliver([...members], { code: "heard", n: command.n ?? null, turn: stamp }),
+              ...ack,
+            ];
+          }
+          default:
+            throw new CommandError("unknown code");
+        }
+      },
+      onConnect: ({ index }) => (log("connect", index), members.add(index), []),
+      onDisconnect: ({ index }) => (log("disconnect", index), members.delete(index), []),
+      onHold: ({ index }) => (log("hold", index), []),
+      onResume: ({ index }) => (log("resume", index), []),
+    },
+  });
+  return { application, calls };
+}
+
+/** What {@linkcode deskModel} needs to know of a story. */
+export interface DeskStory {
+  readonly shutdownAtMs: number;
+  /** What was sent this long before the shutdown is owed an answer. */
+  readonly marginMs: number;
+  readonly holdMs: number;
+  /** Whether the resumes of this client name an identity that it may take. */
+  readonly resumes: (client: string) => boolean;
+}
+
+/**
+ * The session protocol and the desk, per client: the token first; a resume answered with a
+ * fresh token when `resumes` says it names an identity, else `cannot resume`, wherever it
+ * stands; a keyless leave acknowledged, and nothing after it; the rest the desk's. What was
+ * sent `marginMs` before the shutdown is owed, and, when the server closed the connection,
+ * what was sent 10 ms before it read that (its last messages may have come with the reason
+ * of the close); but a client that half-closed first is owed everything it sent before its
+ * end: the server's close then answers that end, after what came before it.
+ *
+ * @example
+ * ```ts
+ * import { replyAccounting } from "../invariants/reply_accounting.ts";
+ * import { deskModel } from "./desk.ts";
+ * const story = { shutdownAtMs: 100, marginMs: 2, holdMs: 500, resumes: () => false };
+ * const invariant = replyAccounting(deskModel(story));
+ * ```
+ */
+export function deskModel(story: DeskStory): ReplyModel {
+  const { shutdownAtMs, marginMs, holdMs, resumes } = story;
+  return (client) => {
+    let end = (shutdownAtMs - marginMs) * 1000;
+    let halfClosed: number | undefined;
+    for (const entry of client.log) {
+      if (entry.note === "half-close") halfClosed ??= entry.time;
+      if (entry.note !== "server closed the connection") continue;
+      const answersEnd = halfClosed !== undefined && halfClosed <= entry.time;
+      end = Math.min(end, answersEnd ? halfClosed! + 1 : entry.time - 10_000);
+    }
+    return {
+      greeting: [{ command: { code: "session", holdMs }, anyOf: ["token"] }],
+      reply(command): Expected {
+        const verb = command.code ?? command.command;
+        if (verb === "resume" && resumes(client.name)) {
+          return { command: { code: "resume", success: true }, anyOf: ["token"] };
+        }
+        if (verb === "resume") return { command: { code: "resume", error: "cannot resume" } };
+        if (verb === "leave" && !Object.hasOwn(command, "key")) {
+          return { command: { code: "leave", success: true } };
+        }
+        if (verb === "durable" && command.fail === true) {
+          return { command: expectedError(command, "lost") };
+        }
+        if (["say", "shout", "poll", "slow", "durable"].includes(String(verb))) {
+          return { command: { ...command, ok: true }, anyOf: ["turn"] };
+        }
+        return { command: expectedError(command, "unknown code") };
+      },
+      mine: (command) => command.code !== "news" && command.code !== "heard",
+      answeredBefore: client.link.lossless ? end : undefined,
+    };
+  };
+}
