@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { ApplicationHooks, Logger, ServerOptions } from "../../mod.ts";
+import type { Logger, ServerOptions } from "../../mod.ts";
 import { systemClock } from "../../src/adapter/system_clock.ts";
-import { ClusterNode } from "../../src/cluster/cluster_node.ts";
+import { ClusterNode, type ClusterNodeOptions } from "../../src/cluster/cluster_node.ts";
 import type { RoomOf } from "../../src/cluster/player_router.ts";
 import type { RedisClient } from "../../src/cluster/redis_client.ts";
 import { cardsRoomOf, roomsGameRoomOf } from "../cluster/room_of.ts";
@@ -19,7 +19,8 @@ export type ClosableRedis = RedisClient & { close(): Promise<void> };
 export interface JoinOptions {
   redis: ClosableRedis;
   game: Game;
-  application: ApplicationHooks;
+  /** The game, or what makes it given the node (`ClusterNodeOptions.application`). */
+  application: ClusterNodeOptions["application"];
   leaseMs: number;
   logger: Logger;
   server: Omit<ServerOptions, "application" | "clock" | "holdMs" | "sessionLayer">;

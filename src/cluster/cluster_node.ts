@@ -4,16 +4,19 @@
  *
  * @module
  */
+import { CommandError } from "../core/application.ts";
 import type { ApplicationHooks } from "../core/application_hooks.ts";
 import type { Cancel, Clock } from "../core/clock.ts";
 import { type LogFields, type Logger, silentLogger } from "../core/logger.ts";
 import { Server } from "../core/server.ts";
 import type { ServerOptions } from "../core/server_options.ts";
-import type { JsonValue } from "../core/types.ts";
+import type { Index, JsonValue } from "../core/types.ts";
+import type { StateStore } from "../store/state_store.ts";
 import { Bus, type Gap } from "./bus.ts";
 import { type ClusterMessage, parseClusterMessage } from "./cluster_messages.ts";
 import { PlayerRouter, type PlayerRouterOptions, type RoomOf } from "./player_router.ts";
 import type { RedisClient } from "./redis_client.ts";
+import { LeaseLostError, type RedisStore } from "./redis_store.ts";
 import { RoomLeases } from "./room_leases.ts";
 import { RoomMembers, type RoomMembersOptions } from "./room_members.ts";
 
@@ -23,8 +26,11 @@ export interface ClusterNodeOptions {
   /** This run of this process: never reuse one after a restart. */
   processId: string;
   clock: Clock;
-  /** The game, run by the owner server for the rooms this process owns. */
-  application: ApplicationHooks;
+  /**
+   * The game, run by the owner server for the rooms this process owns; or what makes it,
+   * given the node (a game that guards its writes with {@linkcode ClusterNode.storeFor}).
+   */
+  application: ApplicationHooks | ((node: ClusterNode) => ApplicationHooks);
   /** The room of a command (see {@linkcode RoomOf}). */
   roomOf: RoomOf;
   /** A room's lease: how long an owner that died keeps it. Default 5,000 ms. */
@@ -109,7 +115,9 @@ export class ClusterNode {
     const serverOptions = { ...options.server, clock, logger: this.#logger };
     this.owner = new Server({
       ...serverOptions,
-      application: options.application,
+      application: typeof options.application === "function"
+        ? options.application(this)
+        : options.application,
       logger: tagged(this.#logger, "owner"),
     });
     this.members = new RoomMembers({
@@ -150,6 +158,67 @@ export class ClusterNode {
     };
     node.#stopPings = clock.schedule(clock.now() + pingMs, ping);
     return node;
+  }
+
+  /**
+   * `store` as the game should use it for the owner server's player `index` (its
+   * `CommandContext.index`): writes guarded by the lease of the room the player is attached
+   * to here (see {@linkcode RoomMembers.guardOf}), so an owner that stalled while another
+   * process took the room cannot overwrite what the new owner saves. A refused write is the
+   * player's error (a `CommandError`: `the room moved to another server: reconnect`), and
+   * makes this process check its lease at once: lost, the room's players are told and
+   * closed without waiting for the next renewal. A player in no room writes unguarded; one
+   * no longer attached here writes nothing.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CommandError, ManualClock } from "../../mod.ts";
+   * import { createRoomsApplication } from "../../examples/rooms/mod.ts";
+   * import { ClusterNode } from "./cluster_node.ts";
+   * import { MemoryRedis } from "./memory_redis.ts";
+   * import { RedisStore } from "./redis_store.ts";
+   * const clock = new ManualClock();
+   * const redis = new MemoryRedis({ clock });
+   * const store = new RedisStore({ redis: redis.client() });
+   * const node = await ClusterNode.start({
+   *   redis: redis.client(),
+   *   processId: "a",
+   *   clock,
+   *   application: (node) =>
+   *     createRoomsApplication({ store, storeOf: (index) => node.storeFor(store, index) }),
+   *   roomOf: (command) => typeof command.key === "string" ? command.key : null,
+   * });
+   * const refused = await node.storeFor(store, 9).set("dress", 1).catch((error) => error);
+   * assert.ok(refused instanceof CommandError); // nobody is attached at index 9
+   * assert.equal(await store.get("dress"), undefined);
+   * await node.close();
+   * ```
+   */
+  storeFor(store: RedisStore, index: Index): StateStore {
+    const guard = this.members.guardOf(index);
+    if (guard === null) return store;
+    const guarded = guard === undefined ? undefined : store.guardedBy(guard);
+    const moved = "the room moved to another server: reconnect";
+    return {
+      limits: store.limits,
+      get: (key) => store.get(key),
+      set: async (key, value) => {
+        if (guarded === undefined) throw new CommandError(moved);
+        try {
+          await guarded.set(key, value);
+        } catch (error) {
+          if (!(error instanceof LeaseLostError)) throw error;
+          // Lost: the renewal fails and reports it, which closes the room's players; after
+          // this turn, so that the refusal is answered first.
+          void this.owner.runTurn(() => {
+            this.leases.renew(guard!.room).catch(() => {});
+            return [];
+          });
+          throw new CommandError(moved);
+        }
+      },
+    };
   }
 
   /** Messages received and lost on the bus so far. */
