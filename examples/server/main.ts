@@ -20,6 +20,7 @@ import { FileStore } from "../../src/store/file_store.ts";
 import type { RedisClient } from "../../src/cluster/redis_client.ts";
 import type { ClusterNode } from "../../src/cluster/cluster_node.ts";
 import { clusterRoomsGame } from "../cluster/rooms_game.ts";
+import { clusterCardsGame } from "../cluster/cards_game.ts";
 import { createCardTableApplication } from "../cards/mod.ts";
 import { connectNodeRedis } from "../cluster/redis_npm.ts";
 import { joinCluster } from "./cluster.ts";
@@ -113,7 +114,7 @@ async function start(
     const { node, close } = await joinCluster({
       redis,
       game: options.game,
-      application: await createClusterGame(options, logger, redis),
+      application: createClusterGame(options, logger, redis),
       leaseMs: options.leaseMs,
       logger,
       server: { flashPolicy },
@@ -179,16 +180,17 @@ async function createGame(options: CliOptions, logger: Logger): Promise<Applicat
 }
 
 /**
- * The game of this process's cluster node: the rooms game keeps its states in the cluster's
- * Redis, each player's writes guarded by the lease of its room.
+ * The game of this process's cluster node, in the cluster's Redis: the rooms game's states,
+ * each player's writes guarded by the lease of its room; the card table's tables, written
+ * while this process holds them, for the next owner to resume.
  */
-async function createClusterGame(
+function createClusterGame(
   options: CliOptions,
   logger: Logger,
   redis: RedisClient,
-): Promise<ApplicationHooks | ((node: ClusterNode) => ApplicationHooks)> {
+): (node: ClusterNode) => ApplicationHooks {
   if (options.game === "rooms") return clusterRoomsGame(redis, { logger });
-  return await createGame(options, logger);
+  return clusterCardsGame(redis, { logger, turnTimeoutMs: options.turnMs });
 }
 
 /**

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { CommandError } from "../core/application.ts";
 import type { ApplicationHooks } from "../core/application_hooks.ts";
 import type { Cancel, Clock } from "../core/clock.ts";
 import { type LogFields, type Logger, silentLogger } from "../core/logger.ts";
@@ -16,7 +15,8 @@ import { Bus, type Gap } from "./bus.ts";
 import { type ClusterMessage, parseClusterMessage } from "./cluster_messages.ts";
 import { PlayerRouter, type PlayerRouterOptions, type RoomOf } from "./player_router.ts";
 import type { RedisClient } from "./redis_client.ts";
-import { LeaseLostError, type RedisStore } from "./redis_store.ts";
+import { leaseGuarded } from "./lease_guarded_store.ts";
+import type { RedisStore } from "./redis_store.ts";
 import { RoomLeases } from "./room_leases.ts";
 import { RoomMembers, type RoomMembersOptions } from "./room_members.ts";
 
@@ -33,6 +33,11 @@ export interface ClusterNodeOptions {
   application: ApplicationHooks | ((node: ClusterNode) => ApplicationHooks);
   /** The room of a command (see {@linkcode RoomOf}). */
   roomOf: RoomOf;
+  /**
+   * What a player says to come back to a room whose owner died (see
+   * {@linkcode PlayerRouterOptions.resume}); without it, such players are closed.
+   */
+  resume?: PlayerRouterOptions["resume"];
   /** A room's lease: how long an owner that died keeps it. Default 5,000 ms. */
   leaseMs?: number;
   /** How often peers are pinged (a gone peer, a lost last message). Default 1,000 ms. */
@@ -130,6 +135,7 @@ export class ClusterNode {
     this.router = (options.router ?? ((o) => new PlayerRouter(o)))({
       processId,
       roomOf: options.roomOf,
+      resume: options.resume,
       send,
       ownerOf: async (room) => {
         const attempt = await this.leases.acquire(room);
@@ -197,28 +203,26 @@ export class ClusterNode {
    */
   storeFor(store: RedisStore, index: Index): StateStore {
     const guard = this.members.guardOf(index);
-    if (guard === null) return store;
-    const guarded = guard === undefined ? undefined : store.guardedBy(guard);
-    const moved = "the room moved to another server: reconnect";
-    return {
-      limits: store.limits,
-      get: (key) => store.get(key),
-      set: async (key, value) => {
-        if (guarded === undefined) throw new CommandError(moved);
-        try {
-          await guarded.set(key, value);
-        } catch (error) {
-          if (!(error instanceof LeaseLostError)) throw error;
-          // Lost: the renewal fails and reports it, which closes the room's players; after
-          // this turn, so that the refusal is answered first.
-          void this.owner.runTurn(() => {
-            this.leases.renew(guard!.room).catch(() => {});
-            return [];
-          });
-          throw new CommandError(moved);
-        }
-      },
-    };
+    return guard === null ? store : leaseGuarded(store, guard, (room) => this.#lost(room));
+  }
+
+  /**
+   * `store` as the game should use it for what it writes about `room` (the card table, whose
+   * timers write too): guarded by this process's lease on the room, as
+   * {@linkcode ClusterNode.storeFor}; not held here, every write is refused.
+   */
+  roomStore(store: RedisStore, room: string): StateStore {
+    const lease = this.leases.leaseOf(room);
+    return leaseGuarded(store, lease, (room) => this.#lost(room));
+  }
+
+  /** A guarded write was refused: the lease is checked now (lost: the players are closed). */
+  #lost(room: string): void {
+    // After this turn, so that the refusal is answered first.
+    void this.owner.runTurn(() => {
+      this.leases.renew(room).catch(() => {});
+      return [];
+    });
   }
 
   /** Messages received and lost on the bus so far. */
@@ -271,6 +275,7 @@ export class ClusterNode {
 
   /** Every peer is pinged: one that no longer listens is gone; a lost tail shows as a gap. */
   #ping(): void {
+    this.router.resumeOrphans();
     const peers = new Set([...this.router.owners(), ...this.members.sources()]);
     peers.delete(this.processId);
     for (const peer of peers) {

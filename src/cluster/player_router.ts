@@ -26,6 +26,13 @@ export interface PlayerRouterOptions {
   ownerOf: OwnerOf;
   /** Sends a message to a process: how many listened (0: it is gone). */
   send(destination: string, message: ClusterMessage): Promise<number>;
+  /**
+   * What a player says to come back to `room` (the card table: `join`). With it, the players
+   * of a room whose owner died are not closed: they are told, and once a process takes the
+   * room over (the lease ran out), attached there and sent this on their behalf, first.
+   * Without it, they are closed and reconnect.
+   */
+  resume?: (room: string) => Command;
 }
 
 interface Attachment {
@@ -76,6 +83,8 @@ export class PlayerRouter implements ApplicationHooks {
   /** Processes found gone (ids are never reused, so for good). */
   readonly #gone = new Set<string>();
   readonly #counts: RouterCounts = { stale: 0 };
+  /** Players whose room's owner died, and the room they go back to. */
+  readonly #orphans = new Map<Index, string>();
   #server: Server | undefined;
   #attachments = 0;
 
@@ -110,6 +119,7 @@ export class PlayerRouter implements ApplicationHooks {
   }
 
   onDisconnect(index: Index): Promise<Result> {
+    this.#orphans.delete(index);
     this.#detach(index);
     return Promise.resolve([]);
   }
@@ -163,15 +173,44 @@ export class PlayerRouter implements ApplicationHooks {
    */
   closeAttachedTo(owner: string, reason: string, gone: boolean): void {
     if (gone && owner !== this.#options.processId) this.#gone.add(owner);
-    for (const [index, attachment] of this.#attached) {
-      if (attachment.owner === owner) this.#close(index, reason);
+    const resume = gone && this.#options.resume !== undefined;
+    for (const [index, attachment] of [...this.#attached]) {
+      if (attachment.owner !== owner) continue;
+      if (resume && attachment.room !== null) this.#orphan(index, attachment.room);
+      else this.#close(index, reason);
     }
+  }
+
+  /**
+   * Tries to bring back to their rooms the players whose owner died (see
+   * {@linkcode PlayerRouterOptions.resume}): call it now and then (the node does, on each
+   * ping); a room still held by its dead owner's lease is tried again next time.
+   */
+  resumeOrphans(): void {
+    const server = this.#server;
+    for (const [index, room] of this.#orphans) {
+      void server?.runTurn(() =>
+        this.#orphans.get(index) === room ? this.#forward(index, room, []) : []
+      );
+    }
+  }
+
+  /** The player stays, told; it goes back to `room` once someone owns it. */
+  #orphan(index: Index, room: string): void {
+    this.#orphans.set(index, room);
+    void this.#attach(index, null, this.#options.processId, 0);
+    const notice = { error: "the room's server is gone: resuming the room on another" };
+    void this.#server?.runTurn(() => deliver([index], notice));
   }
 
   async #forward(index: Index, room: string | null, commands: Command[]): Promise<Result> {
     const current = this.#attached.get(index);
     if (current === undefined) return []; // left meanwhile
     if (current.room !== room) {
+      const orphaned = this.#orphans.get(index);
+      if (room !== null && orphaned === room) {
+        commands = [this.#options.resume!(room), ...commands];
+      } else if (room !== null) this.#orphans.delete(index); // gone elsewhere
       const owner = room === null
         ? { owner: this.#options.processId, fence: 0 }
         : await this.#options.ownerOf(room).catch(() => undefined);
@@ -182,9 +221,12 @@ export class PlayerRouter implements ApplicationHooks {
         // is attached to no room.
         await this.#attach(index, null, this.#options.processId, 0);
         const why = "the room's server is gone: try again soon";
-        return commands.flatMap((command) => deliver([index], errorFor(command, why)));
+        const own = orphaned === room ? commands.slice(1) : commands;
+        return own.flatMap((command) => deliver([index], errorFor(command, why)));
       }
+      if (orphaned === room) this.#orphans.delete(index);
     }
+    if (commands.length === 0) return [];
     const { owner, a } = this.#attached.get(index)!;
     const m = JSON.stringify(commands);
     this.#options.send(owner, { k: "cmd", c: index, a, m }).then((listeners) => {

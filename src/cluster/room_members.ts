@@ -133,12 +133,26 @@ export class RoomMembers {
    * ```
    */
   guardOf(index: Index): { room: string; key: string; token: string } | null | undefined {
+    const member = this.#memberAt(index);
+    if (member === undefined || member.room === null) return member && null;
+    const { room, fence } = member;
+    const { leases, processId } = this.#options;
+    return { room, key: leases.keyOf(room), token: `${fence}:${processId}` };
+  }
+
+  /**
+   * Who the owner server's player `index` is in the cluster: its process and its connection
+   * there (`b/7`), which outlive this owner: a game that keeps a room's state for the next
+   * owner names its players by it.
+   */
+  identityOf(index: Index): string | undefined {
+    const member = this.#memberAt(index);
+    return member && `${member.source}/${member.c}`;
+  }
+
+  #memberAt(index: Index): Member | undefined {
     for (const member of this.#members.values()) {
-      if (member.events?.index !== index) continue;
-      if (member.room === null) return null;
-      const { leases, processId } = this.#options;
-      const { room, fence } = member;
-      return { room, key: leases.keyOf(room), token: `${fence}:${processId}` };
+      if (member.events?.index === index) return member;
     }
     return undefined;
   }
