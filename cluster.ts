@@ -49,6 +49,7 @@ export * from "./src/cluster/memory_redis.ts";
 // Rooms owned through leases, states in Redis, the bus between processes.
 export * from "./src/cluster/room_leases.ts";
 export * from "./src/cluster/redis_store.ts";
+export * from "./src/cluster/lease_guarded_store.ts";
 export * from "./src/cluster/bus.ts";
 // The routing: one process wired, the players' side, the owner's side.
 export * from "./src/cluster/cluster_messages.ts";
