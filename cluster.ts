@@ -55,6 +55,7 @@ export * from "./src/cluster/bus.ts";
 export * from "./src/cluster/cluster_messages.ts";
 export * from "./src/cluster/cluster_node.ts";
 export * from "./src/cluster/player_router.ts";
+export * from "./src/cluster/player_queues.ts";
 export * from "./src/cluster/room_members.ts";
 export * from "./src/cluster/remote_connection.ts";
 export * from "./src/cluster/out_batcher.ts";

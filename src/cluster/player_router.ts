@@ -9,6 +9,7 @@ import type { ApplicationHooks } from "../core/application_hooks.ts";
 import type { Server } from "../core/server.ts";
 import { type Command, deliver, type Index, isCommand, type Result } from "../core/types.ts";
 import type { ClusterMessage } from "./cluster_messages.ts";
+import { PlayerQueues } from "./player_queues.ts";
 
 /**
  * The room a command is about, as the game decides: a name, or null for none (the player's
@@ -60,6 +61,7 @@ export interface RouterCounts {
  * ```ts
  * import { ManualClock, Server } from "../../mod.ts";
  * import type { ClusterMessage } from "./cluster_messages.ts";
+import { PlayerQueues } from "./player_queues.ts";
  * import { PlayerRouter } from "./player_router.ts";
  * const sent: [string, ClusterMessage][] = [];
  * const router = new PlayerRouter({
@@ -70,7 +72,8 @@ export interface RouterCounts {
  * });
  * router.serve(new Server({ application: router, clock: new ManualClock() }));
  * await router.onConnect(1);
- * await router.handleCommands(1, [{ code: "join", key: "t1" }]);
+ * await router.handleCommands(1, [{ code: "join", key: "t1" }]); // a move: queued
+ * while (sent.length < 4) await new Promise((resolve) => setTimeout(resolve, 1));
  * const kinds = sent.map(([to, message]) => `${to}:${message.k}`).join();
  * if (kinds !== "b:attach,b:bye,a:attach,a:cmd") throw new Error(kinds);
  * ```
@@ -83,6 +86,10 @@ export class PlayerRouter implements ApplicationHooks {
   /** Processes found gone (ids are never reused, so for good). */
   readonly #gone = new Set<string>();
   readonly #counts: RouterCounts = { stale: 0 };
+  /** Each player's moves and what follows them, out of the front server's turn. */
+  readonly #queues = new PlayerQueues((index) =>
+    this.#close(index, "the room's server cannot be reached")
+  );
   /** Players whose room's owner died, and the room they go back to. */
   readonly #orphans = new Map<Index, string>();
   #server: Server | undefined;
@@ -124,7 +131,38 @@ export class PlayerRouter implements ApplicationHooks {
     return Promise.resolve([]);
   }
 
-  async handleCommands(index: Index, commands: readonly Command[]): Promise<Result> {
+  /**
+   * Forwards the commands at once when the player stays in its room; a command that moves it
+   * (the owner of the new room is found in Redis, and told) is queued with what follows it,
+   * out of the front server's turn, so the other players of this process do not wait for
+   * Redis meanwhile; what it is answered is delivered once it is done.
+   */
+  handleCommands(index: Index, commands: readonly Command[]): Promise<Result> {
+    if (this.#queues.idle(index) && !this.#moves(index, commands)) {
+      return this.#route(index, commands);
+    }
+    void this.#queues.add(index, () => this.#answerLater(() => this.#route(index, commands)));
+    return Promise.resolve([]);
+  }
+
+  /** Whether a command of `commands` is about another room than the player's. */
+  #moves(index: Index, commands: readonly Command[]): boolean {
+    let room = this.#attached.get(index)?.room ?? null;
+    for (const command of commands) {
+      const next = this.#options.roomOf(command, room);
+      if (next !== room) return true;
+      room = next;
+    }
+    return false;
+  }
+
+  /** Runs `route` and delivers what it answers in a turn of the front server. */
+  async #answerLater(route: () => Promise<Result>): Promise<void> {
+    const result = await route();
+    if (result.length > 0) await this.#server?.runTurn(() => result);
+  }
+
+  async #route(index: Index, commands: readonly Command[]): Promise<Result> {
     const result: Result = [];
     let run: Command[] = [];
     let room: string | null = this.#attached.get(index)?.room ?? null;
@@ -187,10 +225,14 @@ export class PlayerRouter implements ApplicationHooks {
    * ping); a room still held by its dead owner's lease is tried again next time.
    */
   resumeOrphans(): void {
-    const server = this.#server;
     for (const [index, room] of this.#orphans) {
-      void server?.runTurn(() =>
-        this.#orphans.get(index) === room ? this.#forward(index, room, []) : []
+      if (!this.#queues.idle(index)) continue; // tried already, or moving
+      void this.#queues.add(
+        index,
+        () =>
+          this.#answerLater(() =>
+            this.#orphans.get(index) === room ? this.#forward(index, room, []) : Promise.resolve([])
+          ),
       );
     }
   }
@@ -214,6 +256,7 @@ export class PlayerRouter implements ApplicationHooks {
       const owner = room === null
         ? { owner: this.#options.processId, fence: 0 }
         : await this.#options.ownerOf(room).catch(() => undefined);
+      if (!this.#attached.has(index)) return []; // left meanwhile
       const attached = owner !== undefined && !this.#gone.has(owner.owner) &&
         await this.#attach(index, room, owner.owner, owner.fence);
       if (!attached) {
