@@ -3,7 +3,8 @@
  * the wire protocol, the Application and its controllers, the IO-free server core with its
  * limits, internal and timed commands, and the in-memory state store. What touches the
  * outside world has an entry point of its own: `zerobyte/node` and `zerobyte/deno` (the TCP
- * adapters and the system clock), `zerobyte/file-store`, and `zerobyte/sim` (the simulator).
+ * adapters and the system clock), `zerobyte/file-store`, `zerobyte/cluster` (several processes
+ * through Redis), and `zerobyte/sim` (the simulator).
  *
  * @example
  * ```ts

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # The npm-installed Deno, so that `npm ci && npm test` needs nothing else.
 deno=node_modules/.bin/deno
 tests=$(find tests -name '*.test.ts' | sort)
-entries=(mod.ts node.ts deno.ts file_store.ts)
+entries=(mod.ts node.ts deno.ts file_store.ts cluster.ts)
 perms=(--allow-net --allow-read --allow-write --allow-env --allow-run --allow-sys)
 # Doc examples: every one in src/ runs and asserts its result.
 doc_examples=$(find src -name '*.ts' | sort)

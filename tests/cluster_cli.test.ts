@@ -5,46 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Command } from "../mod.ts";
-import { CLI_RUNTIMES, CliProcess, type CliRuntime } from "./helpers/cli_process.ts";
-import { latest, sendAndWait } from "./helpers/cards_tcp.ts";
+import { CLI_RUNTIMES } from "./helpers/cli_process.ts";
+import { latest, seatAndDeal, sendAndWait } from "./helpers/cards_tcp.ts";
+import { ask, withTwo } from "./helpers/cluster_cli.ts";
 import { realRedisSkip } from "./helpers/redis_backends.ts";
-import { type RedisServer, startRedisServer } from "./helpers/redis_server.ts";
 import { TcpClient } from "./helpers/tcp_client.ts";
-
-/** Two example servers on one Redis, stopped (and Redis with them) after `body`. */
-async function withTwo(
-  runtime: CliRuntime,
-  args: readonly string[],
-  body: (a: CliProcess, b: CliProcess, ports: [number, number]) => Promise<void>,
-): Promise<void> {
-  const redis: RedisServer = await startRedisServer();
-  const start = () =>
-    new CliProcess(runtime, [
-      "--redis",
-      redis.url,
-      "--port",
-      "0",
-      "--ws-port",
-      "0",
-      "--lease-seconds",
-      "1",
-      ...args,
-    ]);
-  const [a, b] = [start(), start()];
-  try {
-    await body(a, b, [await a.port(), await b.port()]);
-  } finally {
-    await Promise.all([a.stop(), b.stop()]);
-    await redis.stop();
-  }
-}
-
-/** Sends a command and returns the next message's first command. */
-async function ask(client: TcpClient, command: Command): Promise<Command> {
-  await client.send(command);
-  return (await client.next())[0];
-}
 
 for (const runtime of CLI_RUNTIMES) {
   const skip = runtime.skip || realRedisSkip;
@@ -106,15 +71,7 @@ for (const runtime of CLI_RUNTIMES) {
       await withTwo(runtime, ["--game", "cards", "--turn-seconds", "1"], async (_a, b, ports) => {
         const [x, y] = [await TcpClient.connect(ports[0]), await TcpClient.connect(ports[0])];
         const z = await TcpClient.connect(ports[1]);
-        for (const [seat, player] of [x, y, z].entries()) {
-          await sendAndWait(player, { code: "join" }, () => true); // x first: a owns t1
-          await sendAndWait(player, { code: "sit" }, (view) => view.you.seat === seat);
-        }
-        await x.until(() => latest(x)?.seats[2] !== null, "z seated, seen on a");
-        await sendAndWait(x, { code: "start" }, (view) => view.hand !== null);
-        for (const player of [y, z]) {
-          await player.until(() => latest(player)?.hand?.number === 1, "the hand, everywhere");
-        }
+        await seatAndDeal([x, y, z]); // x first: a owns t1
         const own = (client: TcpClient) =>
           latest(client)!.hand!.players.find((p) => p.seat === latest(client)!.you.seat)!.cards!;
         const text = (client: TcpClient) => new TextDecoder().decode(client.received);

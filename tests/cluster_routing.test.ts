@@ -14,6 +14,7 @@ import {
   seededRandom,
 } from "../examples/cards/mod.ts";
 import { cardsRoomOf, roomsGameRoomOf } from "../examples/cluster/room_of.ts";
+import { clusterRoomsGame } from "../examples/cluster/rooms_game.ts";
 import { MemoryRedis, type PendingDelivery } from "../src/cluster/memory_redis.ts";
 import type { RedisClient } from "../src/cluster/redis_client.ts";
 import { RedisStore } from "../src/cluster/redis_store.ts";
@@ -61,7 +62,7 @@ testOnBothRedis(
     const cluster = await startCluster({
       names: ["a", "b"],
       connect: () => backend.connect(),
-      application: (redis) => createRoomsApplication({ store: new RedisStore({ redis }) }),
+      application: (redis) => clusterRoomsGame(redis),
       roomOf: roomsGameRoomOf,
       clock: backend.clock,
     });
@@ -169,8 +170,7 @@ test("a delivery lost between processes closes the player it was for, with an er
   const cluster = await startCluster({
     names: ["a", "b"],
     connect: () => Promise.resolve(redis.client()),
-    application: (client: RedisClient) =>
-      createRoomsApplication({ store: new RedisStore({ redis: client }) }),
+    application: (client: RedisClient) => clusterRoomsGame(client),
     roomOf: roomsGameRoomOf,
     clock,
   });
@@ -210,8 +210,7 @@ test("an owner gone: its players elsewhere are told; once its lease runs out the
       connections.push(redis.client());
       return Promise.resolve(connections[connections.length - 1]);
     },
-    application: (client: RedisClient) =>
-      createRoomsApplication({ store: new RedisStore({ redis: client }) }),
+    application: (client: RedisClient) => clusterRoomsGame(client),
     roomOf: roomsGameRoomOf,
     clock,
     leaseMs: 3_000,
@@ -249,15 +248,14 @@ test("an owner gone: its players elsewhere are told; once its lease runs out the
   }
 });
 
-test("a stalled owner whose room was taken over: its players elsewhere are closed, not left in the old room", async () => {
+test("a stalled owner whose room was taken over: its players elsewhere are closed, and its saves refused", async () => {
   const clock = new ManualClock();
   const redis = new MemoryRedis({ clock });
   const stalled = new ManualClock(); // a's time stands still: it believes it still owns
   const cluster = await startCluster({
     names: ["a", "b"],
     connect: () => Promise.resolve(redis.client()),
-    application: (client: RedisClient) =>
-      createRoomsApplication({ store: new RedisStore({ redis: client }) }),
+    application: (client: RedisClient) => clusterRoomsGame(client),
     roomOf: roomsGameRoomOf,
     clock,
     clockOf: (name) => name === "a" ? stalled : undefined,
@@ -265,9 +263,10 @@ test("a stalled owner whose room was taken over: its players elsewhere are close
   });
   try {
     const a1 = await cluster.connect("a");
+    const a2 = await cluster.connect("a");
     const b1 = await cluster.connect("b");
-    await cluster.send(a1, { code: "goto", key: "lobby" });
-    await cluster.send(b1, { code: "goto", key: "lobby" });
+    for (const client of [a1, a2, b1]) await cluster.send(client, { code: "goto", key: "lobby" });
+    await cluster.send(a1, { code: "save", key: "k", state: "old" }); // while a holds it
     clock.advance(3_000); // Redis lets a's lease expire; a, stalled, has not noticed
     assert.ok(cluster.node("a").leases.owns("lobby"));
     const b2 = await cluster.connect("b");
@@ -276,9 +275,23 @@ test("a stalled owner whose room was taken over: its players elsewhere are close
     assert.deepEqual(b1.takeCommands().at(-1), { error: "the room moved to another server" });
     assert.ok(b1.closed);
     b2.take();
-    await cluster.send(a1, { code: "save", key: "k", state: "stale" }); // a's old room
     await cluster.send(b2, { code: "save", key: "k", state: "new" });
-    assert.deepEqual(b2.takeCommands().map((command) => command.state), ["new"]);
+    a1.take();
+    a2.take();
+    // a still runs its old room: the save is refused, not written over b's.
+    await cluster.send(a1, { code: "save", key: "k", state: "stale" });
+    assert.deepEqual(a1.takeCommands(), [
+      { error: "the room moved to another server: reconnect", code: "save", key: "k" },
+      { error: "the room moved to another server" },
+    ]);
+    assert.ok(a1.closed);
+    // The refusal made a check its lease: the whole old room is closed, not just the writer.
+    assert.deepEqual(a2.takeCommands(), [{ error: "the room moved to another server" }]);
+    assert.ok(a2.closed);
+    assert.equal(cluster.node("a").leases.owns("lobby"), false);
+    await cluster.send(b2, { code: "get", key: "k" });
+    assert.deepEqual(b2.takeCommands().map((command) => command.state), ["new", "new"]);
+    assert.equal(await new RedisStore({ redis: redis.client() }).get("k"), "new");
   } finally {
     await cluster.close();
   }

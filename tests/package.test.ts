@@ -22,8 +22,42 @@ const ENTRY_POINTS = [
   "zerobyte/node",
   "zerobyte/deno",
   "zerobyte/file-store",
+  "zerobyte/cluster",
   "zerobyte/sim",
 ];
+
+/**
+ * A player of process b in a room process a owns, and a state saved by one process read by
+ * another: the cluster subpath as a user's plain JavaScript imports it.
+ */
+const CLUSTER_SCRIPT = `
+import { Application, deliver, ManualClock } from "zerobyte";
+import { ClusterNode, MemoryRedis, RedisStore } from "zerobyte/cluster";
+const clock = new ManualClock();
+const redis = new MemoryRedis({ clock });
+const application = new Application({
+  storage: null,
+  defaultController: { handleCommand: (command, { index }) => deliver([index], command) },
+});
+const roomOf = (command) => typeof command.key === "string" ? command.key : null;
+const a = await ClusterNode.start({ redis: redis.client(), processId: "a", clock, application, roomOf });
+const b = await ClusterNode.start({ redis: redis.client(), processId: "b", clock, application, roomOf });
+const out = [];
+const player = b.server.accept({
+  bufferedBytes: 0,
+  write: (bytes) => void out.push(new TextDecoder().decode(bytes)),
+  drain: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+});
+await a.leases.acquire("lobby");
+await player.events.data(new TextEncoder().encode('{"code":"hi","key":"lobby"}\\0'));
+while (out.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+await new RedisStore({ redis: redis.client() }).set("dress", { color: "red" });
+const state = await new RedisStore({ redis: redis.client() }).get("dress");
+process.stdout.write(out[0] + " " + JSON.stringify(state) + "\\n");
+await b.close();
+await a.close();
+`;
 
 /** The ```ts blocks of the README that import the package by name. */
 async function readmeExamples(): Promise<string[]> {
@@ -58,7 +92,8 @@ test("npm pack: a fresh project installs the tarball and runs it with plain node
     assert.equal(packed.code, 0, packed.stderr);
     const [{ filename, files }] = JSON.parse(packed.stdout);
     const shipped = new Set(files.map((file: { path: string }) => file.path));
-    for (const file of ["dist/mod.js", "dist/mod.d.ts", "dist/node.js", "dist/sim/mod.js"]) {
+    const expected = ["dist/mod.js", "dist/mod.d.ts", "dist/node.js", "dist/sim/mod.js"];
+    for (const file of [...expected, "dist/cluster.js", "dist/cluster.d.ts"]) {
       assert.ok(shipped.has(file), `${file} is not in the tarball`);
     }
     assert.ok(![...shipped].some((path) => String(path).startsWith("tests/")));
@@ -92,6 +127,13 @@ test("npm pack: a fresh project installs the tarball and runs it with plain node
       const counts = imported.stdout.trim().split(" ").map(Number);
       assert.equal(counts.length, ENTRY_POINTS.length);
       for (const count of counts) assert.ok(count > 0, imported.stdout);
+    });
+
+    await t.test("zerobyte/cluster: two processes on one in-memory Redis, with plain node", async () => {
+      await writeFile(join(project, "cluster.js"), CLUSTER_SCRIPT);
+      const ran = await run(node, ["cluster.js"], { cwd: project });
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.equal(ran.stdout, '[{"code":"hi","key":"lobby"}]\0 {"color":"red"}'); // run() trims the output
     });
 
     await t.test("the README's chat is the example's code, and runs with its line client", async () => {

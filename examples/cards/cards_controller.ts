@@ -12,6 +12,7 @@ import {
   type Controller,
   deliver,
   type Index,
+  type JsonValue,
   keyOf,
   later,
   type Logger,
@@ -24,6 +25,13 @@ import type { TableEvent } from "./hand.ts";
 import { cryptoRandom, type RandomSource } from "./random.ts";
 import { CardTable, checkRules, DEFAULT_MAX_SEATS, type TableRules } from "./table.ts";
 import { viewFor } from "./view.ts";
+import {
+  isTableSnapshot,
+  restoreTable,
+  snapshotKey,
+  snapshotTable,
+  type TableKeeper,
+} from "./table_keeper.ts";
 
 /** What the card game shares across connections. */
 export interface CardsStorage {
@@ -44,6 +52,8 @@ export function createCardsStorage(): CardsStorage {
 export const DEFAULT_TURN_TIMEOUT_MS = 30_000;
 /** The code of the timed command that ends a turn; only the server itself may send it. */
 export const TURN_TIMEOUT_CODE = "turn-timeout";
+/** The code of the timed command that lets go of a resumed table's players not back. */
+export const SWEEP_CODE = "table-sweep";
 
 /** Options of {@linkcode createCardsController}. */
 export interface CardsControllerOptions {
@@ -54,10 +64,16 @@ export interface CardsControllerOptions {
   /** Seats per table. Default 6. */
   maxSeats?: number;
   logger?: Logger;
+  /**
+   * Keeps each table in a store on every change (answered once it is written), and resumes a
+   * table this server does not have from there: what a cluster's owner needs so that another
+   * process can take a table over with its hand. Default: tables live in memory alone.
+   */
+  keeper?: TableKeeper;
 }
 
 type Context = CommandContext<CardsStorage>;
-type Handler = (command: Command, key: string, context: Context) => Result;
+type Handler = (command: Command, key: string, context: Context) => Result | Promise<Result>;
 
 /**
  * The card game's controller, for every table key. Each change to a table is answered with
@@ -86,14 +102,25 @@ export function createCardsController(
   };
   checkRules(rules);
   const logger = options.logger ?? silentLogger;
+  const keeper = options.keeper;
+  const none = (): Promise<Result> => Promise.resolve([]);
+
+  /** The table's turn timer set for its current turn, or cancelled when nobody is to act. */
+  const turnTimer = (table: CardTable): Result[number] => {
+    const id = timerId(table.key);
+    const turn = table.turnKey;
+    if (turn === undefined) return cancelTimer(id);
+    const timeout = { code: TURN_TIMEOUT_CODE, key: table.key, turn };
+    return later(timeout, { afterMs: rules.turnTimeoutMs, id });
+  };
 
   /** Runs one change of a table and builds everything that follows from it. */
-  const change = (
+  const change = async (
     storage: CardsStorage,
     table: CardTable,
     run: () => TableEvent[],
     alsoTo: Index[] = [],
-  ): Result => {
+  ): Promise<Result> => {
     const turnBefore = table.turnKey;
     const liveBefore = table.hand?.live ? table.hand : undefined;
     const events = run();
@@ -102,16 +129,7 @@ export function createCardsController(
     for (const viewer of new Set([...table.members, ...alsoTo])) {
       result.push(...deliver([viewer], viewFor(table, viewer, events)));
     }
-    const turn = table.turnKey;
-    if (turn !== turnBefore) {
-      const id = timerId(table.key);
-      const timeout = (turn: string) => ({ code: TURN_TIMEOUT_CODE, key: table.key, turn });
-      result.push(
-        turn === undefined
-          ? cancelTimer(id)
-          : later(timeout(turn), { afterMs: rules.turnTimeoutMs, id }),
-      );
-    }
+    if (table.turnKey !== turnBefore) result.push(turnTimer(table));
     if (liveBefore && !liveBefore.live) {
       const { number, winners, showdown } = liveBefore;
       logger.info("hand over", {
@@ -122,7 +140,29 @@ export function createCardsController(
       });
     }
     if (table.idle) storage.tables.delete(table.key);
+    await keep(table);
     return result;
+  };
+
+  /** Writes the table where the keeper says (nothing once idle); nothing without a keeper. */
+  const keep = async (table: CardTable) => {
+    if (!keeper) return;
+    const snapshot = table.idle ? null : snapshotTable(table, keeper.identityOf);
+    await keeper.storeFor(table.key).set(snapshotKey(table.key), snapshot as JsonValue);
+  };
+
+  /**
+   * The table `key` as the keeper last wrote it (another server ran it): its players are
+   * stand-ins until they come back, and let go after a turn's time; its turn timer runs anew.
+   */
+  const resume = async (key: string, storage: CardsStorage): Promise<Result> => {
+    const stored = keeper ? await keeper.storeFor(key).get(snapshotKey(key)) : undefined;
+    if (!isTableSnapshot(stored)) return [];
+    const table = restoreTable(stored, key, ++storage.opened, rules);
+    storage.tables.set(key, table);
+    logger.info("table resumed", { table: key, hand: table.hand?.number ?? 0 });
+    const sweep = later({ code: SWEEP_CODE, key }, { afterMs: rules.turnTimeoutMs });
+    return [sweep, turnTimer(table)];
   };
 
   /** The table `key`, which the sender must be at. */
@@ -139,26 +179,38 @@ export function createCardsController(
   };
 
   /** Takes a connection away from its table, if it is at one. */
-  const depart = (index: Index, storage: CardsStorage, how: "leave" | "disconnect"): Result => {
+  const depart = (
+    index: Index,
+    storage: CardsStorage,
+    how: "leave" | "disconnect",
+  ): Promise<Result> => {
     const table = tableOf(index, storage);
     storage.tableOf.delete(index);
     // One who leaves gets a last view; one who disconnected cannot.
     const alsoTo = how === "leave" ? [index] : [];
-    return table ? change(storage, table, () => table.leave(index, how), alsoTo) : [];
+    return table ? change(storage, table, () => table.leave(index, how), alsoTo) : none();
   };
 
-  const join: Handler = (_, key, { index, storage }) => {
+  const join: Handler = async (_, key, { index, storage }) => {
     if (storage.tableOf.get(index) === key) throw new CommandError("already at this table");
-    const result = depart(index, storage, "leave");
+    const result = [...await depart(index, storage, "leave")];
+    // Kept elsewhere too: a table nobody is at here may be stale (another server ran it since).
+    if (keeper && storage.tables.get(key)?.members.size === 0) storage.tables.delete(key);
+    if (!storage.tables.has(key)) result.push(...await resume(key, storage));
     const table = storage.tables.get(key) ?? new CardTable(key, ++storage.opened, rules);
     storage.tables.set(key, table);
     storage.tableOf.set(index, key);
-    return [...result, ...change(storage, table, () => table.join(index))];
+    const identity = keeper?.identityOf(index);
+    const rejoin = () => {
+      const back = identity === undefined ? [] : table.rebind(identity, index);
+      return back.length > 0 ? back : table.join(index);
+    };
+    return [...result, ...await change(storage, table, rejoin)];
   };
 
   const atTable =
     (act: (table: CardTable, index: Index, command: Command) => TableEvent[]) =>
-    (command: Command, key: string, context: Context): Result => {
+    (command: Command, key: string, context: Context): Promise<Result> => {
       const table = tableAt(key, context);
       return change(context.storage, table, () => act(table, context.index, command));
     };
@@ -183,12 +235,20 @@ export function createCardsController(
     return change(storage, table, () => table.timeout(turn));
   };
 
+  const swept: Handler = (_, key, { storage }) => {
+    const table = storage.tables.get(key);
+    return table ? change(storage, table, () => table.sweep()) : [];
+  };
+
   return {
     handleCommand(command, context) {
       const verb = verbOf(command);
       const key = keyOf(command, "the table");
       if (context.index === SERVER_INDEX && verb === TURN_TIMEOUT_CODE) {
         return timedOut(command, key, context);
+      }
+      if (context.index === SERVER_INDEX && verb === SWEEP_CODE) {
+        return swept(command, key, context);
       }
       const handler = handlers.get(verb);
       if (!handler) throw new CommandError("unknown code");
@@ -200,12 +260,12 @@ export function createCardsController(
     // With a hold: the seat is kept, the table sees the player go and come back.
     onHold({ index, storage }) {
       const table = tableOf(index, storage);
-      return table ? change(storage, table, () => table.hold(index)) : [];
+      return table ? change(storage, table, () => table.hold(index)) : none();
     },
     // The resumed player's copy of the change is the whole view, with their own cards.
     onResume({ index, storage }) {
       const table = tableOf(index, storage);
-      return table ? change(storage, table, () => table.back(index)) : [];
+      return table ? change(storage, table, () => table.back(index)) : none();
     },
   };
 }

@@ -37,6 +37,26 @@ export interface HandPlayer {
   value?: HandValue;
 }
 
+/**
+ * Everything a hand is, as JSON, for a server that takes the table over: the hole cards and
+ * the rest of the deck included, so it stays on the server side (in its store), never sent.
+ */
+export interface HandSnapshot {
+  number: number;
+  button: number;
+  phase: Phase;
+  board: Card[];
+  players: { seat: number; index: Index; cards: Card[]; folded: boolean; value?: HandValue }[];
+  turn: number | null;
+  turnNumber: number;
+  showdown: boolean;
+  winners: number[];
+  /** The cards not dealt yet, the top last. */
+  deck: Card[];
+  /** The seats that acted on this street. */
+  acted: number[];
+}
+
 const NEXT_STREET = { preflop: "flop", flop: "turn", turn: "river" } as const;
 const STREET_CARDS = { flop: 3, turn: 1, river: 1 } as const;
 
@@ -92,6 +112,59 @@ export class Hand {
       folded: false,
     }));
     this.#nextTurn();
+  }
+
+  /** The hand as JSON (see {@linkcode HandSnapshot}): secret, for the server's store only. */
+  snapshot(): HandSnapshot {
+    return {
+      number: this.number,
+      button: this.button,
+      phase: this.phase,
+      board: [...this.board],
+      players: this.players.map((player) => ({ ...player, cards: [...player.cards] })),
+      turn: this.turn ?? null,
+      turnNumber: this.turnNumber,
+      showdown: this.showdown,
+      winners: [...this.winners],
+      deck: [...this.#deck],
+      acted: [...this.#acted],
+    };
+  }
+
+  /**
+   * The hand a snapshot was taken of, where it was: the same cards still to come.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { newDeck } from "./cards.ts";
+   * import { Hand } from "./hand.ts";
+   * const hand = new Hand(1, 0, [{ seat: 1, index: 7 }, { seat: 0, index: 3 }], newDeck());
+   * const copy = Hand.restore(JSON.parse(JSON.stringify(hand.snapshot())));
+   * assert.deepEqual(copy.act(1, "check"), hand.act(1, "check"));
+   * assert.deepEqual(copy.act(0, "check"), hand.act(0, "check")); // the flop: the same cards
+   * assert.deepEqual(copy.board, hand.board);
+   * ```
+   */
+  static restore(snapshot: HandSnapshot): Hand {
+    const order = snapshot.players.map(({ seat, index }) => ({ seat, index }));
+    // Dealt from a deck of the hole cards alone, then set as it was.
+    const holes = dealing(snapshot.players.map((player) => player.cards));
+    const hand = new Hand(snapshot.number, snapshot.button, order, holes);
+    hand.players.forEach((player, n) => {
+      const saved = snapshot.players[n];
+      player.folded = saved.folded;
+      if (saved.value !== undefined) player.value = saved.value;
+    });
+    hand.phase = snapshot.phase;
+    hand.board.push(...snapshot.board);
+    hand.turn = snapshot.turn ?? undefined;
+    hand.turnNumber = snapshot.turnNumber;
+    hand.showdown = snapshot.showdown;
+    hand.winners = [...snapshot.winners];
+    hand.#deck.push(...snapshot.deck);
+    for (const seat of snapshot.acted) hand.#acted.add(seat);
+    return hand;
   }
 
   /** Whether the hand is still being played. */
@@ -180,4 +253,11 @@ export class Hand {
     if (card === undefined) throw new RangeError("the deck is empty");
     return card;
   }
+}
+
+/** A deck that deals each player (in acting order) the hole cards given: the top last. */
+function dealing(holes: readonly (readonly Card[])[]): Card[] {
+  const fromTop: Card[] = [];
+  for (let round = 0; round < 2; round++) for (const hole of holes) fromTop.push(hole[round]);
+  return fromTop.reverse();
 }

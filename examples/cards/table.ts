@@ -75,6 +75,11 @@ export class CardTable {
   readonly seats: (SeatState | undefined)[];
   /** The hand being played, or the last one played. */
   hand: Hand | undefined;
+  /**
+   * Players of a table restored from a snapshot (another server ran it) who are not back
+   * yet: their identity beyond this server, and the stand-in index (negative) they have here.
+   */
+  readonly absent = new Map<string, Index>();
 
   constructor(
     readonly key: string,
@@ -145,6 +150,38 @@ export class CardTable {
     const seat = this.seatOf(index);
     if (seat !== undefined) delete this.seats[seat]!.away;
     return [{ type: "back", index }];
+  }
+
+  /**
+   * A restored player is back on connection `index`, in place of its stand-in: in its seat
+   * and its hand as before. Nothing for one who was no longer at the table.
+   */
+  rebind(identity: string, index: Index): TableEvent[] {
+    const standIn = this.absent.get(identity);
+    if (standIn === undefined) return [];
+    this.absent.delete(identity);
+    const hand = this.hand;
+    hand?.players.forEach((player, n) => {
+      if (player.index === standIn) hand.players[n] = { ...player, index };
+    });
+    if (!this.members.delete(standIn)) return [];
+    this.members.add(index);
+    const seat = this.seatOf(standIn);
+    if (seat !== undefined) {
+      this.seats[seat] = { ...this.seats[seat]!, index };
+      delete this.seats[seat]!.away;
+    }
+    return [{ type: "back", index }];
+  }
+
+  /** The restored players still not back are gone: as if they had disconnected. */
+  sweep(): TableEvent[] {
+    const events: TableEvent[] = [];
+    for (const standIn of this.absent.values()) {
+      if (this.members.has(standIn)) events.push(...this.leave(standIn, "disconnect"));
+    }
+    this.absent.clear();
+    return events;
   }
 
   /** Takes the given seat, or the first free one. */

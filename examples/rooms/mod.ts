@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { Application, type Logger, MemoryStore, type StateStore } from "../../mod.ts";
+import { Application, type Index, type Logger, MemoryStore, type StateStore } from "../../mod.ts";
 import { RoomModel } from "./room_model.ts";
 import { createRoomsController, type RoomsStorage } from "./rooms_controller.ts";
 import type { StateLimits } from "./state_limits.ts";
@@ -35,6 +35,11 @@ export { checkDeliverable, DEFAULT_STATE_LIMITS, type StateLimits } from "./stat
 export interface RoomsApplicationOptions extends Partial<StateLimits> {
   /** Where states are kept. Default: a fresh {@linkcode MemoryStore}. */
   store?: StateStore;
+  /**
+   * The store a player's commands go through, if not `store` (a cluster's owner guards a
+   * player's writes by the lease of its room: `ClusterNode.storeFor`).
+   */
+  storeOf?: (index: Index) => StateStore;
   logger?: Logger;
   /** `update` rejects an index at or above this. Default 10,000. */
   maxListLength?: number;
@@ -60,6 +65,7 @@ export function createRoomsApplication(
   const storage: RoomsStorage = {
     rooms: new RoomModel(),
     store: options.store ?? new MemoryStore(),
+    storeOf: options.storeOf,
   };
   return new Application({
     storage,

@@ -10,6 +10,7 @@ import {
   CommandError,
   type Controller,
   deliver,
+  type Index,
   type JsonValue,
   keyOf,
   type Logger,
@@ -26,6 +27,11 @@ import { checkDeliverable, DEFAULT_STATE_LIMITS, type StateLimits } from "./stat
 export interface RoomsStorage {
   readonly rooms: RoomModel;
   readonly store: StateStore;
+  /**
+   * The store a player's commands read and write through, if not `store`: in a cluster, the
+   * owner's guarded by the lease of the player's room (`ClusterNode.storeFor`).
+   */
+  readonly storeOf?: (index: Index) => StateStore;
 }
 
 /** The default bound on list length for `update`: an index must be below it. */
@@ -89,28 +95,29 @@ export function createRoomsController(
   };
 
   const get: Handler = async (command, key, { index, storage }) => {
-    const state = await fromStore(storage.store.get(key));
+    const state = await fromStore(storeOf(storage, index).get(key));
     return deliver([index], echo(command, { success: true, state: state ?? null }));
   };
 
   const set: Handler = async (command, key, { index, storage, hold }) => {
     const state = required(command, "state");
     checkDeliverable(state, limits, storage.store.limits?.maxStateBytes);
-    await keep(storage.store, key, state, hold);
+    await keep(storeOf(storage, index), key, state, hold);
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };
 
   const update: Handler = async (command, key, { index, storage, hold }) => {
     const at = listIndex(command, maxListLength);
     const value = required(command, "value");
-    const stored = await fromStore(storage.store.get(key));
+    const store = storeOf(storage, index);
+    const stored = await fromStore(store.get(key));
     // get answers a stored null as "no state", so update treats it as no list yet.
     if (stored != null && !Array.isArray(stored)) {
       throw new CommandError("the state under this key is not a list");
     }
     const next = withElement(stored ?? [], at, value);
     checkDeliverable(next, limits, storage.store.limits?.maxStateBytes);
-    await keep(storage.store, key, next, hold);
+    await keep(store, key, next, hold);
     return deliver(storage.rooms.audienceOf(index), echo(command, { success: true }));
   };
 
@@ -138,6 +145,11 @@ export function createRoomsController(
       return [];
     },
   };
+}
+
+/** The store the player at `index` goes through. */
+function storeOf(storage: RoomsStorage, index: Index): StateStore {
+  return storage.storeOf?.(index) ?? storage.store;
 }
 
 /**

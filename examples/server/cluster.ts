@@ -4,11 +4,12 @@
  *
  * @module
  */
-import type { ApplicationHooks, Logger, ServerOptions } from "../../mod.ts";
+import type { Logger, ServerOptions } from "../../mod.ts";
 import { systemClock } from "../../src/adapter/system_clock.ts";
-import { ClusterNode } from "../../src/cluster/cluster_node.ts";
+import { ClusterNode, type ClusterNodeOptions } from "../../src/cluster/cluster_node.ts";
 import type { RoomOf } from "../../src/cluster/player_router.ts";
 import type { RedisClient } from "../../src/cluster/redis_client.ts";
+import { cardsResume } from "../cluster/cards_game.ts";
 import { cardsRoomOf, roomsGameRoomOf } from "../cluster/room_of.ts";
 import type { Game } from "./options.ts";
 
@@ -19,7 +20,8 @@ export type ClosableRedis = RedisClient & { close(): Promise<void> };
 export interface JoinOptions {
   redis: ClosableRedis;
   game: Game;
-  application: ApplicationHooks;
+  /** The game, or what makes it given the node (`ClusterNodeOptions.application`). */
+  application: ClusterNodeOptions["application"];
   leaseMs: number;
   logger: Logger;
   server: Omit<ServerOptions, "application" | "clock" | "holdMs" | "sessionLayer">;
@@ -27,6 +29,11 @@ export interface JoinOptions {
 
 /** Where each game's commands belong: see `examples/cluster/room_of.ts`. */
 const ROOM_OF: Record<Game, RoomOf> = { rooms: roomsGameRoomOf, cards: cardsRoomOf };
+/**
+ * How each game's players come back to a room whose owner died: the card table's go back to
+ * their table (kept in Redis); the rooms game's reconnect.
+ */
+const RESUME: Record<Game, ClusterNodeOptions["resume"]> = { rooms: undefined, cards: cardsResume };
 
 /**
  * Starts this process's node of the cluster, under a process id no other run has had; serve
@@ -57,6 +64,7 @@ export async function joinCluster(options: JoinOptions) {
     clock: systemClock,
     application: options.application,
     roomOf: ROOM_OF[options.game],
+    resume: RESUME[options.game],
     leaseMs: options.leaseMs,
     pingMs: Math.max(100, Math.min(1_000, Math.floor(options.leaseMs / 5))),
     server: options.server,

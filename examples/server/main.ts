@@ -7,6 +7,7 @@
  */
 import {
   type Application,
+  type ApplicationHooks,
   createLogger,
   type Logger,
   MemoryStore,
@@ -17,7 +18,9 @@ import type { Listener, ServeOptions } from "../../src/transport/serve_options.t
 import { systemClock } from "../../src/adapter/system_clock.ts";
 import { FileStore } from "../../src/store/file_store.ts";
 import type { RedisClient } from "../../src/cluster/redis_client.ts";
-import { RedisStore } from "../../src/cluster/redis_store.ts";
+import type { ClusterNode } from "../../src/cluster/cluster_node.ts";
+import { clusterRoomsGame } from "../cluster/rooms_game.ts";
+import { clusterCardsGame } from "../cluster/cards_game.ts";
 import { createCardTableApplication } from "../cards/mod.ts";
 import { connectNodeRedis } from "../cluster/redis_npm.ts";
 import { joinCluster } from "./cluster.ts";
@@ -111,7 +114,7 @@ async function start(
     const { node, close } = await joinCluster({
       redis,
       game: options.game,
-      application: await createGame(options, logger, redis),
+      application: createClusterGame(options, logger, redis),
       leaseMs: options.leaseMs,
       logger,
       server: { flashPolicy },
@@ -163,26 +166,31 @@ async function listen(
   return { hostname: tcp.hostname, port: tcp.port, wsPort: ws.port, close };
 }
 
-/**
- * The application of the chosen game; the rooms game keeps its states in the chosen store, or
- * in the cluster's Redis.
- */
-async function createGame(
-  options: CliOptions,
-  logger: Logger,
-  redis?: RedisClient,
-): Promise<Application<unknown>> {
+/** The application of the chosen game; the rooms game keeps its states in the chosen store. */
+async function createGame(options: CliOptions, logger: Logger): Promise<Application<unknown>> {
   if (options.game === "cards") {
     return createCardTableApplication({ logger, turnTimeoutMs: options.turnMs }) as Application<
       unknown
     >;
   }
-  const store: StateStore = redis !== undefined
-    ? new RedisStore({ redis })
-    : options.dataDirectory === undefined
+  const store: StateStore = options.dataDirectory === undefined
     ? new MemoryStore()
     : await FileStore.open(options.dataDirectory);
   return createRoomsApplication({ store, logger }) as Application<unknown>;
+}
+
+/**
+ * The game of this process's cluster node, in the cluster's Redis: the rooms game's states,
+ * each player's writes guarded by the lease of its room; the card table's tables, written
+ * while this process holds them, for the next owner to resume.
+ */
+function createClusterGame(
+  options: CliOptions,
+  logger: Logger,
+  redis: RedisClient,
+): (node: ClusterNode) => ApplicationHooks {
+  if (options.game === "rooms") return clusterRoomsGame(redis, { logger });
+  return clusterCardsGame(redis, { logger, turnTimeoutMs: options.turnMs });
 }
 
 /**

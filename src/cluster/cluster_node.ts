@@ -9,11 +9,14 @@ import type { Cancel, Clock } from "../core/clock.ts";
 import { type LogFields, type Logger, silentLogger } from "../core/logger.ts";
 import { Server } from "../core/server.ts";
 import type { ServerOptions } from "../core/server_options.ts";
-import type { JsonValue } from "../core/types.ts";
+import type { Index, JsonValue } from "../core/types.ts";
+import type { StateStore } from "../store/state_store.ts";
 import { Bus, type Gap } from "./bus.ts";
 import { type ClusterMessage, parseClusterMessage } from "./cluster_messages.ts";
 import { PlayerRouter, type PlayerRouterOptions, type RoomOf } from "./player_router.ts";
 import type { RedisClient } from "./redis_client.ts";
+import { leaseGuarded } from "./lease_guarded_store.ts";
+import type { RedisStore } from "./redis_store.ts";
 import { RoomLeases } from "./room_leases.ts";
 import { RoomMembers, type RoomMembersOptions } from "./room_members.ts";
 
@@ -23,10 +26,18 @@ export interface ClusterNodeOptions {
   /** This run of this process: never reuse one after a restart. */
   processId: string;
   clock: Clock;
-  /** The game, run by the owner server for the rooms this process owns. */
-  application: ApplicationHooks;
+  /**
+   * The game, run by the owner server for the rooms this process owns; or what makes it,
+   * given the node (a game that guards its writes with {@linkcode ClusterNode.storeFor}).
+   */
+  application: ApplicationHooks | ((node: ClusterNode) => ApplicationHooks);
   /** The room of a command (see {@linkcode RoomOf}). */
   roomOf: RoomOf;
+  /**
+   * What a player says to come back to a room whose owner died (see
+   * {@linkcode PlayerRouterOptions.resume}); without it, such players are closed.
+   */
+  resume?: PlayerRouterOptions["resume"];
   /** A room's lease: how long an owner that died keeps it. Default 5,000 ms. */
   leaseMs?: number;
   /** How often peers are pinged (a gone peer, a lost last message). Default 1,000 ms. */
@@ -109,7 +120,9 @@ export class ClusterNode {
     const serverOptions = { ...options.server, clock, logger: this.#logger };
     this.owner = new Server({
       ...serverOptions,
-      application: options.application,
+      application: typeof options.application === "function"
+        ? options.application(this)
+        : options.application,
       logger: tagged(this.#logger, "owner"),
     });
     this.members = new RoomMembers({
@@ -122,6 +135,7 @@ export class ClusterNode {
     this.router = (options.router ?? ((o) => new PlayerRouter(o)))({
       processId,
       roomOf: options.roomOf,
+      resume: options.resume,
       send,
       ownerOf: async (room) => {
         const attempt = await this.leases.acquire(room);
@@ -150,6 +164,65 @@ export class ClusterNode {
     };
     node.#stopPings = clock.schedule(clock.now() + pingMs, ping);
     return node;
+  }
+
+  /**
+   * `store` as the game should use it for the owner server's player `index` (its
+   * `CommandContext.index`): writes guarded by the lease of the room the player is attached
+   * to here (see {@linkcode RoomMembers.guardOf}), so an owner that stalled while another
+   * process took the room cannot overwrite what the new owner saves. A refused write is the
+   * player's error (a `CommandError`: `the room moved to another server: reconnect`), and
+   * makes this process check its lease at once: lost, the room's players are told and
+   * closed without waiting for the next renewal. A player in no room writes unguarded; one
+   * no longer attached here writes nothing.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CommandError, ManualClock } from "../../mod.ts";
+   * import { createRoomsApplication } from "../../examples/rooms/mod.ts";
+   * import { ClusterNode } from "./cluster_node.ts";
+   * import { MemoryRedis } from "./memory_redis.ts";
+   * import { RedisStore } from "./redis_store.ts";
+   * const clock = new ManualClock();
+   * const redis = new MemoryRedis({ clock });
+   * const store = new RedisStore({ redis: redis.client() });
+   * const node = await ClusterNode.start({
+   *   redis: redis.client(),
+   *   processId: "a",
+   *   clock,
+   *   application: (node) =>
+   *     createRoomsApplication({ store, storeOf: (index) => node.storeFor(store, index) }),
+   *   roomOf: (command) => typeof command.key === "string" ? command.key : null,
+   * });
+   * const refused = await node.storeFor(store, 9).set("dress", 1).catch((error) => error);
+   * assert.ok(refused instanceof CommandError); // nobody is attached at index 9
+   * assert.equal(await store.get("dress"), undefined);
+   * await node.close();
+   * ```
+   */
+  storeFor(store: RedisStore, index: Index): StateStore {
+    const guard = this.members.guardOf(index);
+    return guard === null ? store : leaseGuarded(store, guard, (room) => this.#lost(room));
+  }
+
+  /**
+   * `store` as the game should use it for what it writes about `room` (the card table, whose
+   * timers write too): guarded by this process's lease on the room, as
+   * {@linkcode ClusterNode.storeFor}; not held here, every write is refused.
+   */
+  roomStore(store: RedisStore, room: string): StateStore {
+    const lease = this.leases.leaseOf(room);
+    return leaseGuarded(store, lease, (room) => this.#lost(room));
+  }
+
+  /** A guarded write was refused: the lease is checked now (lost: the players are closed). */
+  #lost(room: string): void {
+    // After this turn, so that the refusal is answered first.
+    void this.owner.runTurn(() => {
+      this.leases.renew(room).catch(() => {});
+      return [];
+    });
   }
 
   /** Messages received and lost on the bus so far. */
@@ -202,6 +275,7 @@ export class ClusterNode {
 
   /** Every peer is pinged: one that no longer listens is gone; a lost tail shows as a gap. */
   #ping(): void {
+    this.router.resumeOrphans();
     const peers = new Set([...this.router.owners(), ...this.members.sources()]);
     peers.delete(this.processId);
     for (const peer of peers) {

@@ -9,6 +9,7 @@ import type { ApplicationHooks } from "../core/application_hooks.ts";
 import type { Server } from "../core/server.ts";
 import { type Command, deliver, type Index, isCommand, type Result } from "../core/types.ts";
 import type { ClusterMessage } from "./cluster_messages.ts";
+import { PlayerQueues } from "./player_queues.ts";
 
 /**
  * The room a command is about, as the game decides: a name, or null for none (the player's
@@ -26,6 +27,13 @@ export interface PlayerRouterOptions {
   ownerOf: OwnerOf;
   /** Sends a message to a process: how many listened (0: it is gone). */
   send(destination: string, message: ClusterMessage): Promise<number>;
+  /**
+   * What a player says to come back to `room` (the card table: `join`). With it, the players
+   * of a room whose owner died are not closed: they are told, and once a process takes the
+   * room over (the lease ran out), attached there and sent this on their behalf, first.
+   * Without it, they are closed and reconnect.
+   */
+  resume?: (room: string) => Command;
 }
 
 interface Attachment {
@@ -53,6 +61,7 @@ export interface RouterCounts {
  * ```ts
  * import { ManualClock, Server } from "../../mod.ts";
  * import type { ClusterMessage } from "./cluster_messages.ts";
+import { PlayerQueues } from "./player_queues.ts";
  * import { PlayerRouter } from "./player_router.ts";
  * const sent: [string, ClusterMessage][] = [];
  * const router = new PlayerRouter({
@@ -63,7 +72,8 @@ export interface RouterCounts {
  * });
  * router.serve(new Server({ application: router, clock: new ManualClock() }));
  * await router.onConnect(1);
- * await router.handleCommands(1, [{ code: "join", key: "t1" }]);
+ * await router.handleCommands(1, [{ code: "join", key: "t1" }]); // a move: queued
+ * while (sent.length < 4) await new Promise((resolve) => setTimeout(resolve, 1));
  * const kinds = sent.map(([to, message]) => `${to}:${message.k}`).join();
  * if (kinds !== "b:attach,b:bye,a:attach,a:cmd") throw new Error(kinds);
  * ```
@@ -76,6 +86,12 @@ export class PlayerRouter implements ApplicationHooks {
   /** Processes found gone (ids are never reused, so for good). */
   readonly #gone = new Set<string>();
   readonly #counts: RouterCounts = { stale: 0 };
+  /** Each player's moves and what follows them, out of the front server's turn. */
+  readonly #queues = new PlayerQueues((index) =>
+    this.#close(index, "the room's server cannot be reached")
+  );
+  /** Players whose room's owner died, and the room they go back to. */
+  readonly #orphans = new Map<Index, string>();
   #server: Server | undefined;
   #attachments = 0;
 
@@ -110,11 +126,43 @@ export class PlayerRouter implements ApplicationHooks {
   }
 
   onDisconnect(index: Index): Promise<Result> {
+    this.#orphans.delete(index);
     this.#detach(index);
     return Promise.resolve([]);
   }
 
-  async handleCommands(index: Index, commands: readonly Command[]): Promise<Result> {
+  /**
+   * Forwards the commands at once when the player stays in its room; a command that moves it
+   * (the owner of the new room is found in Redis, and told) is queued with what follows it,
+   * out of the front server's turn, so the other players of this process do not wait for
+   * Redis meanwhile; what it is answered is delivered once it is done.
+   */
+  handleCommands(index: Index, commands: readonly Command[]): Promise<Result> {
+    if (this.#queues.idle(index) && !this.#moves(index, commands)) {
+      return this.#route(index, commands);
+    }
+    void this.#queues.add(index, () => this.#answerLater(() => this.#route(index, commands)));
+    return Promise.resolve([]);
+  }
+
+  /** Whether a command of `commands` is about another room than the player's. */
+  #moves(index: Index, commands: readonly Command[]): boolean {
+    let room = this.#attached.get(index)?.room ?? null;
+    for (const command of commands) {
+      const next = this.#options.roomOf(command, room);
+      if (next !== room) return true;
+      room = next;
+    }
+    return false;
+  }
+
+  /** Runs `route` and delivers what it answers in a turn of the front server. */
+  async #answerLater(route: () => Promise<Result>): Promise<void> {
+    const result = await route();
+    if (result.length > 0) await this.#server?.runTurn(() => result);
+  }
+
+  async #route(index: Index, commands: readonly Command[]): Promise<Result> {
     const result: Result = [];
     let run: Command[] = [];
     let room: string | null = this.#attached.get(index)?.room ?? null;
@@ -163,18 +211,52 @@ export class PlayerRouter implements ApplicationHooks {
    */
   closeAttachedTo(owner: string, reason: string, gone: boolean): void {
     if (gone && owner !== this.#options.processId) this.#gone.add(owner);
-    for (const [index, attachment] of this.#attached) {
-      if (attachment.owner === owner) this.#close(index, reason);
+    const resume = gone && this.#options.resume !== undefined;
+    for (const [index, attachment] of [...this.#attached]) {
+      if (attachment.owner !== owner) continue;
+      if (resume && attachment.room !== null) this.#orphan(index, attachment.room);
+      else this.#close(index, reason);
     }
+  }
+
+  /**
+   * Tries to bring back to their rooms the players whose owner died (see
+   * {@linkcode PlayerRouterOptions.resume}): call it now and then (the node does, on each
+   * ping); a room still held by its dead owner's lease is tried again next time.
+   */
+  resumeOrphans(): void {
+    for (const [index, room] of this.#orphans) {
+      if (!this.#queues.idle(index)) continue; // tried already, or moving
+      void this.#queues.add(
+        index,
+        () =>
+          this.#answerLater(() =>
+            this.#orphans.get(index) === room ? this.#forward(index, room, []) : Promise.resolve([])
+          ),
+      );
+    }
+  }
+
+  /** The player stays, told; it goes back to `room` once someone owns it. */
+  #orphan(index: Index, room: string): void {
+    this.#orphans.set(index, room);
+    void this.#attach(index, null, this.#options.processId, 0);
+    const notice = { error: "the room's server is gone: resuming the room on another" };
+    void this.#server?.runTurn(() => deliver([index], notice));
   }
 
   async #forward(index: Index, room: string | null, commands: Command[]): Promise<Result> {
     const current = this.#attached.get(index);
     if (current === undefined) return []; // left meanwhile
     if (current.room !== room) {
+      const orphaned = this.#orphans.get(index);
+      if (room !== null && orphaned === room) {
+        commands = [this.#options.resume!(room), ...commands];
+      } else if (room !== null) this.#orphans.delete(index); // gone elsewhere
       const owner = room === null
         ? { owner: this.#options.processId, fence: 0 }
         : await this.#options.ownerOf(room).catch(() => undefined);
+      if (!this.#attached.has(index)) return []; // left meanwhile
       const attached = owner !== undefined && !this.#gone.has(owner.owner) &&
         await this.#attach(index, room, owner.owner, owner.fence);
       if (!attached) {
@@ -182,9 +264,12 @@ export class PlayerRouter implements ApplicationHooks {
         // is attached to no room.
         await this.#attach(index, null, this.#options.processId, 0);
         const why = "the room's server is gone: try again soon";
-        return commands.flatMap((command) => deliver([index], errorFor(command, why)));
+        const own = orphaned === room ? commands.slice(1) : commands;
+        return own.flatMap((command) => deliver([index], errorFor(command, why)));
       }
+      if (orphaned === room) this.#orphans.delete(index);
     }
+    if (commands.length === 0) return [];
     const { owner, a } = this.#attached.get(index)!;
     const m = JSON.stringify(commands);
     this.#options.send(owner, { k: "cmd", c: index, a, m }).then((listeners) => {

@@ -6,6 +6,7 @@
  */
 import type { ConnectionEvents } from "../core/connection.ts";
 import type { Server } from "../core/server.ts";
+import type { Index } from "../core/types.ts";
 import type { ClusterMessage } from "./cluster_messages.ts";
 import { OutBatcher } from "./out_batcher.ts";
 import { RemoteConnection } from "./remote_connection.ts";
@@ -16,7 +17,7 @@ export interface RoomMembersOptions {
   /** The owner's server: it runs the game for the attached players. */
   server: Server;
   /** This process's leases: a player is attached to a room only while it holds it. */
-  leases: Pick<RoomLeases, "leaseOf" | "owns">;
+  leases: Pick<RoomLeases, "leaseOf" | "owns" | "keyOf">;
   processId: string;
   /** Sends a message to a process: how many listened (0: it is gone). */
   send(destination: string, message: ClusterMessage): Promise<number>;
@@ -29,6 +30,7 @@ interface Member {
   readonly c: number;
   readonly a: number;
   readonly room: string | null;
+  readonly fence: number;
   readonly remote: RemoteConnection;
   readonly events: ConnectionEvents | undefined;
 }
@@ -56,7 +58,11 @@ const encoder = new TextEncoder();
  * const members = new RoomMembers({
  *   server,
  *   processId: "a",
- *   leases: { owns: (room) => room === "lobby", leaseOf: () => ({ fence: 4 }) as never },
+ *   leases: {
+ *     owns: (room) => room === "lobby",
+ *     leaseOf: () => ({ fence: 4 }) as never,
+ *     keyOf: (room) => `zb:lease:${room}`,
+ *   },
  *   send: (to, message) => (sent.push([to, message]), Promise.resolve(1)),
  * });
  * members.handle("b", { k: "attach", c: 7, a: 1, room: "lobby", fence: 4 });
@@ -97,6 +103,58 @@ export class RoomMembers {
   /** The processes that have players attached here. */
   sources(): string[] {
     return [...new Set([...this.#members.values()].map((member) => member.source))];
+  }
+
+  /**
+   * The lease that guards what the owner's game writes for its player `index`: the lease of
+   * the room the player is attached to, with the fence it was attached under, so a write
+   * made after another process took the room (even before this one noticed) is refused.
+   * Null for a player in no room (its own process: no lease); undefined for an index that is
+   * not attached here (any more): nothing it writes should pass.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ManualClock, Server } from "../../mod.ts";
+   * import { createRoomsApplication } from "../../examples/rooms/mod.ts";
+   * import { RoomMembers } from "./room_members.ts";
+   * const server = new Server({ application: createRoomsApplication(), clock: new ManualClock() });
+   * const members = new RoomMembers({
+   *   server,
+   *   processId: "a",
+   *   leases: { owns: () => true, leaseOf: () => ({ fence: 4 }) as never, keyOf: (room) => `L:${room}` },
+   *   send: () => Promise.resolve(1),
+   * });
+   * members.handle("b", { k: "attach", c: 7, a: 1, room: "lobby", fence: 4 });
+   * // The owner's index 1: the player of b's connection 7.
+   * assert.deepEqual(members.guardOf(1), { room: "lobby", key: "L:lobby", token: "4:a" });
+   * assert.equal(members.guardOf(2), undefined);
+   * await server.shutdown();
+   * ```
+   */
+  guardOf(index: Index): { room: string; key: string; token: string } | null | undefined {
+    const member = this.#memberAt(index);
+    if (member === undefined || member.room === null) return member && null;
+    const { room, fence } = member;
+    const { leases, processId } = this.#options;
+    return { room, key: leases.keyOf(room), token: `${fence}:${processId}` };
+  }
+
+  /**
+   * Who the owner server's player `index` is in the cluster: its process and its connection
+   * there (`b/7`), which outlive this owner: a game that keeps a room's state for the next
+   * owner names its players by it.
+   */
+  identityOf(index: Index): string | undefined {
+    const member = this.#memberAt(index);
+    return member && `${member.source}/${member.c}`;
+  }
+
+  #memberAt(index: Index): Member | undefined {
+    for (const member of this.#members.values()) {
+      if (member.events?.index === index) return member;
+    }
+    return undefined;
   }
 
   /** A message from a player's process. */
@@ -156,7 +214,7 @@ export class RoomMembers {
       void remote.close();
       return;
     }
-    this.#members.set(key, { source, c, a, room, remote, events: undefined });
+    this.#members.set(key, { source, c, a, room, fence, remote, events: undefined });
     const admission = server.accept(remote);
     // Refused (full, shutting down): the server closed it already, which told the player.
     if (!admission.accepted) return;

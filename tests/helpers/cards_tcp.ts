@@ -32,3 +32,24 @@ export async function seatTwo(players: TcpClient[]) {
   }
   await players[0].until(() => latest(players[0])?.seats[1] !== null, "the other seated");
 }
+
+/**
+ * Seats the players in order (the first one's process comes first, so it owns the table),
+ * starts a hand from the first, and waits until every player sees it.
+ */
+export async function seatAndDeal(players: TcpClient[]) {
+  for (const [seat, player] of players.entries()) {
+    await sendAndWait(player, { code: "join" }, () => true);
+    await sendAndWait(player, { code: "sit" }, (view) => view.you.seat === seat);
+  }
+  const [first] = players;
+  const last = players.length - 1;
+  await first.until(
+    () => latest(first)?.seats[last] !== null,
+    "the last seated, seen by the first",
+  );
+  await sendAndWait(first, { code: "start" }, (view) => view.hand !== null);
+  for (const player of players) {
+    await player.until(() => latest(player)?.hand?.number === 1, "the hand, everywhere");
+  }
+}

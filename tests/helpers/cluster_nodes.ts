@@ -2,9 +2,8 @@
  * Several cluster processes in one test process, each a ClusterNode on its own Redis
  * connection, with in-memory clients connected to any of them.
  */
-import type { ApplicationHooks } from "../../mod.ts";
 import type { Clock } from "../../src/core/clock.ts";
-import { ClusterNode } from "../../src/cluster/cluster_node.ts";
+import { ClusterNode, type ClusterNodeOptions } from "../../src/cluster/cluster_node.ts";
 import type { RoomOf } from "../../src/cluster/player_router.ts";
 import type { RedisClient } from "../../src/cluster/redis_client.ts";
 import { TestClient } from "./harness.ts";
@@ -15,8 +14,8 @@ export interface ClusterSetup {
   names: readonly string[];
   /** A new Redis connection, one per node. */
   connect(): Promise<RedisClient>;
-  /** The game of one node, given its Redis connection (for a RedisStore). */
-  application(redis: RedisClient): ApplicationHooks;
+  /** The game of one node, given its Redis connection (for a RedisStore), or its maker. */
+  application(redis: RedisClient): ClusterNodeOptions["application"];
   roomOf: RoomOf;
   clock: Clock;
   /** A node's own clock (a stalled process), instead of `clock`. */
