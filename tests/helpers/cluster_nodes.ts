@@ -22,7 +22,10 @@ export interface ClusterSetup {
   clockOf?: (processId: string) => Clock | undefined;
   leaseMs?: number;
   pingMs?: number;
-  /** How long the cluster must stay still to count as quiet. Default 15 ms. */
+  /**
+   * How long the cluster must stay still to count as quiet. Default 45 ms: a real Redis on a
+   * loaded machine can take 15 ms to answer, and a test that reads too early races it.
+   */
   stillMs?: number;
 }
 
@@ -46,7 +49,7 @@ export async function startCluster(setup: ClusterSetup) {
       }),
     );
   }
-  const stillMs = setup.stillMs ?? 15;
+  const stillMs = setup.stillMs ?? 45;
   const state = () => clients.map((client) => `${client.messages.length}/${client.closed}`).join();
   /** Waits until no client received anything or was closed for `stillMs` (at most 5 s). */
   const quiet = async () => {
