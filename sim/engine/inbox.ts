@@ -16,9 +16,9 @@ export interface Read {
 }
 
 /**
- * The bytes a client read: each read's bytes (copied, one after the other, into large
- * blocks), time, length and log position, in typed arrays, so a long run keeps no object
- * per read.
+ * The bytes a client read: where each read's bytes are (in the very buffer the server
+ * wrote, shared by every recipient), its time, length and log position, so a long run
+ * keeps no object per read.
  *
  * As bytes come in they are compared with the wire bytes of the deliveries the core
  * addressed to the client, in order; `deliveredAt[k]` is when delivery k was completely
@@ -39,23 +39,26 @@ export class Inbox {
   /** Where the bytes first differed from what was addressed: a delivery's position. */
   divergence: { readonly time: number; readonly message: number } | undefined;
   /**
-   * The bytes read, copied into blocks that are never grown nor copied: keeping each read's
-   * own array instead (a piece of a cut segment, a coalesced copy) kept hundreds of thousands
-   * of small objects alive per run, and the collector's work on them cost more than a third of
-   * the simulator's time with every fault on. A read lies whole in one block.
+   * Where the bytes read are: not each read's own array (a piece of a cut segment is a new
+   * array, and keeping hundreds of thousands of them alive per run cost the collector more
+   * than a third of the simulator's time with every fault on), nor a copy (fresh memory is
+   * dear: a new page costs more than a whole delivery), but the memory they view. Reads
+   * mostly lie one after the other in one buffer (a slab of frames the server wrote): only
+   * where a read does not continue the previous one are its buffer, its position among the
+   * reads and its byte offset kept, a run.
    */
-  readonly #blocks: Uint8Array[] = [];
-  /** How many bytes of each block are used: a read that does not fit starts the next one. */
-  readonly #used: number[] = [];
-  #block = EMPTY;
-  #blockUsed = 0;
-  #count = 0;
+  readonly #runBuffers: ArrayBufferLike[] = [];
+  readonly #runStarts: number[] = [];
+  readonly #runOffsets: number[] = [];
+  #runBuffer: ArrayBufferLike | undefined;
+  #runEnd = 0;
+  /** Each read's length. */
+  readonly #lengths: number[] = [];
   /**
-   * Each read's time and length, in typed arrays that double when full: outside the collected
-   * heap, so a long run's reads are never copied by the collector.
+   * Each read's time, in a typed array that doubles when full: outside the collected heap, so
+   * a long run's reads are never copied by the collector.
    */
   #times = new Float64Array(32);
-  #lengths = new Int32Array(32);
   /**
    * Reads mostly follow each other in the log: only where a read's sequence is not the one
    * after the previous read's are its position and sequence kept, two numbers a jump.
@@ -76,9 +79,9 @@ export class Inbox {
   get bytes(): Uint8Array {
     const all = new Uint8Array(this.#length);
     let at = 0;
-    for (let b = 0; b < this.#blocks.length; b++) {
-      all.set(this.#blocks[b].subarray(0, this.#usedOf(b)), at);
-      at += this.#usedOf(b);
+    for (const read of this.reads()) {
+      all.set(read.bytes, at);
+      at += read.bytes.length;
     }
     return all;
   }
@@ -95,13 +98,26 @@ export class Inbox {
 
   /** Keeps one read, and checks it. */
   append(time: number, sequence: number, bytes: Uint8Array): void {
-    const k = this.#count++;
-    if (k === this.#times.length) this.#grow();
+    const k = this.#lengths.length;
+    if (k === this.#times.length) {
+      const times = new Float64Array(2 * k);
+      times.set(this.#times);
+      this.#times = times;
+    }
     this.#times[k] = time;
-    this.#lengths[k] = bytes.length;
+    this.#lengths.push(bytes.length);
     if (sequence !== this.#nextSequence) this.#jumps.push(k, sequence);
     this.#nextSequence = sequence + 1;
-    this.#keep(bytes);
+    if (bytes.length > 0) {
+      const buffer = bytes.buffer, offset = bytes.byteOffset;
+      if (buffer !== this.#runBuffer || offset !== this.#runEnd) {
+        this.#runBuffers.push(buffer);
+        this.#runStarts.push(k);
+        this.#runOffsets.push(offset);
+        this.#runBuffer = buffer;
+      }
+      this.#runEnd = offset + bytes.length;
+    }
     this.#length += bytes.length;
     this.#compare(time, bytes);
   }
@@ -109,55 +125,28 @@ export class Inbox {
   /** The reads, in order. */
   reads(): Read[] {
     const times = this.#times, lengths = this.#lengths, jumps = this.#jumps;
+    const starts = this.#runStarts;
     const reads: Read[] = [];
-    let jump = 0, sequence = 0, b = -1, at = 0, used = 0;
-    for (let k = 0; k < this.#count; k++) {
+    let jump = 0, sequence = 0, run = -1, buffer: ArrayBufferLike = EMPTY.buffer, offset = 0;
+    for (let k = 0; k < lengths.length; k++) {
       if (jumps[jump] === k) {
         sequence = jumps[jump + 1];
         jump += 2;
       } else sequence++;
       const length = lengths[k];
-      // The same rule as #keep: a read that does not fit what is left starts the next block.
-      if (b < 0 || at + length > used) {
-        if (length === 0) {
-          reads.push({ time: times[k], sequence, bytes: EMPTY });
-          continue;
-        }
-        b++;
-        at = 0;
-        used = this.#usedOf(b);
+      if (length === 0) {
+        reads.push({ time: times[k], sequence, bytes: new Uint8Array(0) });
+        continue;
       }
-      const bytes = this.#blocks[b].subarray(at, at + length);
-      at += length;
-      reads.push({ time: times[k], sequence, bytes });
+      if (starts[run + 1] === k) {
+        run++;
+        buffer = this.#runBuffers[run];
+        offset = this.#runOffsets[run];
+      }
+      reads.push({ time: times[k], sequence, bytes: new Uint8Array(buffer, offset, length) });
+      offset += length;
     }
     return reads;
-  }
-
-  #keep(bytes: Uint8Array): void {
-    const length = bytes.length;
-    if (length === 0) return;
-    if (this.#blockUsed + length > this.#block.length) {
-      if (this.#blocks.length > 0) this.#used[this.#blocks.length - 1] = this.#blockUsed;
-      this.#block = new Uint8Array(Math.max(BLOCK_BYTES, length));
-      this.#blocks.push(this.#block);
-      this.#blockUsed = 0;
-    }
-    this.#block.set(bytes, this.#blockUsed);
-    this.#blockUsed += length;
-  }
-
-  #usedOf(block: number): number {
-    return block === this.#blocks.length - 1 ? this.#blockUsed : this.#used[block];
-  }
-
-  #grow(): void {
-    const times = new Float64Array(2 * this.#times.length);
-    times.set(this.#times);
-    this.#times = times;
-    const lengths = new Int32Array(2 * this.#lengths.length);
-    lengths.set(this.#lengths);
-    this.#lengths = lengths;
   }
 
   #compare(time: number, bytes: Uint8Array): void {
@@ -189,5 +178,3 @@ export class Inbox {
 }
 
 const EMPTY = new Uint8Array(0);
-/** A block holds this many bytes, or one read larger than that. */
-const BLOCK_BYTES = 16384;
