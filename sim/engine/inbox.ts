@@ -52,13 +52,12 @@ export class Inbox {
   readonly #runOffsets: number[] = [];
   #runBuffer: ArrayBufferLike | undefined;
   #runEnd = 0;
-  /** Each read's length. */
-  readonly #lengths: number[] = [];
+  #count = 0;
   /**
-   * Each read's time, in a typed array that doubles when full: outside the collected heap, so
-   * a long run's reads are never copied by the collector.
+   * Each read's time and length, side by side in one typed array that doubles when full:
+   * outside the collected heap, so a long run's reads are never copied by the collector.
    */
-  #times = new Float64Array(32);
+  #timesAndLengths = new Float64Array(64);
   /**
    * Reads mostly follow each other in the log: only where a read's sequence is not the one
    * after the previous read's are its position and sequence kept, two numbers a jump.
@@ -98,14 +97,15 @@ export class Inbox {
 
   /** Keeps one read, and checks it. */
   append(time: number, sequence: number, bytes: Uint8Array): void {
-    const k = this.#lengths.length;
-    if (k === this.#times.length) {
-      const times = new Float64Array(2 * k);
-      times.set(this.#times);
-      this.#times = times;
+    const k = this.#count++;
+    let pairs = this.#timesAndLengths;
+    if (2 * k === pairs.length) {
+      pairs = new Float64Array(2 * pairs.length);
+      pairs.set(this.#timesAndLengths);
+      this.#timesAndLengths = pairs;
     }
-    this.#times[k] = time;
-    this.#lengths.push(bytes.length);
+    pairs[2 * k] = time;
+    pairs[2 * k + 1] = bytes.length;
     if (sequence !== this.#nextSequence) this.#jumps.push(k, sequence);
     this.#nextSequence = sequence + 1;
     if (bytes.length > 0) {
@@ -124,18 +124,18 @@ export class Inbox {
 
   /** The reads, in order. */
   reads(): Read[] {
-    const times = this.#times, lengths = this.#lengths, jumps = this.#jumps;
+    const pairs = this.#timesAndLengths, jumps = this.#jumps;
     const starts = this.#runStarts;
     const reads: Read[] = [];
     let jump = 0, sequence = 0, run = -1, buffer: ArrayBufferLike = EMPTY.buffer, offset = 0;
-    for (let k = 0; k < lengths.length; k++) {
+    for (let k = 0; k < this.#count; k++) {
       if (jumps[jump] === k) {
         sequence = jumps[jump + 1];
         jump += 2;
       } else sequence++;
-      const length = lengths[k];
+      const time = pairs[2 * k], length = pairs[2 * k + 1];
       if (length === 0) {
-        reads.push({ time: times[k], sequence, bytes: new Uint8Array(0) });
+        reads.push({ time, sequence, bytes: new Uint8Array(0) });
         continue;
       }
       if (starts[run + 1] === k) {
@@ -143,7 +143,7 @@ export class Inbox {
         buffer = this.#runBuffers[run];
         offset = this.#runOffsets[run];
       }
-      reads.push({ time: times[k], sequence, bytes: new Uint8Array(buffer, offset, length) });
+      reads.push({ time, sequence, bytes: new Uint8Array(buffer, offset, length) });
       offset += length;
     }
     return reads;
