@@ -16,8 +16,8 @@ export interface Read {
 }
 
 /**
- * The bytes a client read: each read's bytes (usually the very buffer the server wrote,
- * shared by every recipient), time and log position, in parallel arrays, so a long run
+ * The bytes a client read: where each read's bytes are (in the very buffer the server
+ * wrote, shared by every recipient), its time, length and log position, so a long run
  * keeps no object per read.
  *
  * As bytes come in they are compared with the wire bytes of the deliveries the core
@@ -38,12 +38,26 @@ export class Inbox {
   readonly deliveredAt: number[] = [];
   /** Where the bytes first differed from what was addressed: a delivery's position. */
   divergence: { readonly time: number; readonly message: number } | undefined;
-  readonly #chunks: Uint8Array[] = [];
   /**
-   * Each read's time, in a typed array that doubles when full: outside the collected heap, so
-   * a long run's reads are never copied by the collector.
+   * Where the bytes read are: not each read's own array (a piece of a cut segment is a new
+   * array, and keeping hundreds of thousands of them alive per run cost the collector more
+   * than a third of the simulator's time with every fault on), nor a copy (fresh memory is
+   * dear: a new page costs more than a whole delivery), but the memory they view. Reads
+   * mostly lie one after the other in one buffer (a slab of frames the server wrote): only
+   * where a read does not continue the previous one are its buffer, its position among the
+   * reads and its byte offset kept, a run.
    */
-  #times = new Float64Array(32);
+  readonly #runBuffers: ArrayBufferLike[] = [];
+  readonly #runStarts: number[] = [];
+  readonly #runOffsets: number[] = [];
+  #runBuffer: ArrayBufferLike | undefined;
+  #runEnd = 0;
+  #count = 0;
+  /**
+   * Each read's time and length, side by side in one typed array that doubles when full:
+   * outside the collected heap, so a long run's reads are never copied by the collector.
+   */
+  #timesAndLengths = new Float64Array(64);
   /**
    * Reads mostly follow each other in the log: only where a read's sequence is not the one
    * after the previous read's are its position and sequence kept, two numbers a jump.
@@ -64,9 +78,9 @@ export class Inbox {
   get bytes(): Uint8Array {
     const all = new Uint8Array(this.#length);
     let at = 0;
-    for (const chunk of this.#chunks) {
-      all.set(chunk, at);
-      at += chunk.length;
+    for (const read of this.reads()) {
+      all.set(read.bytes, at);
+      at += read.bytes.length;
     }
     return all;
   }
@@ -83,31 +97,56 @@ export class Inbox {
 
   /** Keeps one read, and checks it. */
   append(time: number, sequence: number, bytes: Uint8Array): void {
-    const k = this.#chunks.length;
-    if (k === this.#times.length) {
-      const times = new Float64Array(2 * k);
-      times.set(this.#times);
-      this.#times = times;
+    const k = this.#count++;
+    let pairs = this.#timesAndLengths;
+    if (2 * k === pairs.length) {
+      pairs = new Float64Array(2 * pairs.length);
+      pairs.set(this.#timesAndLengths);
+      this.#timesAndLengths = pairs;
     }
-    this.#times[k] = time;
+    pairs[2 * k] = time;
+    pairs[2 * k + 1] = bytes.length;
     if (sequence !== this.#nextSequence) this.#jumps.push(k, sequence);
     this.#nextSequence = sequence + 1;
-    this.#chunks.push(bytes);
+    if (bytes.length > 0) {
+      const buffer = bytes.buffer, offset = bytes.byteOffset;
+      if (buffer !== this.#runBuffer || offset !== this.#runEnd) {
+        this.#runBuffers.push(buffer);
+        this.#runStarts.push(k);
+        this.#runOffsets.push(offset);
+        this.#runBuffer = buffer;
+      }
+      this.#runEnd = offset + bytes.length;
+    }
     this.#length += bytes.length;
     this.#compare(time, bytes);
   }
 
   /** The reads, in order. */
   reads(): Read[] {
-    const times = this.#times, jumps = this.#jumps;
-    let jump = 0, sequence = 0;
-    return this.#chunks.map((bytes, k) => {
+    const pairs = this.#timesAndLengths, jumps = this.#jumps;
+    const starts = this.#runStarts;
+    const reads: Read[] = [];
+    let jump = 0, sequence = 0, run = -1, buffer: ArrayBufferLike = EMPTY.buffer, offset = 0;
+    for (let k = 0; k < this.#count; k++) {
       if (jumps[jump] === k) {
         sequence = jumps[jump + 1];
         jump += 2;
       } else sequence++;
-      return { time: times[k], sequence, bytes };
-    });
+      const time = pairs[2 * k], length = pairs[2 * k + 1];
+      if (length === 0) {
+        reads.push({ time, sequence, bytes: new Uint8Array(0) });
+        continue;
+      }
+      if (starts[run + 1] === k) {
+        run++;
+        buffer = this.#runBuffers[run];
+        offset = this.#runOffsets[run];
+      }
+      reads.push({ time, sequence, bytes: new Uint8Array(buffer, offset, length) });
+      offset += length;
+    }
+    return reads;
   }
 
   #compare(time: number, bytes: Uint8Array): void {
@@ -137,3 +176,5 @@ export class Inbox {
     }
   }
 }
+
+const EMPTY = new Uint8Array(0);
