@@ -13,6 +13,12 @@ import { serializeState, stateTooLarge, utf8Length } from "./store_limits.ts";
  */
 const MAX_PIECES = 16;
 
+/**
+ * States smaller than this are serialized whole: that costs less than keeping their size
+ * (a WeakMap entry per state written).
+ */
+const MIN_KEPT_BYTES = 1024;
+
 /** A state's size in UTF-8 bytes of JSON, and its text when measuring it meant writing it. */
 export interface StateSize {
   readonly bytes: number;
@@ -21,7 +27,7 @@ export interface StateSize {
 
 /**
  * The sizes of the states one store measured, kept beside them (weakly: a state no longer
- * held is forgotten), so that a list built from a stored one (copied, then an element set,
+ * held is forgotten; only those of at least 1 KiB), so that a list built from a stored one (copied, then an element set,
  * added or removed) is measured by the elements that differ: `[` and `]`, the elements'
  * JSON and a comma between each two, added up. The result is the exact length of the
  * list's JSON, as long as stored states are not changed in place, which the
@@ -32,13 +38,13 @@ export interface StateSize {
  * import assert from "node:assert/strict";
  * import { StateSizes } from "./state_sizes.ts";
  * const sizes = new StateSizes();
- * const list = [1, { a: "é" }];
- * assert.deepEqual(sizes.measure(list, 100), { bytes: 14, text: '[1,{"a":"é"}]' });
- * const next = [...list, 23];
- * assert.deepEqual(sizes.measure(next, 100, list), { bytes: 17, text: undefined });
- * assert.equal(JSON.stringify(next).length + 1, 17); // "é" is two bytes
- * assert.throws(() => sizes.measure([...next, "x".repeat(81)], 100, next),
- *   /the state is too large \(101 bytes of JSON; at most 100\)/);
+ * const list = [{ a: "é" }, ..."x".repeat(500)]; // 2 + 10 + 500 * 4 bytes
+ * assert.equal(sizes.measure(list, 3000).bytes, 2012);
+ * const next = [...list, 23]; // a copy, one element added: measured, not serialized
+ * assert.deepEqual(sizes.measure(next, 3000, list), { bytes: 2015, text: undefined });
+ * assert.equal(new TextEncoder().encode(JSON.stringify(next)).length, 2015);
+ * assert.throws(() => sizes.measure([...next, "x".repeat(984)], 3000, next),
+ *   /the state is too large \(3002 bytes of JSON; at most 3000\)/);
  * ```
  */
 export class StateSizes {
@@ -67,7 +73,8 @@ export class StateSizes {
   }
 
   #remember(state: JsonValue, bytes: number): void {
-    if (typeof state === "object" && state !== null) this.#bytes.set(state, bytes);
+    if (bytes < MIN_KEPT_BYTES || typeof state !== "object" || state === null) return;
+    this.#bytes.set(state, bytes);
   }
 }
 
