@@ -85,9 +85,12 @@ function fileText(keyText: string, stateText: string): string {
  *
  * A state set is read back at once, before its write is done. Writes to one key happen in
  * call order; while one is on its way, later sets of the key are merged into the next write,
- * and their promises resolve when it is done. States read or written are kept in a bounded
- * cache. At start (the first call) the store removes temp files left by a crash and moves
- * files of the earlier `k_<hex>.json` naming to the new one. One store per directory at once.
+ * and their promises resolve when it is done. A set is measured against the limits at once
+ * (a list copied from the stored one by the elements that differ, see {@linkcode StateSizes})
+ * and serialized when its write starts, so a state merged away is never serialized. States
+ * read or written are kept in a bounded cache. At start (the first call) the store removes
+ * temp files left by a crash and moves files of the earlier `k_<hex>.json` naming to the new
+ * one. One store per directory at once.
  *
  * @example
  * ```ts
