@@ -13,12 +13,6 @@ import { serializeState, stateTooLarge, utf8Length } from "./store_limits.ts";
  */
 const MAX_PIECES = 16;
 
-/**
- * States smaller than this are serialized whole: that costs less than keeping their size
- * (a WeakMap entry per state written).
- */
-const MIN_KEPT_BYTES = 1024;
-
 /** A state's size in UTF-8 bytes of JSON, and its text when measuring it meant writing it. */
 export interface StateSize {
   readonly bytes: number;
@@ -27,7 +21,7 @@ export interface StateSize {
 
 /**
  * The sizes of the states one store measured, kept beside them (weakly: a state no longer
- * held is forgotten; only those of at least 1 KiB), so that a list built from a stored one (copied, then an element set,
+ * held is forgotten; lists only, the states measured this way), so that a list built from a stored one (copied, then an element set,
  * added or removed) is measured by the elements that differ: `[` and `]`, the elements'
  * JSON and a comma between each two, added up. The result is the exact length of the
  * list's JSON, as long as stored states are not changed in place, which the
@@ -73,8 +67,8 @@ export class StateSizes {
   }
 
   #remember(state: JsonValue, bytes: number): void {
-    if (bytes < MIN_KEPT_BYTES || typeof state !== "object" || state === null) return;
-    this.#bytes.set(state, bytes);
+    // An object is not kept: a WeakMap entry for each save would cost more than it saves.
+    if (Array.isArray(state)) this.#bytes.set(state, bytes);
   }
 }
 

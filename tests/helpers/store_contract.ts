@@ -149,7 +149,7 @@ export function storeContract(
       const limit = 2500;
       const store = create({ maxStateBytes: limit });
       const fuzz = new Fuzz(14);
-      // Over 1 KiB from the start: the stores measure smaller lists whole.
+      // Started long, so the walk soon reaches the limit and then stays near it.
       await store.set("list", Array.from({ length: 450 }, (_, n) => n));
       let refused = 0;
       for (let step = 0; step < 400; step++) {
