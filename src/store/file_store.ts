@@ -189,7 +189,12 @@ export class FileStore implements StateStore {
    */
   async write(key: string, value: JsonValue): Promise<StoreWrite> {
     checkKey(key, this.limits.maxKeyBytes);
-    const before = this.#unwritten.has(key) ? this.#unwritten.get(key) : this.#cache.get(key);
+    // Only a list is measured from the one before it.
+    const before = !Array.isArray(value)
+      ? undefined
+      : this.#unwritten.has(key)
+      ? this.#unwritten.get(key)
+      : this.#cache.get(key);
     const state = this.#sizes.measure(value, this.limits.maxStateBytes, before);
     const keyText = JSON.stringify(key);
     const text = state.text === undefined ? undefined : fileText(keyText, state.text);

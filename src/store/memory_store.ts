@@ -91,7 +91,9 @@ export class MemoryStore implements StateStore {
 
   #put(key: string, value: JsonValue): void {
     checkKey(key, this.limits.maxKeyBytes);
-    const { bytes } = this.#sizes.measure(value, this.limits.maxStateBytes, this.#values.get(key));
+    // Only a list is measured from the one before it.
+    const before = Array.isArray(value) ? this.#values.get(key) : undefined;
+    const { bytes } = this.#sizes.measure(value, this.limits.maxStateBytes, before);
     this.#usage.reserve(key, utf8Length(key) + bytes);
     this.#values.set(key, value);
   }
