@@ -16,12 +16,12 @@ import { type StateStore, StateStoreError, type StoreWrite } from "./state_store
 import {
   checkKey,
   DEFAULT_STORE_LIMITS,
-  serializeState,
   type StoreLimits,
   storeLimitsWith,
   utf8Length,
 } from "./store_limits.ts";
 import { StoreUsage } from "./store_usage.ts";
+import { StateSizes } from "./state_sizes.ts";
 
 /** The FileStore's defaults: states as in memory, 100,000 files and 1 GiB on disk. */
 export const DEFAULT_FILE_STORE_LIMITS: Readonly<StoreLimits> = Object.freeze({
@@ -50,7 +50,11 @@ export interface FileStoreOptions extends Partial<StoreLimits> {
 
 /** A write of one key not started yet: the latest state set, for every caller waiting. */
 interface Queued {
-  text: string;
+  /**
+   * The file's text, if the state was serialized to measure it; else it is written when the
+   * write starts, so a state replaced meanwhile is never serialized.
+   */
+  text: string | undefined;
   value: JsonValue;
   /** The state's bytes of JSON, for the cache. */
   bytes: number;
@@ -58,12 +62,17 @@ interface Queued {
   readonly settle: (error?: unknown) => void;
 }
 
-function queued(text: string, value: JsonValue, bytes: number): Queued {
+function queued(text: string | undefined, value: JsonValue, bytes: number): Queued {
   let settle!: (error?: unknown) => void;
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => error === undefined ? resolve() : reject(error);
   });
   return { text, value, bytes, done, settle };
+}
+
+/** A state file's text, as `{"key":...,"state":...}`: 17 bytes besides the key and state. */
+function fileText(keyText: string, stateText: string): string {
+  return `{"key":${keyText},"state":${stateText}}`;
 }
 
 /**
@@ -76,9 +85,12 @@ function queued(text: string, value: JsonValue, bytes: number): Queued {
  *
  * A state set is read back at once, before its write is done. Writes to one key happen in
  * call order; while one is on its way, later sets of the key are merged into the next write,
- * and their promises resolve when it is done. States read or written are kept in a bounded
- * cache. At start (the first call) the store removes temp files left by a crash and moves
- * files of the earlier `k_<hex>.json` naming to the new one. One store per directory at once.
+ * and their promises resolve when it is done. A set is measured against the limits at once
+ * (a list copied from the stored one by the elements that differ, see {@linkcode StateSizes})
+ * and serialized when its write starts, so a state merged away is never serialized. States
+ * read or written are kept in a bounded cache. At start (the first call) the store removes
+ * temp files left by a crash and moves files of the earlier `k_<hex>.json` naming to the new
+ * one. One store per directory at once.
  *
  * @example
  * ```ts
@@ -106,6 +118,7 @@ export class FileStore implements StateStore {
   /** For each key being written, the next write, if one is waiting. */
   readonly #writing = new Map<string, { next?: Queued }>();
   readonly #usage: StoreUsage<string>;
+  readonly #sizes = new StateSizes();
   readonly #directorySync: GroupSync;
   /** Counts sets, so a read that overlapped one does not cache what it read. */
   #sets = 0;
@@ -176,9 +189,15 @@ export class FileStore implements StateStore {
    */
   async write(key: string, value: JsonValue): Promise<StoreWrite> {
     checkKey(key, this.limits.maxKeyBytes);
-    const state = serializeState(value, this.limits.maxStateBytes);
+    // Only a list is measured from the one before it.
+    const before = !Array.isArray(value)
+      ? undefined
+      : this.#unwritten.has(key)
+      ? this.#unwritten.get(key)
+      : this.#cache.get(key);
+    const state = this.#sizes.measure(value, this.limits.maxStateBytes, before);
     const keyText = JSON.stringify(key);
-    const text = `{"key":${keyText},"state":${state.text}}`;
+    const text = state.text === undefined ? undefined : fileText(keyText, state.text);
     const name = fileNameForKey(key);
     await this.#start();
     this.#usage.reserve(name, utf8Length(keyText) + state.bytes + 17);
@@ -200,7 +219,9 @@ export class FileStore implements StateStore {
     (async () => {
       for (let job: Queued | undefined = first; job; job = slot.next, slot.next = undefined) {
         try {
-          await this.#writeFile(name, job.text);
+          const text = job.text ??
+            fileText(JSON.stringify(key), JSON.stringify(job.value) ?? "null");
+          await this.#writeFile(name, text);
           job.settle();
         } catch (error) {
           // The disk holds an older state, if any: count that, and read it from now on,

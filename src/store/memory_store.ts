@@ -5,10 +5,10 @@
  */
 import type { JsonValue } from "../core/types.ts";
 import type { StateStore } from "./state_store.ts";
+import { StateSizes } from "./state_sizes.ts";
 import {
   checkKey,
   DEFAULT_STORE_LIMITS,
-  serializeState,
   type StoreLimits,
   storeLimitsWith,
   utf8Length,
@@ -19,7 +19,8 @@ import { StoreUsage } from "./store_usage.ts";
  * A {@linkcode StateStore} in a Map. Any well-formed string up to `maxKeyBytes` is a key
  * (`"__proto__"` and `""` included), the same keys a FileStore takes. Values are kept as
  * given, not copied: callers treat them as immutable. Each is measured as JSON when it is
- * set, against the limits (default {@linkcode DEFAULT_STORE_LIMITS}: states of at most 60 KiB,
+ * set (a list built from the stored one by the elements that differ, see
+ * {@linkcode StateSizes}), against the limits (default {@linkcode DEFAULT_STORE_LIMITS}: states of at most 60 KiB,
  * 10,000 keys, 64 MiB in all, counting keys and states).
  *
  * @example
@@ -39,6 +40,7 @@ export class MemoryStore implements StateStore {
   readonly limits: Readonly<StoreLimits>;
   readonly #values = new Map<string, JsonValue>();
   readonly #usage: StoreUsage<string>;
+  readonly #sizes = new StateSizes();
 
   /**
    * Creates a store, optionally filled with initial states; throws a StateKeyError if those
@@ -89,7 +91,9 @@ export class MemoryStore implements StateStore {
 
   #put(key: string, value: JsonValue): void {
     checkKey(key, this.limits.maxKeyBytes);
-    const { bytes } = serializeState(value, this.limits.maxStateBytes);
+    // Only a list is measured from the one before it.
+    const before = Array.isArray(value) ? this.#values.get(key) : undefined;
+    const { bytes } = this.#sizes.measure(value, this.limits.maxStateBytes, before);
     this.#usage.reserve(key, utf8Length(key) + bytes);
     this.#values.set(key, value);
   }

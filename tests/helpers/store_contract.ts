@@ -14,6 +14,7 @@ import {
   type StoreLimits,
 } from "../../mod.ts";
 import { KEYS } from "./store_keys.ts";
+import { editList, Fuzz, jsonBytes } from "./list_edits.ts";
 
 const VALUES: JsonValue[] = [null, true, 0, -1.5, "text", [], [1, [2]], { a: { b: [null] } }];
 
@@ -140,4 +141,40 @@ export function storeContract(
       assert.equal(await store.get("b"), stateOf(20_000));
     });
   });
+
+  test(`${name}: a list edited element by element is measured exactly as its JSON`, {
+    skip,
+  }, async () => {
+    await setup(async (create) => {
+      const limit = 2500;
+      const store = create({ maxStateBytes: limit });
+      const fuzz = new Fuzz(14);
+      // Started long, so the walk soon reaches the limit and then stays near it.
+      await store.set("list", Array.from({ length: 450 }, (_, n) => n));
+      let refused = 0;
+      for (let step = 0; step < 400; step++) {
+        const stored = await store.get("list") ?? [];
+        assert.ok(Array.isArray(stored));
+        const next = editList(fuzz, stored);
+        const bytes = jsonBytes(next);
+        if (bytes <= limit) {
+          await store.set("list", next);
+          assert.deepEqual(await store.get("list"), next);
+          continue;
+        }
+        refused++;
+        const message = `the state is too large (${bytes} bytes of JSON; at most ${limit})`;
+        await assert.rejects(store.set("list", next), isQuota(new RegExp(`^${escape(message)}$`)));
+        assert.deepEqual(await store.get("list"), stored, "a refused edit stores nothing");
+      }
+      assert.ok(
+        refused > 20 && refused < 300,
+        `${refused} edits refused: the walk stays near the limit`,
+      );
+    });
+  });
+}
+
+function escape(text: string): string {
+  return text.replace(/[()]/g, "\\$&");
 }
