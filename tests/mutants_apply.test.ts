@@ -10,6 +10,7 @@ import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
 import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
 import { HELD_OUT_4 } from "../scripts/mutation/heldout4.ts";
 import { HELD_OUT_5 } from "../scripts/mutation/heldout5.ts";
+import { HELD_OUT_6 } from "../scripts/mutation/heldout6.ts";
 import { REPO_ROOT } from "../scripts/mutation/runner.ts";
 
 const SETS = [
@@ -19,6 +20,7 @@ const SETS = [
   ["held-out3", HELD_OUT_3],
   ["held-out4", HELD_OUT_4],
   ["held-out5", HELD_OUT_5],
+  ["held-out6", HELD_OUT_6],
 ] as const;
 
 for (const [set, mutants] of SETS) {
