@@ -254,3 +254,27 @@ function loggingEcho(seen: string[]) {
     },
   });
 }
+
+test("with sessions, a command without a string code goes to the application with the rest of its read", async () => {
+  const h = new SessionHarness();
+  const a = await h.connect();
+  await a.client.sendText(
+    '[{"key":"x"},{"code":"say","text":"b"}]\0{"code":5}\0{"code":"say","text":"c"}\0',
+  );
+  await h.settle();
+  // The session layer screens for resume and leave; what has no verb is the game's to refuse.
+  assert.deepEqual(h.calls, [
+    "connect 1",
+    "command 1 undefined",
+    "command 1 say",
+    "command 1 5",
+    "command 1 say",
+  ]);
+  assert.deepEqual(a.client.take(), [
+    [{ code: "welcome", index: 1 }],
+    [{ code: "ok" }],
+    [{ code: "say", from: 1, text: "b" }],
+    [{ code: "ok" }],
+    [{ code: "say", from: 1, text: "c" }],
+  ]);
+});

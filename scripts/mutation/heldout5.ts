@@ -126,8 +126,8 @@ export const HELD_OUT_5: readonly Mutant[] = [
     description: "a leave with a key (the game's: leaving a room) is taken for the " +
       "player leaving the server: the connection is closed and the identity ended",
     patches: [{
-      find: 'return verbOf(command) === "leave" && !Object.hasOwn(command, "key");',
-      replace: 'return verbOf(command) === "leave";',
+      find: 'return screenedVerb(command) === "leave" && !Object.hasOwn(command, "key");',
+      replace: 'return screenedVerb(command) === "leave";',
     }],
   },
   // Shown: tests/sessions.test.ts, "resume outside the hold: ..."; tests/session_takeover.test.ts,

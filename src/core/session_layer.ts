@@ -64,7 +64,20 @@ export interface SessionHost {
 
 /** `{"code":"leave"}` without a key: the player leaves for good (a keyed leave is the game's). */
 function isLeave(command: Command): boolean {
-  return verbOf(command) === "leave" && !Object.hasOwn(command, "key");
+  return screenedVerb(command) === "leave" && !Object.hasOwn(command, "key");
+}
+
+/**
+ * The verb the session layer screens a command by; none for a command without a string code,
+ * which goes on to the application with the rest and is answered its error there.
+ */
+function screenedVerb(command: Command): string | undefined {
+  if (!isCommand(command)) return undefined;
+  try {
+    return verbOf(command);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -102,7 +115,7 @@ export class SessionLayer {
     let rest = commands;
     if (!book.knows(entry.index)) {
       const [first] = commands;
-      if (isCommand(first) && verbOf(first) === "resume") {
+      if (isCommand(first) && screenedVerb(first) === "resume") {
         rest = commands.slice(1);
         if (await this.#resume(entry, first.token)) return this.handle(entry, rest);
       }
@@ -114,7 +127,8 @@ export class SessionLayer {
     let from = 0;
     for (let at = 0; at <= rest.length; at++) {
       const command = rest[at];
-      const screened = command !== undefined && (verbOf(command) === "resume" || isLeave(command));
+      const screened = command !== undefined &&
+        (screenedVerb(command) === "resume" || isLeave(command));
       if (at < rest.length && !screened) continue;
       if (entry.leaving) return;
       const index = entry.index;
@@ -124,7 +138,7 @@ export class SessionLayer {
       }
       from = at + 1;
       if (!screened || entry.leaving) continue;
-      if (verbOf(command) === "resume") {
+      if (screenedVerb(command) === "resume") {
         // Only a connection's first command resumes: a later one has an identity already.
         await this.host.runTurn(() => [[[index], [CANNOT_RESUME]]]);
         continue;
