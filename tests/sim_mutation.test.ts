@@ -9,7 +9,9 @@ import { runMutant } from "../scripts/mutation/runner.ts";
 
 const CASES: [id: string, runs: string, invariant: string][] = [
   ["batch-stops-at-failure", "timers:", "reply accounting"],
-  ["cancelled-timer-fires", "timers:", "timed commands"],
+  // A cancelled job the scheduler still fires no longer reaches the game (a fired timer's turn
+  // checks that the timer is still live); what shows is the clock left armed with nobody there.
+  ["cancelled-timer-fires", "quiet-timers:", "nothing left"],
   ["full-one-early", "tight-limits:1", "connection cap"],
   ["sequential-drain", "sender-progress:1", "sender progress"],
   // Caught since the late clock, the slow store and the boundary probes.
