@@ -100,6 +100,7 @@ export function buildEdgeShapes(seed: number, options: StoryOptions = {}): Simul
     text,
   };
   const whole = { fragmentRate: 0 }; // what it writes at once, the server reads at once
+  const quick = { ...whole, upDelayMs: 1, downDelayMs: 1, serverWindowBytes: 1 << 20 };
   // A save held for a command that answers nothing fails: its error still comes.
   sim.client({ name: "saver" }).send(5, [say(1), {
     code: "durable",
@@ -124,9 +125,12 @@ export function buildEdgeShapes(seed: number, options: StoryOptions = {}): Simul
     .send(15, `${JSON.stringify(say(7))}\0\0`).send(20, "\0").send(25, say(8));
   // Strings that hold escaped quotes followed by digits, which are no numbers.
   sim.client({ name: "quoter" }).send(5, say(9, 'he said "1e-999" and "9007199254740993"'))
-    .send(10, { code: "say", n: 10, [`"1e999`]: '\\"-1e999\\', text: "a\\\"2e400" });
+    .send(10, { code: "say", n: 10, [`"1e999`]: '\\"-1e999\\', text: "a\\\"2e400" })
+    // With a zero, or a number past 2^53, in the message: the text is then read for numbers.
+    .send(15, say(0, 'it is "1e-999" or "0.0e-5" \\"1e-400'))
+    .send(20, { code: "say", n: 1e300, text: 'not "9007199254740993", "-9007199254740993"' });
   // Many large replies of non-ASCII text: they fill the encoder's slabs past their ends.
-  const poet = sim.client({ name: "poet", link: { ...whole, serverWindowBytes: 1 << 20 } });
+  const poet = sim.client({ name: "poet", link: quick });
   for (let n = 0; n < 100; n++) {
     const text = ["€", "é", "日本", "🎲"][n % 4].repeat(random.int(250, 800));
     poet.send(5 + n, say(100 + n, text));
@@ -136,11 +140,13 @@ export function buildEdgeShapes(seed: number, options: StoryOptions = {}): Simul
     const prefix = protocol === "ws-message" ? "ws" : "wss";
     sim.client({ name: `${prefix}-quiet`, protocol }).send(5, say(11)).send(120, say(12));
   }
-  // A stream-mode message over the WebSocket limit, in two reads, each under it.
-  const large = JSON.stringify(say(13, "x".repeat(WS_MAX_MESSAGE_BYTES)));
-  const cut = random.int(WS_MAX_MESSAGE_BYTES - 40, WS_MAX_MESSAGE_BYTES - 5);
-  sim.client({ name: "wss-large", protocol: "ws-stream" }).send(5, say(14))
-    .send(20, large.slice(0, cut)).send(25, `${large.slice(cut)}\0`);
+  // Stream-mode messages just over the WebSocket limit, each in two reads under it.
+  const base = JSON.stringify(say(13, "")).length;
+  const large = JSON.stringify(say(13, "x".repeat(WS_MAX_MESSAGE_BYTES + 5 - base)));
+  for (const cut of [random.int(100, 150), random.int(200, 280)]) {
+    sim.client({ name: `wss-large${cut}`, protocol: "ws-stream", link: quick }).send(5, say(14))
+      .send(20, large.slice(0, cut)).send(25, `${large.slice(cut)}\0`);
+  }
   return sim;
 }
 
