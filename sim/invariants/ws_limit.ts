@@ -36,7 +36,9 @@ export function webSocketLimit(maxMessageBytes: number): Invariant {
         const add = (message: string, time?: number) =>
           violations.push({ invariant: name, client: client.name, time, message });
         if (!large) {
-          if (with1009) add("it was closed with 1009 but sent no message that large", with1009.time);
+          if (with1009) {
+            add("it was closed with 1009 but sent no message that large", with1009.time);
+          }
           continue;
         }
         const before = closed === undefined || closed.time >= large.time;

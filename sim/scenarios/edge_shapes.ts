@@ -68,7 +68,10 @@ export function buildEdgeShapes(seed: number, options: StoryOptions = {}): Simul
     trace: options.trace,
     faults: options.faults,
     mix: { ...NO_FAULTS, fragmentRate: random.pick([0, 0.5]) },
-    server: { holdMs: HOLD_MS },
+    server: {
+      holdMs: HOLD_MS,
+      random: (bytes) => bytes.forEach((_, i) => (bytes[i] = random.uint32() & 0xff)),
+    },
     websocket: { maxMessageBytes: WS_MAX_MESSAGE_BYTES, pingIntervalMs: PING_INTERVAL_MS },
     closeTimeoutMs: 5,
     application: () => {
@@ -94,11 +97,12 @@ export function buildEdgeShapes(seed: number, options: StoryOptions = {}): Simul
       staysConnected((name) => STEADY.has(name), shutdownAtMs),
     ],
   });
-  const say = (n: number, text?: string): Command => text === undefined ? { code: "say", n } : {
-    code: "say",
-    n,
-    text,
-  };
+  const say = (n: number, text?: string): Command =>
+    text === undefined ? { code: "say", n } : {
+      code: "say",
+      n,
+      text,
+    };
   const whole = { fragmentRate: 0 }; // what it writes at once, the server reads at once
   const quick = { ...whole, upDelayMs: 1, downDelayMs: 1, serverWindowBytes: 1 << 20 };
   // A save held for a command that answers nothing fails: its error still comes.
@@ -125,7 +129,7 @@ export function buildEdgeShapes(seed: number, options: StoryOptions = {}): Simul
     .send(15, `${JSON.stringify(say(7))}\0\0`).send(20, "\0").send(25, say(8));
   // Strings that hold escaped quotes followed by digits, which are no numbers.
   sim.client({ name: "quoter" }).send(5, say(9, 'he said "1e-999" and "9007199254740993"'))
-    .send(10, { code: "say", n: 10, [`"1e999`]: '\\"-1e999\\', text: "a\\\"2e400" })
+    .send(10, { code: "say", n: 10, [`"1e999`]: '\\"-1e999\\', text: 'a\\"2e400' })
     // With a zero, or a number past 2^53, in the message: the text is then read for numbers.
     .send(15, say(0, 'it is "1e-999" or "0.0e-5" \\"1e-400'))
     .send(20, { code: "say", n: 1e300, text: 'not "9007199254740993", "-9007199254740993"' });
