@@ -22,7 +22,7 @@ const PINNED = {
   limits: ["585490ca", "5b0a95d0", "6a4d9e7b"],
   sessions: ["e13fde60", "ce36183c", "8acaebcc"],
   resumes: ["cf9c523a", "5a9986c0", "3c6eda68"],
-  quiet: ["b01b93d8", "d6ef8db7", "44ee341f"],
+  quiet: ["eeca4bb1", "4f4e76a3", "b5618435"],
   shapes: ["73a7808c", "3efd1aee", "966854ed"],
 };
 
@@ -54,6 +54,9 @@ const CASES: [id: string, run: string, invariant: string][] = [
   ["held-order-skipped", "edge-sessions:1", "turn order"],
   ["disconnect-skips-held", "edge-sessions:1", "ended by server"],
   ["h2-timed-command-loses-id", "timers:1", "timed commands"],
+  // Made equivalent for the timers' commands by the core's fix of a timer cancelled in its
+  // firing: only the replaced periodic job left armed shows it.
+  ["replaced-job-kept", "quiet-timers:1", "nothing left"],
   // Held-out set 4's misses, and the checks written for them.
   ["h4-held-split-all-later", "edge-sessions:1", "turn order"],
   ["h4-release-keeps-hold", "edge-sessions:1", "identities"],
