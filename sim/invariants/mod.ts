@@ -77,3 +77,5 @@ export {
 } from "./client_limits.ts";
 export { timedCommands, type TimedCommandsOptions } from "./timer_invariants.ts";
 export { nothingLeft, type NothingLeftOptions } from "./quiet_invariants.ts";
+export { staysConnected } from "./stays_connected.ts";
+export { webSocketLimit } from "./ws_limit.ts";

@@ -23,8 +23,11 @@ import { expectedError } from "./swarm_model.ts";
  * (ms) is acknowledged that many virtual ms later (`park`), in its turn; `durable` (ms) too,
  * but its answer is held outside the turn (`hold`; it settles `after` that long), and with
  * `loud` everyone connected is told `heard` too, as part of that held answer (a failed one
- * tells nobody). What it sends carries `turn`, the number of the call that made it; every
- * hook is recorded.
+ * tells nobody), and with `quiet` it answers nothing but its hold's failure. `jinx` is
+ * acknowledged, and the desk's onDisconnect then throws for its sender (a game's bug). Commands
+ * keyed `room` go to a second controller, the room: `join` and `leave` are acknowledged, and
+ * its hooks are recorded apart (`roomCalls`). What it sends carries `turn`, the number of the
+ * call that made it; every hook is recorded.
  *
  * @example
  * ```ts
@@ -41,16 +44,33 @@ export function createDesk(
   now: () => number,
   park: (delayMs: number, resume: () => void) => void,
   after: (delayMs: number, run: () => void) => void = park,
-): { application: Application<null>; calls: HookCall[] } {
+): { application: Application<null>; calls: HookCall[]; roomCalls: HookCall[] } {
   const calls: HookCall[] = [];
+  const roomCalls: HookCall[] = [];
+  const jinxed = new Set<Index>();
   const news: Command[] = [];
   const seen = new Map<Index, number>();
   const members = new Set<Index>();
   let turn = 0; // every command it sends carries the number of the call that made it
-  const log = (kind: HookCall["kind"], index: Index) =>
-    void calls.push({ time: now(), kind, index });
+  const log = (kind: HookCall["kind"], index: Index, into = calls) =>
+    void into.push({ time: now(), kind, index });
   const application = new Application<null>({
     storage: null,
+    controllers: {
+      room: {
+        handleCommand(command, { index }): Result {
+          log("command", index, roomCalls);
+          if (command.code !== "join" && command.code !== "leave") {
+            throw new CommandError("unknown code");
+          }
+          return deliver([index], { ...command, ok: true, turn: ++turn });
+        },
+        onConnect: ({ index }) => (log("connect", index, roomCalls), []),
+        onDisconnect: ({ index }) => (log("disconnect", index, roomCalls), []),
+        onHold: ({ index }) => (log("hold", index, roomCalls), []),
+        onResume: ({ index }) => (log("resume", index, roomCalls), []),
+      },
+    },
     defaultController: {
       async handleCommand(command, { index, hold }): Promise<Result> {
         log("command", index);
@@ -71,6 +91,9 @@ export function createDesk(
             // Nothing new is an empty delivery: it must not reach the wire.
             return [...deliver([index], ...news.slice(from)), ...ack];
           }
+          case "jinx":
+            jinxed.add(index);
+            return ack;
           case "slow":
             await new Promise<void>((resume) => park(Number(command.ms), resume));
             return ack;
@@ -87,6 +110,7 @@ export function createDesk(
                 after(Number(command.ms), () => fails ? reject(new CommandError("lost")) : resume())
               ),
             );
+            if (command.quiet === true) return [];
             // Loud: the held answer has two deliveries, and fails (or not) as one.
             if (command.loud !== true) return ack;
             return [
@@ -99,12 +123,17 @@ export function createDesk(
         }
       },
       onConnect: ({ index }) => (log("connect", index), members.add(index), []),
-      onDisconnect: ({ index }) => (log("disconnect", index), members.delete(index), []),
+      onDisconnect: ({ index }) => {
+        log("disconnect", index);
+        members.delete(index);
+        if (jinxed.has(index)) throw new Error("the desk's onDisconnect failed");
+        return [];
+      },
       onHold: ({ index }) => (log("hold", index), []),
       onResume: ({ index }) => (log("resume", index), []),
     },
   });
-  return { application, calls };
+  return { application, calls, roomCalls };
 }
 
 /** What {@linkcode deskModel} needs to know of a story. */
@@ -156,10 +185,13 @@ export function deskModel(story: DeskStory): ReplyModel {
         if (verb === "leave" && !Object.hasOwn(command, "key")) {
           return { command: { code: "leave", success: true } };
         }
+        if (command.key === "room" && (verb === "join" || verb === "leave")) {
+          return { command: { ...command, ok: true }, anyOf: ["turn"] };
+        }
         if (verb === "durable" && command.fail === true) {
           return { command: expectedError(command, "lost") };
         }
-        if (["say", "shout", "poll", "slow", "durable"].includes(String(verb))) {
+        if (["say", "shout", "poll", "slow", "durable", "jinx"].includes(String(verb))) {
           return { command: { ...command, ok: true }, anyOf: ["turn"] };
         }
         return { command: expectedError(command, "unknown code") };

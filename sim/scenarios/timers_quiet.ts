@@ -21,8 +21,9 @@ export const QUIET_LEAVE_MS = 90;
 
 /**
  * Builds the quiet-timers story of `seed`: three clients; each arms a far timer (due long
- * after everyone has left), a periodic one and a near one, cancels the periodic one (by then
- * the next due: the clock's alarm is armed for it) and leaves by half-closing.
+ * after everyone has left), a periodic one and a near one, re-arms the periodic one under its
+ * id, cancels it (by then the next due: the clock's alarm is armed for it) and leaves by
+ * half-closing.
  *
  * @example
  * ```ts
@@ -55,6 +56,8 @@ export function buildQuietTimers(seed: number, options: StoryOptions = {}): Simu
       .send(5 + n, { code: "arm", key, id: "far", afterMs: far })
       .send(6 + n, { code: "every", key, id: "p", periodMs: random.int(7, 13) })
       .send(10 + n, { code: "arm", key, id: "near", afterMs: random.int(10, 30) })
+      // Re-armed under its id: the first periodic job is replaced, not kept beside the new one.
+      .send(30 + n, { code: "every", key, id: "p", periodMs: 9 })
       // The periodic job is the next due now and then: cancelling it must move the alarm.
       .send(50 + random.int(0, 10), { code: "cancel", key, id: "p" })
       .end(QUIET_LEAVE_MS - 10 + 5 * n);
