@@ -71,4 +71,9 @@ export class Random {
   fork(): Random {
     return new Random(this.uint32() ^ 0x9e3779b9);
   }
+
+  /** Fills `bytes` with draws, a byte each: a server's random source, seeded (session tokens). */
+  fill(bytes: Uint8Array): void {
+    for (let i = 0; i < bytes.length; i++) bytes[i] = this.uint32() & 0xff;
+  }
 }

@@ -13,8 +13,21 @@ import {
   type Result,
 } from "../../mod.ts";
 import type { Expected, ReplyModel } from "../invariants/reply_accounting.ts";
+import type { Simulation } from "../engine/simulation.ts";
 import type { HookCall } from "./resume_app.ts";
 import { expectedError } from "./swarm_model.ts";
+
+/**
+ * The desk on a simulation's virtual clock: its saves and timers wait in simulated time. The
+ * simulation is asked for when needed, as the desk is made while the simulation is.
+ */
+export function deskOn(simulation: () => Simulation): ReturnType<typeof createDesk> {
+  return createDesk(
+    () => simulation().now,
+    (delayMs, resume) => simulation().park(delayMs, resume),
+    (delayMs, run) => simulation().at(simulation().now / 1000 + delayMs, run),
+  );
+}
 
 /**
  * The desk: `say` (n) is acknowledged and kept as news; `shout` (n) is `heard` by everyone

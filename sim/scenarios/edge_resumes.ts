@@ -21,7 +21,7 @@ import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { identities } from "../invariants/session_invariants.ts";
 import { turnOrder } from "../invariants/turn_order.ts";
 import { wholeMessages } from "../invariants/wire_invariants.ts";
-import { createDesk, deskModel } from "./desk.ts";
+import { deskModel, deskOn } from "./desk.ts";
 import type { HookCall } from "./resume_app.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
@@ -66,15 +66,11 @@ export function buildEdgeResumes(seed: number, options: StoryOptions = {}): Simu
     mix: { ...NO_FAULTS, fragmentRate: random.pick([0, 0.5]) },
     server: {
       holdMs: HOLD_MS,
-      random: (bytes) => bytes.forEach((_, i) => (bytes[i] = random.uint32() & 0xff)),
+      random: (bytes) => random.fill(bytes),
     },
     closeTimeoutMs: 5,
     application: () => {
-      const desk = createDesk(
-        () => sim.now,
-        (delayMs, resume) => sim.park(delayMs, resume),
-        (delayMs, run) => sim.at(sim.now / 1000 + delayMs, run),
-      );
+      const desk = deskOn(() => sim);
       calls = desk.calls;
       return handled.watch(desk.application);
     },

@@ -25,7 +25,7 @@ import {
   nothingTakenAfterShutdown,
 } from "../invariants/shutdown_invariants.ts";
 import type { HookCall } from "./resume_app.ts";
-import { createDesk, deskModel } from "./desk.ts";
+import { deskModel, deskOn } from "./desk.ts";
 import { wholeMessages } from "../invariants/wire_invariants.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
@@ -69,15 +69,11 @@ export function buildEdgeSessions(seed: number, options: StoryOptions = {}): Sim
       holdMs: HOLD_MS,
       // Three resumes at once, then one each 50 ms: the resumes of nobody spend them.
       limits: { resumeBurst: 3, resumesPerSecond: 20 },
-      random: (bytes) => bytes.forEach((_, i) => (bytes[i] = random.uint32() & 0xff)),
+      random: (bytes) => random.fill(bytes),
     },
     closeTimeoutMs: 5,
     application: () => {
-      const desk = createDesk(
-        () => sim.now,
-        (delayMs, resume) => sim.park(delayMs, resume),
-        (delayMs, run) => sim.at(sim.now / 1000 + delayMs, run),
-      );
+      const desk = deskOn(() => sim);
       calls = desk.calls;
       return handled.watch(desk.application);
     },

@@ -25,7 +25,7 @@ import { staysConnected } from "../invariants/stays_connected.ts";
 import { turnOrder } from "../invariants/turn_order.ts";
 import { webSocketConduct, wholeMessages } from "../invariants/wire_invariants.ts";
 import { webSocketLimit } from "../invariants/ws_limit.ts";
-import { createDesk, deskModel } from "./desk.ts";
+import { deskModel, deskOn } from "./desk.ts";
 import type { HookCall } from "./resume_app.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
@@ -70,16 +70,12 @@ export function buildEdgeShapes(seed: number, options: StoryOptions = {}): Simul
     mix: { ...NO_FAULTS, fragmentRate: random.pick([0, 0.5]) },
     server: {
       holdMs: HOLD_MS,
-      random: (bytes) => bytes.forEach((_, i) => (bytes[i] = random.uint32() & 0xff)),
+      random: (bytes) => random.fill(bytes),
     },
     websocket: { maxMessageBytes: WS_MAX_MESSAGE_BYTES, pingIntervalMs: PING_INTERVAL_MS },
     closeTimeoutMs: 5,
     application: () => {
-      const desk = createDesk(
-        () => sim.now,
-        (delayMs, resume) => sim.park(delayMs, resume),
-        (delayMs, run) => sim.at(sim.now / 1000 + delayMs, run),
-      );
+      const desk = deskOn(() => sim);
       calls = desk.calls;
       roomCalls = desk.roomCalls;
       return handled.watch(desk.application);

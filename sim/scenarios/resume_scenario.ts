@@ -73,7 +73,7 @@ export function buildResumeScenario(
     application,
     server: {
       holdMs,
-      random: (bytes) => bytes.forEach((_, i) => (bytes[i] = tokenRandom.uint32() & 0xff)),
+      random: (bytes) => tokenRandom.fill(bytes),
       sessionLayer: options.plant && plantedSessionLayer(options.plant),
     },
     invariants: [
