@@ -23,12 +23,14 @@ const PLANTED = [
   ["batch-flooder", "no-rate-limit", ["fair cost"]],
 ] as const;
 
+// One seed each: a planted run is slow by design (it lets the flood through), and which
+// invariants it breaks does not depend on the talkers' seed.
+const PLANT_SEED = 2;
+
 for (const [kind, plant, caughtBy] of PLANTED) {
   test(`${kind} with ${plant}: caught by ${caughtBy.join(" and ")}`, async () => {
-    for (const seed of SEEDS.slice(0, 3)) {
-      const { report } = await SCENARIOS[kind].run(seed, plant);
-      const broken = [...new Set(report.violations.map((violation) => violation.invariant))];
-      assert.deepEqual(broken.sort(), [...caughtBy], `seed ${seed}`);
-    }
+    const { report } = await SCENARIOS[kind].run(PLANT_SEED, plant);
+    const broken = [...new Set(report.violations.map((violation) => violation.invariant))];
+    assert.deepEqual(broken.sort(), [...caughtBy], `seed ${PLANT_SEED}`);
   });
 }
