@@ -4,7 +4,13 @@
  * the other sets' descriptions, and never run on the simulator by its author. 14 mutants of
  * src/core and src/parser, 6 of src/transport and src/websocket. Each changes what a client
  * or the game sees; how each was shown (the patch applied by hand in a worktree, the check
- * run, the patch reverted) is noted above it.
+ * run, the patch reverted) is noted above it: every one by a throwaway probe (not committed)
+ * whose assertion passes unpatched and fails patched: the server with a ManualClock and
+ * in-memory connections (held answers around shutdown and shared deliveries, resumes racing
+ * open connections, timers cancelled while their firing waits, partial messages and their
+ * deadlines, rates after a quiet spell, a stalled reader), the parser and its slab encoder,
+ * and the connection layer, the WebSocket socket, its decoder, keep-alive and upgrade driven
+ * directly; 14 of them also fail an existing unit test (named above each), 6 fail none.
  *
  * @module
  */
@@ -17,7 +23,9 @@ const TRANSPORT = "src/transport";
 
 /** The seventh held-out set. */
 export const HELD_OUT_7: readonly Mutant[] = [
-  // SHOWN
+  // Shown: unit test limits ("a connection that sends nothing for idleTimeoutMs is told so
+  // and disconnected", and the partial-message one) fails; and a probe: idleTimeoutMs 1000,
+  // the clock moved 1000: the client hears {"error":"idle timeout"} unpatched, nothing patched.
   {
     id: "h7-notice-after-close",
     file: `${CORE}/server.ts`,
@@ -31,7 +39,8 @@ export const HELD_OUT_7: readonly Mutant[] = [
         "    if (notice) tryWrite(entry.policy.outbound, this.parser.serialize([notice]));\n",
     }],
   },
-  // SHOWN
+  // Shown: probe: a save held, shutdown begun, then the save made durable: the client gets
+  // "saved" before it is closed unpatched, nothing patched (held_answers, server_core pass).
   {
     id: "h7-shutdown-skips-held-answers",
     file: `${CORE}/server.ts`,
@@ -43,7 +52,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    await this.#turn;\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test session_takeover (takeover: the old socket, still open, is told why and
+  // closed) fails; and a probe: B resumes A's identity while A is still open: B hears its
+  // resume succeed and its ping answered unpatched, nothing at all patched.
   {
     id: "h7-disconnect-drops-successor",
     file: `${CORE}/server.ts`,
@@ -55,7 +66,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    this.#registry.delete(index);\n",
     }],
   },
-  // SHOWN
+  // Shown: probe: partialMessageTimeoutMs 1000; a message begun at 0, completed at 900 with
+  // the next one begun in the same read; at 1000 the client stays open unpatched, is closed
+  // with "message not completed in time" patched (limits passes).
   {
     id: "h7-partial-timer-any-message",
     file: `${CORE}/connection_policy.ts`,
@@ -70,7 +83,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "      if (this.#pendingSince === undefined) return;\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test limits ("the token bucket refills at its rate and never past its
+  // burst") fails; and a probe: 10 a second, burst 2, 10 s quiet, 4 commands in one message:
+  // 2 answered and 2 refused unpatched, all 4 answered patched.
   {
     id: "h7-bucket-refills-past-burst",
     file: `${CORE}/token_bucket.ts`,
@@ -83,7 +98,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    this.#tokens += (elapsed * this.perSecond) / 1000;\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test sessions ("leave during the hold ... gone once", "shutdown during the
+  // hold") fails; and a probe: a held identity ended by server.disconnect, then the clock
+  // moved past holdMs: onDisconnect ran once unpatched, twice patched.
   {
     id: "h7-release-keeps-hold-timer",
     file: `${CORE}/sessions.ts`,
@@ -97,7 +114,8 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    this.#forgetToken(identity);\n    this.#byIndex.delete(index);\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test sessions ("leave during the hold: resumed and left at once") fails; and
+  // a probe: [resume, ping] in one message: the ping is answered unpatched, not patched.
   {
     id: "h7-resume-drops-rest-of-message",
     file: `${CORE}/session_layer.ts`,
@@ -109,7 +127,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "        if (await this.#resume(entry, first.token)) return;\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test timed_commands ("a deferred command cancelled by another of the same
+  // firing never runs") fails; and a probe: a turn held open, a client's cancel queued behind
+  // it, then the timer fires: the timed command never runs unpatched, runs patched.
   {
     id: "h7-cancel-misses-fired-timer",
     file: `${CORE}/internal_commands.ts`,
@@ -120,7 +140,8 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "        scheduler.cancel(request.id);\n",
     }],
   },
-  // SHOWN
+  // Shown: probe: 1's save held; 2 shouts to [1, 2]: 2 hears it once unpatched, a second time
+  // once 1's save is durable patched (held_answers passes).
   {
     id: "h7-held-split-sends-free-twice",
     file: `${CORE}/deliver.ts`,
@@ -132,7 +153,8 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    later.push([indexes, commands]);\n",
     }],
   },
-  // SHOWN
+  // Shown: probe: [save a, save b] in one message, a's save fails and b's succeeds: an error
+  // for a and "saved" for b unpatched, two errors patched (held_answers passes).
   {
     id: "h7-hold-waits-for-earlier-commands",
     file: `${CORE}/application.ts`,
@@ -144,7 +166,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "            until: Promise.all(waits),\n",
     }],
   },
-  // SHOWN
+  // Shown: probe: maxMessageBytes 24; 20 bytes of a message held, then a read that ends it
+  // (22 bytes) and carries another of 22: both answered unpatched, the connection closed as
+  // "message is larger than 24 bytes" patched (json_parser, json_parser_limits pass).
   {
     id: "h7-tail-limit-counts-whole-read",
     file: `${PARSER}/json_parser.ts`,
@@ -156,7 +180,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "      if (this.#tooLarge(this.#tail.length + bytes.length)) {\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test limits ("a message begun must be complete within
+  // partialMessageTimeoutMs, however it trickles") fails; and a probe: a message trickled a
+  // piece every 300 ms is closed at 1000 ms unpatched, never patched.
   {
     id: "h7-pending-since-latest-read",
     file: `${PARSER}/json_parser.ts`,
@@ -168,7 +194,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "        this.#pendingSince = now; // the time of the latest read\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test slab_encoder ("earlier frames keep their bytes while later ones fill and
+  // replace the slab") fails; and a probe: 80 echoes of texts of "é" of growing length: all
+  // decode unpatched, some arrive cut short (malformed) patched.
   {
     id: "h7-slab-counts-code-units",
     file: `${PARSER}/slab_encoder.ts`,
@@ -180,7 +208,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    const most = text.length + 1;\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test limits ("a reader that does not drain within slowConsumerTimeoutMs is
+  // disconnected") fails; and a probe: drainWaitMs 100, slowConsumerTimeoutMs 1000, a reader
+  // stalled and sent a move: closed at 1000 ms unpatched, still open patched.
   {
     id: "h7-slow-timer-from-patience",
     file: `${CORE}/outbound_guard.ts`,
@@ -192,7 +222,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "      this.#arm(this.#clock.now() + this.#limits.slowConsumerTimeoutMs, () => {\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test adapter_contract ("node adapter: a connection that arrives while the
+  // server shuts down is told so and closed") fails; and a probe: a Transport over a socket
+  // record, idle timeout: the notice is written before the end unpatched, after it patched.
   {
     id: "h7-close-ends-before-flush",
     file: `${TRANSPORT}/socket_connection.ts`,
@@ -207,7 +239,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
         '    this.#stopped ??= new Error("connection is closed");\n',
     }],
   },
-  // SHOWN
+  // Shown: probe: a Transport with two sockets; one turn sends both "table" and "turn" and
+  // the first alone its "hand": the second socket gets the two messages unpatched, the
+  // first's hand too patched (write_batcher passes).
   {
     id: "h7-join-cache-prefix",
     file: `${TRANSPORT}/write_batcher.ts`,
@@ -219,7 +253,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "",
     }],
   },
-  // SHOWN
+  // Shown: unit test websocket_socket ("a close without a code is answered without one")
+  // fails; and a probe: openWebSocket fed a close frame with no payload answers [0x88, 0]
+  // unpatched, a close frame carrying 1005 patched.
   {
     id: "h7-echo-no-status-code",
     file: `${TRANSPORT}/websocket_socket.ts`,
@@ -231,7 +267,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    this.#close(this.#peerCode ?? 1000);\n",
     }],
   },
-  // SHOWN
+  // Shown: unit tests websocket_codec (5.19/5.20 fragments) and websocket_conformance fail;
+  // and a probe: a FrameDecoder fed a text message in a 3-byte and a 4-byte masked fragment
+  // decodes it unpatched, fails it as invalid UTF-8 patched.
   {
     id: "h7-mask-phase-message-offset",
     file: `${WEBSOCKET}/frame_decoder.ts`,
@@ -244,7 +282,9 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "    if (this.#masked) applyMask(source, target, offset, this.#mask, offset);\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test websocket_socket ("an idle connection is pinged; one that stays silent
+  // after the ping is reset") fails; and a probe: pinged, pong, then two quiet intervals: a
+  // second ping unpatched, the socket aborted as silent patched.
   {
     id: "h7-keepalive-pinged-sticks",
     file: `${TRANSPORT}/keep_alive.ts`,
@@ -256,7 +296,10 @@ export const HELD_OUT_7: readonly Mutant[] = [
       replace: "        peer.heard = false;\n",
     }],
   },
-  // SHOWN
+  // Shown: unit test websocket_socket ("one timer pings every WebSocket of a port; none is
+  // left once they are closed") fails; and a probe: openHttp upgraded, the clock moved to
+  // handshakeTimeoutMs: nothing more written unpatched, a 408 written and the socket ended
+  // patched.
   {
     id: "h7-upgrade-keeps-head-timer",
     file: `${TRANSPORT}/http_upgrade.ts`,
