@@ -11,6 +11,7 @@ import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
 import { HELD_OUT_4 } from "../scripts/mutation/heldout4.ts";
 import { HELD_OUT_5 } from "../scripts/mutation/heldout5.ts";
 import { HELD_OUT_6 } from "../scripts/mutation/heldout6.ts";
+import { HELD_OUT_7 } from "../scripts/mutation/heldout7.ts";
 import { REPO_ROOT } from "../scripts/mutation/runner.ts";
 
 const SETS = [
@@ -21,6 +22,7 @@ const SETS = [
   ["held-out4", HELD_OUT_4],
   ["held-out5", HELD_OUT_5],
   ["held-out6", HELD_OUT_6],
+  ["held-out7", HELD_OUT_7],
 ] as const;
 
 for (const [set, mutants] of SETS) {
