@@ -46,7 +46,7 @@ export * from "./src/transport/transport.ts";
 export * from "./src/transport/write_batcher.ts";
 // WebSocket as one more socket record of the layer, and a port's entrance (raw, HTTP, both).
 export * from "./src/transport/websocket_options.ts";
-export * from "./src/transport/websocket_socket.ts";
+export * from "./src/transport/open_websocket.ts";
 export * from "./src/transport/http_upgrade.ts";
 export * from "./src/transport/entrance.ts";
 // Limits.

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../mod.ts";
 import { Entrance } from "../src/transport/entrance.ts";
 import type { Socket, SocketHandlers } from "../src/transport/socket.ts";
-import { openWebSocket } from "../src/transport/websocket_socket.ts";
+import { openWebSocket } from "../src/transport/open_websocket.ts";
 import { FrameDecoder } from "../src/websocket/frame_decoder.ts";
 import type { FrameEvent } from "../src/websocket/frame_events.ts";
 import { BINARY, CLOSE, concat, frame, PONG, TEXT, utf8 } from "./helpers/websocket_frames.ts";

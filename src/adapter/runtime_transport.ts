@@ -114,13 +114,5 @@ export function acceptLoop<C>(
   };
 }
 
-/**
- * About what a prompt reader's kernel socket buffer takes at once. A Node socket hands it
- * to the kernel inside the write; a Deno write finishes only after the event-loop iteration
- * that made it, so the Deno adapter does not count this much of an iteration's writes as
- * owed: both runtimes then treat a prompt reader alike under `maxBufferedBytes`.
- */
-export const KERNEL_TAKES_BYTES = 1024 * 1024;
-
 /** How long to wait before accepting again after an accept failed. */
 const ACCEPT_RETRY_MS = 100;

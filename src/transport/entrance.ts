@@ -10,7 +10,7 @@ import { errorResponse } from "../websocket/http_response.ts";
 import { ProtocolSniffer } from "../websocket/sniff.ts";
 import { type HttpOptions, openHttp } from "./http_upgrade.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
-import { WebSocketPort } from "./websocket_socket.ts";
+import { WebSocketPort } from "./open_websocket.ts";
 
 /**
  * `"raw"`: the zero-byte protocol only. `"http"`: HTTP and WebSocket only. `"sniff"`: a

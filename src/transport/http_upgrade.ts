@@ -10,7 +10,7 @@ import { headError, type HttpRequestHead } from "../websocket/http_head.ts";
 import { errorResponse, upgradeRequiredResponse } from "../websocket/http_response.ts";
 import type { OpenSocket, Socket, SocketHandlers } from "./socket.ts";
 import type { WebSocketOptions } from "./websocket_options.ts";
-import { openWebSocket, WebSocketPort } from "./websocket_socket.ts";
+import { openWebSocket, WebSocketPort } from "./open_websocket.ts";
 
 /**
  * Answers a plain `GET` (one without upgrade) with the bytes of a whole response (see

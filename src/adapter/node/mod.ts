@@ -15,12 +15,12 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { type AddressInfo, createServer, type Socket as NetSocket } from "node:net";
 import type { Server } from "../../core/server.ts";
-import type { Socket, SocketHandlers } from "../../transport/socket.ts";
+import type { SocketHandlers } from "../../transport/socket.ts";
 import type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 import { runtimeTransport } from "../runtime_transport.ts";
+import { LastBuffer, NodeSocket } from "./node_socket.ts";
 
 export type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 
@@ -72,72 +72,4 @@ function onError(this: Served, error: Error): void {
 
 function onClose(this: Served): void {
   this[HANDLERS].closed();
-}
-
-/** One `node:net` socket as the layer's record. */
-class NodeSocket implements Socket {
-  readonly #socket: NetSocket;
-  readonly #buffers: LastBuffer;
-
-  constructor(socket: NetSocket, buffers: LastBuffer) {
-    this.#socket = socket;
-    this.#buffers = buffers;
-  }
-
-  write(bytes: Uint8Array): void {
-    if (this.#socket.writable) this.#socket.write(this.#buffers.of(bytes));
-  }
-
-  get unsentBytes(): number {
-    return this.#socket.writableLength;
-  }
-
-  drained(): Promise<void> {
-    const socket = this.#socket;
-    if (!socket.writableNeedDrain) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      // Methods, not named arrows: tsx's keepNames would name two closures on every wait.
-      const on = {
-        settle(error?: unknown) {
-          socket.off("drain", on.settle).off("close", on.lost).off("error", on.settle);
-          if (error === undefined) resolve();
-          else reject(error);
-        },
-        lost() {
-          on.settle(new Error("socket closed before it drained"));
-        },
-      };
-      socket.on("drain", on.settle).on("close", on.lost).on("error", on.settle);
-    });
-  }
-
-  end(): void {
-    const socket = this.#socket;
-    // Half-open sockets stay open after our FIN: once it is sent, nothing is left to wait for.
-    socket.once("finish", () => socket.destroy()).end();
-  }
-
-  abort(): void {
-    this.#socket.resetAndDestroy();
-  }
-}
-
-/**
- * The last write as a Buffer, for the sockets of a port to share. A socket given a plain
- * Uint8Array wraps it in a new Buffer on every write, and room members are handed the very
- * same array in the same iteration (their writes are joined once): wrapped once, it is the
- * same Buffer for all of them. Bytes are never changed once handed over, so the array's
- * identity is its key.
- */
-class LastBuffer {
-  #bytes: Uint8Array | undefined;
-  #buffer: Buffer | undefined;
-
-  of(bytes: Uint8Array): Buffer {
-    if (bytes === this.#bytes) return this.#buffer!;
-    this.#bytes = bytes;
-    return this.#buffer = Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
 }
