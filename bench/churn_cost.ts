@@ -35,6 +35,7 @@ import {
 import { listenOnLoopback, runServerProcess } from "./server_process.ts";
 import { formatNumber, markdownTable, median } from "./stats.ts";
 import { option } from "./targets.ts";
+import { type Gc, parseGc, summarizeGcs, withTraceGc } from "./trace_gc.ts";
 
 const HOST = "127.0.0.1";
 const SERVER_CPU = 1;
@@ -117,24 +118,6 @@ function threadCpuSeconds(pid: number): number {
   return ns / 1e9;
 }
 
-/** One garbage collection as `--trace-gc` prints it. */
-interface Gc {
-  readonly kind: string;
-  readonly beforeMb: number;
-  readonly afterMb: number;
-  readonly pauseMs: number;
-}
-
-const GC_LINE =
-  /: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Compact)[^\d]*([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
-
-function parseGc(line: string): Gc | undefined {
-  const match = GC_LINE.exec(line);
-  if (!match) return undefined;
-  const [, kind, before, after, pause] = match;
-  return { kind, beforeMb: Number(before), afterMb: Number(after), pauseMs: Number(pause) };
-}
-
 /** `count` connections, Poisson arrivals at `rate` a second; resolves when all are answered. */
 async function churn(port: number, count: number, rate: number, seed: number): Promise<void> {
   const random = seededRandom(seed);
@@ -193,12 +176,12 @@ async function measure(
   const command: Command = target === "deno"
     ? denoScript(SCRIPT, "--serve", root)
     : nodeScript(SCRIPT, "--serve", root);
-  const flags = target === "deno"
-    ? ["--v8-flags=--trace-gc"]
-    : ["--trace-gc", ...option("node-flags", "").split(" ").filter((flag) => flag !== "")];
-  const args = [...command.args];
-  args.splice(target === "deno" ? 1 : 0, 0, ...flags);
-  const { program, args: pinnedArgs } = pinned({ program: command.program, args }, SERVER_CPU);
+  const traced = withTraceGc(command, target === "deno" ? "deno" : "node");
+  const extra = target === "deno"
+    ? []
+    : option("node-flags", "").split(" ").filter((f) => f !== "");
+  traced.args.unshift(...extra);
+  const { program, args: pinnedArgs } = pinned(traced, SERVER_CPU);
   const child = spawn(program, pinnedArgs, { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
   const gcs: Gc[] = [];
   let recording = false;
@@ -240,8 +223,7 @@ async function measure(
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const cpu = threadCpuSeconds(pid) - before;
     recording = false;
-    const scavenges = gcs.filter((gc) => gc.kind === "Scavenge" || gc.kind.startsWith("Minor"));
-    const pauses = scavenges.map((gc) => gc.pauseMs);
+    const { scavenges, meanPauseMs, maxPauseMs, full } = summarizeGcs(gcs);
     // Allocated: what each collection found above what the one before it left.
     let allocatedMb = 0;
     for (let k = 1; k < gcs.length; k++) {
@@ -249,10 +231,10 @@ async function measure(
     }
     return {
       cpuUs: cpu * 1e6 / count,
-      scavengesPer1000: scavenges.length * 1000 / count,
-      meanPauseMs: pauses.length ? pauses.reduce((a, b) => a + b, 0) / pauses.length : 0,
-      maxPauseMs: Math.max(0, ...pauses),
-      fullGcs: gcs.length - scavenges.length,
+      scavengesPer1000: scavenges * 1000 / count,
+      meanPauseMs,
+      maxPauseMs,
+      fullGcs: full,
       allocatedKb: gcs.length > 1 ? allocatedMb * 1024 * 1024 / count / 1024 : NaN,
     };
   } finally {
