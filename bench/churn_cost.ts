@@ -4,21 +4,25 @@
  * rooms game on the Node or the Deno adapter. Reports, per connection, the server process's
  * CPU (all its threads, from /proc/<pid>/task/\*\/schedstat, in µs), its garbage collections
  * (V8's `--trace-gc`: scavenges per 1,000 connections, their mean and longest pause) and the
- * bytes it allocated (what the collections found, per connection). `--base DIR` runs the
- * same against another checkout (the code before a change: `/work/main`, say), interleaved
- * round by round, and reports this checkout's CPU per connection as a ratio to it. `--idle N`
- * holds N idle connections through the run (default 100: as beside players, their idle timers
- * keep Node's list of 10-minute timers, which a lone churned connection would make and drop). `--floor` adds a
- * bare server of each runtime that answers every read with the same reply, no parsing: the
- * cost of the system calls and the runtime's sockets alone. `--node-flags "..."` passes flags
- * to the Node servers (`--cpu-prof --cpu-prof-dir /tmp/prof`, say).
+ * bytes it allocated (what the collections found, per connection).
+ *
+ * `--base DIR` runs the same against another checkout (the code before a change: `/work/main`,
+ * say): both servers run side by side on the server's CPU and are churned in turn, `--rate` a
+ * second each, so that both see the same machine at the same moments; the report gives this
+ * checkout's CPU per connection as a ratio to the base's. `--idle N` holds N idle connections
+ * on each (default 100: as beside players, their idle timers keep Node's list of 10-minute
+ * timers alive, which a lone churned connection would make and drop every time). `--floor`
+ * adds a bare server of the runtime that answers every read with the same reply, no parsing:
+ * the cost of the system calls and the runtime's sockets alone. `--node-flags "..."` passes
+ * flags to the Node servers (`--cpu-prof --cpu-prof-dir /tmp/prof`, say).
  *
  * `node --import tsx bench/churn_cost.ts [--targets node,deno] [--base DIR] [--rounds 3]
- * [--rate 1000] [--seconds 4] [--idle 100] [--floor]`. The server gets CPU 1, the clients CPU 0.
+ * [--rate 1000] [--seconds 4] [--idle 100] [--floor]`. The servers get CPU 1, the clients
+ * CPU 0.
  *
  * @module
  */
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import process from "node:process";
@@ -118,8 +122,11 @@ function threadCpuSeconds(pid: number): number {
   return ns / 1e9;
 }
 
-/** `count` connections, Poisson arrivals at `rate` a second; resolves when all are answered. */
-async function churn(port: number, count: number, rate: number, seed: number): Promise<void> {
+/**
+ * `count` connections, Poisson arrivals at `rate` a second, to each of `ports` in turn (so
+ * each gets `rate / ports.length` a second); resolves when all are answered.
+ */
+async function churn(ports: number[], count: number, rate: number, seed: number): Promise<void> {
   const random = seededRandom(seed);
   const started = performance.now();
   let at = 0;
@@ -128,7 +135,7 @@ async function churn(port: number, count: number, rate: number, seed: number): P
     at += -Math.log(1 - random()) * 1000 / rate;
     const wait = started + at - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    all.push(one(port));
+    all.push(one(ports[k % ports.length]));
   }
   await Promise.all(all);
 }
@@ -164,65 +171,44 @@ interface Measured {
   allocatedKb: number;
 }
 
-/** Starts the server of `root` on `target`, churns, and measures the window after warm-up. */
-async function measure(
-  target: string,
-  root: string,
-  rate: number,
-  seconds: number,
-  idle: number,
-  seed: number,
-): Promise<Measured> {
-  const command: Command = target === "deno"
-    ? denoScript(SCRIPT, "--serve", root)
-    : nodeScript(SCRIPT, "--serve", root);
-  const traced = withTraceGc(command, target === "deno" ? "deno" : "node");
-  const extra = target === "deno"
-    ? []
-    : option("node-flags", "").split(" ").filter((f) => f !== "");
-  traced.args.unshift(...extra);
-  const { program, args: pinnedArgs } = pinned(traced, SERVER_CPU);
-  const child = spawn(program, pinnedArgs, { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
-  const gcs: Gc[] = [];
-  let recording = false;
-  let pending = "";
-  const ready = new Promise<{ port: number; pid: number }>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`server exited early (${code})`)));
-    child.stdout.setEncoding("utf8").on("data", (text: string) => {
-      const lines = (pending + text).split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        const gc = parseGc(line);
-        if (gc) {
-          if (recording) gcs.push(gc);
-        } else if (line.startsWith("{")) resolve(JSON.parse(line));
-      }
+/** A server process of one checkout, with the collections it prints while `recording`. */
+class ServerUnderTest {
+  readonly gcs: Gc[] = [];
+  recording = false;
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly ready: Promise<{ port: number; pid: number }>;
+
+  constructor(target: string, root: string) {
+    const command: Command = target === "deno"
+      ? denoScript(SCRIPT, "--serve", root)
+      : nodeScript(SCRIPT, "--serve", root);
+    const traced = withTraceGc(command, target === "deno" ? "deno" : "node");
+    const extra = target === "deno"
+      ? []
+      : option("node-flags", "").split(" ").filter((f) => f !== "");
+    traced.args.unshift(...extra);
+    const { program, args } = pinned(traced, SERVER_CPU);
+    const child = this.#child = spawn(program, args, { cwd: ROOT, stdio: "pipe" });
+    child.stderr.pipe(process.stderr);
+    let pending = "";
+    this.ready = new Promise((resolve, reject) => {
+      child.once("exit", (code) => reject(new Error(`server exited early (${code})`)));
+      child.stdout.setEncoding("utf8").on("data", (text: string) => {
+        const lines = (pending + text).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) {
+          const gc = parseGc(line);
+          if (gc) {
+            if (this.recording) this.gcs.push(gc);
+          } else if (line.startsWith("{")) resolve(JSON.parse(line));
+        }
+      });
     });
-  });
-  const { port, pid } = await ready;
-  const idleClients = idle > 0
-    ? await startProcess(
-      pinned(
-        nodeScript(
-          "bench/idle_clients.ts",
-          JSON.stringify({ wire: "zerobyte", port, count: idle }),
-        ),
-        LOAD_CPU,
-      ),
-      (value) => (value as { open?: number })?.open,
-      120_000,
-    )
-    : undefined;
-  try {
-    await churn(port, WARMUP, rate, seed + 1);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const count = Math.round(rate * seconds);
-    recording = true;
-    const before = threadCpuSeconds(pid);
-    await churn(port, count, rate, seed);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const cpu = threadCpuSeconds(pid) - before;
-    recording = false;
+  }
+
+  /** Per connection, once `count` were measured in `cpuSeconds`. */
+  measured(cpuSeconds: number, count: number): Measured {
+    const gcs = this.gcs;
     const { scavenges, meanPauseMs, maxPauseMs, full } = summarizeGcs(gcs);
     // Allocated: what each collection found above what the one before it left.
     let allocatedMb = 0;
@@ -230,19 +216,68 @@ async function measure(
       allocatedMb += Math.max(0, gcs[k].beforeMb - gcs[k - 1].afterMb);
     }
     return {
-      cpuUs: cpu * 1e6 / count,
+      cpuUs: cpuSeconds * 1e6 / count,
       scavengesPer1000: scavenges * 1000 / count,
       meanPauseMs,
       maxPauseMs,
       fullGcs: full,
-      allocatedKb: gcs.length > 1 ? allocatedMb * 1024 * 1024 / count / 1024 : NaN,
+      allocatedKb: gcs.length > 1 ? allocatedMb * 1024 / count : NaN,
     };
-  } finally {
-    await idleClients?.stop();
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
     child.stdin.end();
-    await new Promise((resolve) =>
-      child.exitCode !== null ? resolve(0) : child.once("exit", resolve)
-    );
+    if (child.exitCode === null) await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
+/**
+ * Starts a server of each of `roots` on `target`, side by side on the server's CPU, churns
+ * them in turn (`rate` a second each), and measures each over the window after warm-up: the
+ * checkouts are compared under the same load at the same moments.
+ */
+async function measure(
+  target: string,
+  roots: readonly string[],
+  rate: number,
+  seconds: number,
+  idle: number,
+  seed: number,
+): Promise<Measured[]> {
+  const servers = roots.map((root) => new ServerUnderTest(target, root));
+  const idleClients: { stop(): Promise<void> }[] = [];
+  try {
+    const ready = await Promise.all(servers.map((server) => server.ready));
+    const ports = ready.map(({ port }) => port);
+    for (const port of idle > 0 ? ports : []) {
+      idleClients.push(
+        await startProcess(
+          pinned(
+            nodeScript(
+              "bench/idle_clients.ts",
+              JSON.stringify({ wire: "zerobyte", port, count: idle }),
+            ),
+            LOAD_CPU,
+          ),
+          (value) => (value as { open?: number })?.open,
+          120_000,
+        ),
+      );
+    }
+    const total = rate * ports.length;
+    await churn(ports, WARMUP * ports.length, total, seed + 1);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const count = Math.round(rate * seconds);
+    for (const server of servers) server.recording = true;
+    const before = ready.map(({ pid }) => threadCpuSeconds(pid));
+    await churn(ports, count * ports.length, total, seed);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const cpu = ready.map(({ pid }, k) => threadCpuSeconds(pid) - before[k]);
+    return servers.map((server, k) => server.measured(cpu[k], count));
+  } finally {
+    for (const clients of idleClients) await clients.stop();
+    for (const server of servers) await server.stop();
   }
 }
 
@@ -265,14 +300,14 @@ pinSelf(LOAD_CPU);
 const results = new Map<string, Measured[]>();
 for (let round = 0; round < rounds; round++) {
   for (const target of targets) {
-    // Alternate which checkout goes first, so that neither always runs on a fresher machine.
+    // Alternate which checkout is churned first, so that neither always leads.
     const order = round % 2 === 0 ? roots : [...roots].reverse();
-    for (const root of order) {
+    const measured = await measure(target, order, rate, seconds, idle, round + 1);
+    order.forEach((root, k) => {
       const key = `${target} ${root}`;
-      const measured = await measure(target, root, rate, seconds, idle, round + 1);
-      results.set(key, [...results.get(key) ?? [], measured]);
-      console.error(`round ${round + 1} ${key}: ${JSON.stringify(measured)}`);
-    }
+      results.set(key, [...results.get(key) ?? [], measured[k]]);
+      console.error(`round ${round + 1} ${key}: ${JSON.stringify(measured[k])}`);
+    });
   }
 }
 const rows: string[][] = [];
