@@ -36,8 +36,8 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
   const { open, close: closeWith, hostname, port, logger } = runtimeTransport(server, options);
   const buffers = new LastBuffer();
   // Half-open: a client may send its last message and end at once; the reply still goes out.
-  const net = createServer({ allowHalfOpen: true }, (socket) => {
-    socket.setNoDelay(true);
+  // No delay set as the socket is accepted: no Socket#setNoDelay call on each.
+  const net = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     // An idle connection costs what its objects weigh: one record, no closure of its own.
     (socket as Served)[HANDLERS] = open(new NodeSocket(socket, buffers));
     socket.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
@@ -113,6 +113,9 @@ class NodeSocket implements Socket {
 
   end(): void {
     const socket = this.#socket;
+    // The peer has ended (the usual close) and the kernel holds all we wrote: closing sends our
+    // FIN after it as a shutdown would, in one system call, with no stream events to wait for.
+    if (socket.readableEnded && socket.writableLength === 0) return void socket.destroy();
     // Half-open sockets stay open after our FIN: once it is sent, nothing is left to wait for.
     socket.once("finish", () => socket.destroy()).end();
   }
