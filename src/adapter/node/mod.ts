@@ -115,7 +115,12 @@ class NodeSocket implements Socket {
     const socket = this.#socket;
     // The peer has ended (the usual close) and the kernel holds all we wrote: closing sends our
     // FIN after it as a shutdown would, in one system call, with no stream events to wait for.
-    if (socket.readableEnded && socket.writableLength === 0) return void socket.destroy();
+    if (socket.readableEnded && socket.writableLength === 0) {
+      socket.destroy();
+      // Its descriptor is closed now: the layer need not wait for the event (nor arm a timer).
+      (socket as Served)[HANDLERS].closed();
+      return;
+    }
     // Half-open sockets stay open after our FIN: once it is sent, nothing is left to wait for.
     socket.once("finish", () => socket.destroy()).end();
   }
