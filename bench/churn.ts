@@ -7,8 +7,9 @@
  * ratio. The idle and churning clients run in processes of their own.
  *
  * `node --import tsx bench/churn.ts [--targets node,deno] [--idle 10000] [--rate 1000]
- * [--seconds 10] [--arrivals poisson|ticks]`. Each process is started with its open-file
+ * [--seconds 10] [--arrivals poisson|ticks] [--gc]`. Each process is started with its open-file
  * limit raised to the hard limit; if that is below what the counts need, it stops and says so.
+ * `--gc` runs the server with V8's `--trace-gc` and adds its collections in each phase.
  *
  * @module
  */
@@ -33,6 +34,7 @@ import { runServerProcess } from "./server_process.ts";
 import { formatNumber, markdownTable, percentile } from "./stats.ts";
 import { option } from "./targets.ts";
 import { seededRandom } from "./message_stream.ts";
+import { type Gc, parseGc, summarizeGcs, withTraceGc } from "./trace_gc.ts";
 
 const SCRIPT = "bench/churn.ts";
 /** A churned connection not answered this long after it began is counted as failed. */
@@ -205,6 +207,15 @@ function openFilesFor(idle: number, rate: number): number {
   return hard === "unlimited" ? needed : Number(hard);
 }
 
+/** The collections printed between `from` and `to` (as received: within a few ms). */
+function gcsIn(gcs: readonly { at: number; gc: Gc }[], from: number, to: number): string {
+  const { scavenges, meanPauseMs, maxPauseMs, full } = summarizeGcs(
+    gcs.filter(({ at }) => at >= from && at <= to).map(({ gc }) => gc),
+  );
+  return `${scavenges}, ${formatNumber(meanPauseMs, 2)} / ${formatNumber(maxPauseMs, 2)}` +
+    (full > 0 ? ` (+${full} full)` : "");
+}
+
 const mode = process.argv[2];
 if (mode === "--serve") await serve(Number(process.argv[3]));
 if (mode === "--churn") {
@@ -218,6 +229,7 @@ const rate = Number(option("rate", "1000"));
 const seconds = Number(option("seconds", "10"));
 const arrivals = option("arrivals", "poisson") as Arrivals;
 if (arrivals !== "poisson" && arrivals !== "ticks") throw new Error("--arrivals poisson|ticks");
+const traceGc = process.argv.includes("--gc");
 const files = openFilesFor(idle, rate);
 const rows: string[][] = [];
 pinSelf(SERVER_CPU);
@@ -227,7 +239,15 @@ for (const target of option("targets", "node,deno").split(",")) {
     "--serve",
     String(idle + rate + 10),
   );
-  const server = await startServer(pinned(withOpenFiles(script, files), SERVER_CPU));
+  const gcs: { at: number; gc: Gc }[] = [];
+  const runtime = target === "deno" ? "deno" : "node";
+  const server = await startServer(
+    pinned(withOpenFiles(traceGc ? withTraceGc(script, runtime) : script, files), SERVER_CPU),
+    (line) => {
+      const gc = parseGc(line);
+      if (gc) gcs.push({ at: performance.now(), gc });
+    },
+  );
   const idleClients = await startProcess(
     pinned(
       withOpenFiles(
@@ -253,7 +273,9 @@ for (const target of option("targets", "node,deno").split(",")) {
     const machineCpu = new CpuMeter("machine");
     serverCpu.start();
     machineCpu.start();
+    const quietFrom = performance.now();
     const quiet = await play(a, b, performance.now() + seconds * 1000);
+    const quietTo = performance.now();
     const cpuQuiet = [serverCpu.stop(), machineCpu.stop()];
     serverCpu.start();
     machineCpu.start();
@@ -277,7 +299,9 @@ for (const target of option("targets", "node,deno").split(",")) {
       (seconds * 2 + 30) * 1000 + LIFE_MS,
     );
     await new Promise((r) => setTimeout(r, 300)); // the churn gets going
+    const busyFrom = performance.now();
     const busy = await play(a, b, performance.now() + (seconds - 0.6) * 1000);
+    const busyTo = performance.now();
     const cpuBusy = [serverCpu.stop(), machineCpu.stop()];
     const churned = await churning;
     a.socket.destroy();
@@ -293,6 +317,7 @@ for (const target of option("targets", "node,deno").split(",")) {
       `${ms(busy, 0.5)} / ${ms(busy, 0.99)} (${busy.length})`,
       `${ratio(0.5)}x / ${ratio(0.99)}x`,
       `${cpu(cpuQuiet)}; ${cpu(cpuBusy)}`,
+      ...traceGc ? [`${gcsIn(gcs, quietFrom, quietTo)}; ${gcsIn(gcs, busyFrom, busyTo)}`] : [],
       `${churned.opened} opened in ${formatNumber(churned.seconds, 1)} s (schedule up to ` +
       `${formatNumber(churned.lateMs / 1000, 1)} s late), ${churned.answered} answered ` +
       `(connect to reply ${formatNumber(churned.reply[0], 1)} / ` +
@@ -318,6 +343,7 @@ console.log(
     "churn",
     "ratio",
     "CPU server / machine, cores",
+    ...traceGc ? ["server GCs: scavenges, mean / max pause ms (no churn; churn)"] : [],
     "churn made",
   ], rows),
 );

@@ -101,12 +101,13 @@ function parseJson(line: string): unknown {
 /**
  * Starts a process that prints a JSON line once it is ready and then runs until its stdin
  * closes. Resolves with that line, as `accept` takes it (lines it refuses are skipped), or
- * rejects within `timeoutMs`.
+ * rejects within `timeoutMs`. `onLine` is given every line it prints, before and after.
  */
 export function startProcess<T>(
   command: Command,
   accept: (value: unknown) => T | undefined,
   timeoutMs = 30_000,
+  onLine?: (line: string) => void,
 ): Promise<Running<T>> {
   const child = spawn(command.program, command.args, {
     cwd: ROOT,
@@ -127,6 +128,7 @@ export function startProcess<T>(
     child.once("error", fail);
     child.once("exit", (code) => fail(new Error(`the process exited early (code ${code})`)));
     lines(child, (line) => {
+      onLine?.(line);
       const ready = accept(parseJson(line));
       if (ready === undefined) return;
       clearTimeout(timer);
@@ -136,14 +138,22 @@ export function startProcess<T>(
   });
 }
 
-/** Starts a server under test and resolves once it listens. */
-export function startServer(command: Command): Promise<Running<ReadyLine>> {
-  return startProcess(command, (value) => {
-    const ready = value as Partial<ReadyLine> | undefined;
-    return typeof ready?.port === "number" && typeof ready.pid === "number"
-      ? ready as ReadyLine
-      : undefined;
-  });
+/** Starts a server under test and resolves once it listens; `onLine` as `startProcess`'s. */
+export function startServer(
+  command: Command,
+  onLine?: (line: string) => void,
+): Promise<Running<ReadyLine>> {
+  return startProcess(
+    command,
+    (value) => {
+      const ready = value as Partial<ReadyLine> | undefined;
+      return typeof ready?.port === "number" && typeof ready.pid === "number"
+        ? ready as ReadyLine
+        : undefined;
+    },
+    30_000,
+    onLine,
+  );
 }
 
 /** Runs a process to its end and returns the JSON of its last output line. */

@@ -118,12 +118,14 @@ export class SocketConnection implements LayerConnection {
     if (this.#isClosed) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.#onClosed = resolve;
+      if (!this.#aborted) this.#socket.end();
+      // Closed at once (a socket with nothing left to send may be): no timeout to arm.
+      if (this.#isClosed) return;
       this.#cancelTimeout = this.#clock.schedule(this.#clock.now() + this.#closeTimeoutMs, () => {
         // The peer did not take what was left in time: it loses it.
         this.#socket.abort();
         resolve();
       });
-      if (!this.#aborted) this.#socket.end();
     });
   }
 }

@@ -15,18 +15,13 @@
  *
  * @module
  */
-import { type AddressInfo, createServer, type Socket as NetSocket } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 import type { Server } from "../../core/server.ts";
-import type { SocketHandlers } from "../../transport/socket.ts";
 import type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 import { runtimeTransport } from "../runtime_transport.ts";
-import { LastBuffer, NodeSocket } from "./node_socket.ts";
+import { HANDLERS, LastBuffer, NodeSocket, type Served } from "./node_socket.ts";
 
 export type { Listener, ServeOptions } from "../../transport/serve_options.ts";
-
-/** Where a served socket keeps the layer's handlers, for the listeners all sockets share. */
-const HANDLERS = Symbol("handlers");
-type Served = NetSocket & { [HANDLERS]: SocketHandlers };
 
 /**
  * Listens on `options.hostname:options.port` and serves every socket with `server`.
@@ -36,8 +31,8 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
   const { open, close: closeWith, hostname, port, logger } = runtimeTransport(server, options);
   const buffers = new LastBuffer();
   // Half-open: a client may send its last message and end at once; the reply still goes out.
-  const net = createServer({ allowHalfOpen: true }, (socket) => {
-    socket.setNoDelay(true);
+  // No delay set as the socket is accepted: no Socket#setNoDelay call on each.
+  const net = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     // An idle connection costs what its objects weigh: one record, no closure of its own.
     (socket as Served)[HANDLERS] = open(new NodeSocket(socket, buffers));
     socket.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);

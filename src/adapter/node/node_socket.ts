@@ -6,7 +6,12 @@
  */
 import { Buffer } from "node:buffer";
 import type { Socket as NetSocket } from "node:net";
-import type { Socket } from "../../transport/socket.ts";
+import type { Socket, SocketHandlers } from "../../transport/socket.ts";
+
+/** Where a served socket keeps the layer's handlers, for the listeners all sockets share. */
+export const HANDLERS: unique symbol = Symbol("handlers");
+/** A `node:net` socket being served: the layer's handlers on it. */
+export type Served = NetSocket & { [HANDLERS]: SocketHandlers };
 
 /**
  * One `node:net` socket as the layer's record.
@@ -59,6 +64,14 @@ export class NodeSocket implements Socket {
 
   end(): void {
     const socket = this.#socket;
+    // The peer has ended (the usual close) and the kernel holds all we wrote: closing sends our
+    // FIN after it as a shutdown would, in one system call, with no stream events to wait for.
+    if (socket.readableEnded && socket.writableLength === 0) {
+      socket.destroy();
+      // Its descriptor is closed now: the layer need not wait for the event (nor arm a timer).
+      (socket as Served)[HANDLERS].closed();
+      return;
+    }
     // Half-open sockets stay open after our FIN: once it is sent, nothing is left to wait for.
     socket.once("finish", () => socket.destroy()).end();
   }
