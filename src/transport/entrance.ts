@@ -170,7 +170,11 @@ class Sniffing implements SocketHandlers {
     this.#decided();
     if (decided.protocol === "http") this.#next = this.#entrance.openHttp(this.#raw);
     else if (!this.#httpOnly) this.#next = this.#entrance.handOver(this.#raw, this.#raw);
-    else return refuse(this.#raw);
+    else { // not a GET on an HTTP-only port
+      this.#raw.write(errorResponse(headError(400, "not an HTTP GET request")));
+      this.#raw.end();
+      return DONE;
+    }
     return this.#next.data(decided.bytes);
   }
 
@@ -192,11 +196,4 @@ class Sniffing implements SocketHandlers {
     this.#cancel?.();
     this.#cancel = this.#sniffer = undefined;
   }
-}
-
-/** Answers what is not a `GET` on an HTTP-only port, and closes. */
-function refuse(raw: Socket): Promise<void> {
-  raw.write(errorResponse(headError(400, "not an HTTP GET request")));
-  raw.end();
-  return DONE;
 }
