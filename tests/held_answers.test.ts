@@ -71,3 +71,19 @@ test("a held answer that succeeds is sent, and a silent one sends nothing", asyn
   await heldSettled(harness);
   assert.deepEqual(player.take(), [[{ code: "saved" }]]);
 });
+
+test("a broadcast that reaches a held connection does not hold its sender's next turns", async () => {
+  const { harness, pending } = disk();
+  const player = await harness.connect();
+  const other = await harness.connect();
+  void player.send({ code: "store", key: "k" });
+  await heldSettled(harness);
+  void other.send({ code: "shout" });
+  void other.send({ code: "ping" });
+  await heldSettled(harness);
+  // The shout waits for the player's save on the player's side only.
+  assert.deepEqual(other.take(), [[{ code: "shout", by: 2 }], [{ code: "pong" }]]);
+  pending[0].resolve();
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [[{ code: "shout", by: 2 }]]);
+});

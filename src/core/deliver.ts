@@ -161,7 +161,8 @@ export class HeldDeliveries {
   /**
    * Sends a turn's result: now to connections nothing is held for, and after the held results
    * before it to the others; all of it after `answers` settle if there are any. Resolves when
-   * every part is written and drained.
+   * every part is written and drained; without `answers`, once what goes now is drained (the
+   * rest waits on others' answers, not on this turn's).
    */
   send(result: Result, answers: readonly HeldAnswer[]): Promise<void> {
     if (answers.length === 0 && this.#pending.size === 0) return this.write(result);
@@ -191,6 +192,9 @@ export class HeldDeliveries {
       }
     });
     this.#tail = written.then(() => {}, () => {});
+    // Held back only because others wait for their own answers: the turn's sender must not
+    // wait for those (a broadcast to a player whose save is slow would stall the sender).
+    if (answers.length === 0) return drained;
     return Promise.all([drained, written.then((held) => held.drained)]).then(() => {});
   }
 
