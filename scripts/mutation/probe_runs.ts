@@ -15,6 +15,7 @@ import { runEdgeSessions } from "../../sim/scenarios/edge_sessions.ts";
 import { runEdgeResumes } from "../../sim/scenarios/edge_resumes.ts";
 import { runQuietTimers } from "../../sim/scenarios/timers_quiet.ts";
 import { runEdgeShapes } from "../../sim/scenarios/edge_shapes.ts";
+import { runEdgeHolds } from "../../sim/scenarios/edge_holds.ts";
 
 /** One run of the probe: a name and how to run it. */
 export interface ProbeRun {
@@ -41,6 +42,7 @@ export function probeRuns(): ProbeRun[] {
     runs.push({ name: `edge-resumes:${seed}`, run: () => runEdgeResumes(seed) });
     runs.push({ name: `quiet-timers:${seed}`, run: () => runQuietTimers(seed) });
     runs.push({ name: `edge-shapes:${seed}`, run: () => runEdgeShapes(seed) });
+    runs.push({ name: `edge-holds:${seed}`, run: () => runEdgeHolds(seed) });
   }
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({

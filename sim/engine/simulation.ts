@@ -190,7 +190,7 @@ export class Simulation implements SimulationView, World {
     if (options.shutdownAtMs !== undefined) {
       this.at(options.shutdownAtMs, () => {
         this.#side.closePending();
-        return this.server.shutdown();
+        return this.server.shutdown().then(() => void (this.records.shutdownEndedAt = this.#now));
       });
     }
     const stopWatching = watchUnhandledRejections();

@@ -12,20 +12,31 @@ import {
   type Index,
   type Result,
 } from "../../mod.ts";
+import type { BroadcastGame } from "../invariants/broadcasts.ts";
 import type { Expected, ReplyModel } from "../invariants/reply_accounting.ts";
 import type { Simulation } from "../engine/simulation.ts";
 import type { HookCall } from "./resume_app.ts";
 import { expectedError } from "./swarm_model.ts";
 
+/** The desk, and what it recorded of its hooks. */
+export interface Desk {
+  readonly application: Application<null>;
+  readonly calls: HookCall[];
+  readonly roomCalls: HookCall[];
+  /** Holds that began while the core still had a connection for the index. */
+  readonly heldWhileRegistered: { index: Index; time: number }[];
+}
+
 /**
  * The desk on a simulation's virtual clock: its saves and timers wait in simulated time. The
  * simulation is asked for when needed, as the desk is made while the simulation is.
  */
-export function deskOn(simulation: () => Simulation): ReturnType<typeof createDesk> {
+export function deskOn(simulation: () => Simulation): Desk {
   return createDesk(
     () => simulation().now,
     (delayMs, resume) => simulation().park(delayMs, resume),
     (delayMs, run) => simulation().at(simulation().now / 1000 + delayMs, run),
+    (index) => simulation().server.connections.has(index),
   );
 }
 
@@ -40,7 +51,8 @@ export function deskOn(simulation: () => Simulation): ReturnType<typeof createDe
  * acknowledged, and the desk's onDisconnect then throws for its sender (a game's bug). Commands
  * keyed `room` go to a second controller, the room: `join` and `leave` are acknowledged, and
  * its hooks are recorded apart (`roomCalls`). What it sends carries `turn`, the number of the
- * call that made it; every hook is recorded.
+ * call that made it; every hook is recorded, and a hold that begins while the core still has
+ * a connection for the index (`registered`) is kept in `heldWhileRegistered`.
  *
  * @example
  * ```ts
@@ -57,8 +69,10 @@ export function createDesk(
   now: () => number,
   park: (delayMs: number, resume: () => void) => void,
   after: (delayMs: number, run: () => void) => void = park,
-): { application: Application<null>; calls: HookCall[]; roomCalls: HookCall[] } {
+  registered: (index: Index) => boolean = () => false,
+): Desk {
   const calls: HookCall[] = [];
+  const heldWhileRegistered: { index: Index; time: number }[] = [];
   const roomCalls: HookCall[] = [];
   const jinxed = new Set<Index>();
   const news: Command[] = [];
@@ -142,11 +156,15 @@ export function createDesk(
         if (jinxed.has(index)) throw new Error("the desk's onDisconnect failed");
         return [];
       },
-      onHold: ({ index }) => (log("hold", index), []),
+      onHold: ({ index }) => {
+        log("hold", index);
+        if (registered(index)) heldWhileRegistered.push({ index, time: now() });
+        return [];
+      },
       onResume: ({ index }) => (log("resume", index), []),
     },
   });
-  return { application, calls, roomCalls };
+  return { application, calls, roomCalls, heldWhileRegistered };
 }
 
 /** What {@linkcode deskModel} needs to know of a story. */
@@ -213,4 +231,46 @@ export function deskModel(story: DeskStory): ReplyModel {
       answeredBefore: client.link.lossless ? end : undefined,
     };
   };
+}
+
+/**
+ * The desk's broadcasts, for the broadcast invariants: a `shout` (n), and a `loud` durable that
+ * does not fail, are `heard` (n) by everyone present; a `durable` holds its sender's replies
+ * (everyone's, when loud) for `ms`, and a `slow` turn holds everyone's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DESK_BROADCASTS } from "./desk.ts";
+ * assert.deepEqual(DESK_BROADCASTS.heard({ code: "shout", n: 2 })?.command, { code: "heard", n: 2 });
+ * assert.deepEqual(DESK_BROADCASTS.holds({ code: "durable", ms: 5 }), { who: "sender", ms: 5 });
+ * ```
+ */
+export const DESK_BROADCASTS: BroadcastGame = {
+  heard(command) {
+    const loud = command.code === "durable" && command.loud === true && command.fail !== true;
+    if (command.code !== "shout" && !loud) return undefined;
+    return { command: { code: "heard", n: command.n ?? null }, anyOf: ["turn"] };
+  },
+  holds(command) {
+    const ms = Number(command.ms) || 0;
+    if (command.code === "slow") return { who: "everyone", ms };
+    if (command.code !== "durable") return undefined;
+    return { who: command.loud === true ? "everyone" : "sender", ms };
+  },
+};
+
+/**
+ * The token of the first `session` greeting among `commands`, if any.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tokenIn } from "./desk.ts";
+ * assert.equal(tokenIn([{ code: "session", token: "t", holdMs: 5 }]), "t");
+ * ```
+ */
+export function tokenIn(commands: readonly Command[]): string | undefined {
+  const token = commands.find((command) => command.code === "session")?.token;
+  return typeof token === "string" ? token : undefined;
 }

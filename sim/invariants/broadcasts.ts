@@ -1,0 +1,259 @@
+/**
+ * Broadcasts judged from the listeners' side: everyone who was there when a broadcast was
+ * made hears it, and nobody waits for it on account of someone else's held answer (a save
+ * that waits for the disk holds back its own connection's replies, and only those).
+ *
+ * @module
+ */
+import type { Command } from "../../mod.ts";
+import type { SimClient } from "../engine/client.ts";
+import { isPrompt } from "../engine/faults.ts";
+import type { Invariant, Violation } from "../engine/invariant.ts";
+import { clip, formatTime } from "../engine/trace.ts";
+import type { ItemFate, ReplyAccounting } from "./reply_accounting.ts";
+import { itemsOf, readFrames, sameCommand } from "./wire.ts";
+
+/** What the broadcast invariants know of the game. */
+export interface BroadcastGame {
+  /**
+   * What every client present hears when `command`, sent by a client, was answered (not
+   * refused), with any value at the keys of `anyOf`; undefined when it is no broadcast.
+   * Each broadcast must be told apart by its command (a number of its own, say).
+   */
+  heard(command: Command): { command: Command; anyOf?: readonly string[] } | undefined;
+  /**
+   * Whether a command holds its answer back (`sender`: its sender's replies wait for it;
+   * `everyone`: everyone's, as a held answer that is itself a broadcast, or a turn that
+   * blocks the others), and for how long at most, in ms, when it answers nothing.
+   */
+  holds(command: Command): { who: "sender" | "everyone"; ms: number } | undefined;
+}
+
+/** One broadcast: who made it, what it was, when it was sent and when its answer was read. */
+interface Made {
+  readonly by: string;
+  readonly heard: { command: Command; anyOf?: readonly string[] };
+  readonly sentAt: number;
+  readonly answeredAt: number;
+}
+
+/** The broadcasts the clients made, from what reply accounting matched (run it first). */
+function broadcastsOf(
+  sim: { clients: readonly SimClient[] },
+  accounting: ReplyAccounting,
+  game: BroadcastGame,
+): Made[] {
+  const made: Made[] = [];
+  for (const client of sim.clients) {
+    for (const fate of accounting.fates.get(client.name) ?? []) {
+      const heard = !fate.refused && fate.item.command && game.heard(fate.item.command);
+      if (!heard) continue;
+      made.push({ by: client.name, heard, sentAt: fate.item.time, answeredAt: fate.answeredAt });
+    }
+  }
+  return made;
+}
+
+/** When a client first stopped being there (ended, vanished, closed), or Infinity. */
+function leftAt(client: SimClient): number {
+  const left = client.log.find((entry) =>
+    entry.kind === "event" && entry.note !== undefined &&
+    !entry.note.startsWith("accepted as index") && !entry.note.startsWith("WebSocket open")
+  );
+  return left?.time ?? Infinity;
+}
+
+/** What a client read that `heard` describes, with when. */
+function timesHeard(client: SimClient, heard: Made["heard"]): number[] {
+  return readFrames(client).flatMap((frame) =>
+    (frame.commands ?? []).filter((command) => sameCommand(command, heard.command, heard.anyOf))
+      .map(() => frame.time)
+  );
+}
+
+/**
+ * Everyone hears: a broadcast (as `game.heard` names it) that its sender saw answered reaches
+ * every client that was there, on a link that lost nothing: one whose first message had been
+ * answered before the broadcast was sent (the game had met it), and that neither ended,
+ * vanished nor was closed until the broadcast's answer was read. Needs `accounting` checked
+ * before it, in the same run.
+ *
+ * @example
+ * ```ts
+ * import { everyoneHears } from "./broadcasts.ts";
+ * import { replyAccounting } from "./reply_accounting.ts";
+ * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
+ * const game = {
+ *   heard: (c: { code?: unknown; n?: unknown }) =>
+ *     c.code === "shout" ? { command: { code: "heard", n: c.n ?? null } } : undefined,
+ *   holds: () => undefined,
+ * };
+ * const invariants = [accounting, everyoneHears(accounting, game)];
+ * ```
+ */
+export function everyoneHears(accounting: ReplyAccounting, game: BroadcastGame): Invariant {
+  const name = "everyone hears";
+  return {
+    name,
+    check(sim) {
+      const violations: Violation[] = [];
+      const made = broadcastsOf(sim, accounting, game);
+      for (const client of sim.clients) {
+        const first = (accounting.fates.get(client.name) ?? [])[0];
+        if (first === undefined || !client.link.lossless) continue;
+        const left = leftAt(client);
+        const missed = made.find((broadcast) =>
+          first.answeredAt < broadcast.sentAt && broadcast.answeredAt < left &&
+          timesHeard(client, broadcast.heard).length === 0
+        );
+        if (!missed) continue;
+        violations.push({
+          invariant: name,
+          client: client.name,
+          time: missed.answeredAt,
+          message: `it never heard ${clip(JSON.stringify(missed.heard.command))}, which ${
+            missed.by === client.name ? "it" : missed.by
+          } sent at ${formatTime(missed.sentAt)}ms, though it was there all along`,
+        });
+      }
+      return violations;
+    },
+  };
+}
+
+/**
+ * Nobody waits for another's hold: a broadcast reaches each prompt listener (a prompt link,
+ * never paused) within the sender's up delay plus the listener's down delay (jitter included)
+ * plus `slackMs`, unless something that holds its answers back was in flight when the
+ * broadcast was sent: one of the listener's own held commands, or anyone's command that
+ * holds everyone (`game.holds`), from its sending to its answer being read (or, when it
+ * answers nothing, for as long as it may hold). Needs `accounting` checked before it.
+ *
+ * @example
+ * ```ts
+ * import { noWaitForOthers } from "./broadcasts.ts";
+ * import { replyAccounting } from "./reply_accounting.ts";
+ * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
+ * const game = { heard: () => undefined, holds: () => undefined };
+ * const invariants = [accounting, noWaitForOthers(accounting, game, 2)];
+ * ```
+ */
+export function noWaitForOthers(
+  accounting: ReplyAccounting,
+  game: BroadcastGame,
+  slackMs: number,
+): Invariant {
+  const name = "no wait for others";
+  return {
+    name,
+    check(sim) {
+      const violations: Violation[] = [];
+      const byName = new Map(sim.clients.map((client) => [client.name, client]));
+      // Every command that holds answers back, with the window it may hold them in.
+      const windows: { who: string; all: boolean; from: number; to: number }[] = [];
+      for (const client of sim.clients) {
+        const fates = new Map<number, ItemFate>(
+          (accounting.fates.get(client.name) ?? []).map((fate) => [fate.item.n, fate]),
+        );
+        const upMs = client.link.faults.upDelayMs + client.link.faults.jitterMs;
+        for (const item of itemsOf(client)) {
+          const held = item.command && game.holds(item.command);
+          if (!held) continue;
+          const answered = fates.get(item.n)?.answeredAt;
+          const to = answered ?? item.time + (upMs + held.ms + 2 * slackMs) * 1000;
+          windows.push({ who: client.name, all: held.who === "everyone", from: item.time, to });
+        }
+      }
+      for (const broadcast of broadcastsOf(sim, accounting, game)) {
+        const sender = byName.get(broadcast.by)!;
+        const up = sender.link.faults;
+        for (const client of sim.clients) {
+          const down = client.link.faults;
+          if (!isPrompt(down) || client.link.reader.pausedEver) continue;
+          const busy = windows.some((window) =>
+            (window.all || window.who === client.name) && window.from <= broadcast.sentAt &&
+            window.to >= broadcast.sentAt
+          );
+          const [time] = timesHeard(client, broadcast.heard);
+          if (busy || time === undefined) continue;
+          const linksUs = (up.upDelayMs + up.jitterMs + down.downDelayMs + down.jitterMs) * 1000;
+          if (time - broadcast.sentAt <= linksUs + slackMs * 1000) continue;
+          violations.push({
+            invariant: name,
+            client: client.name,
+            time,
+            message:
+              `it heard ${
+                clip(JSON.stringify(broadcast.heard.command))
+              } (sent by ${broadcast.by} at ${formatTime(broadcast.sentAt)}ms) at ${
+                formatTime(time)
+              }ms, ` +
+              `with nothing of its own held: its links take at most ${formatTime(linksUs)}ms`,
+          });
+        }
+      }
+      return violations;
+    },
+  };
+}
+
+/**
+ * Held answers first: the answer to a client's held command (`game.holds`, its own) comes
+ * before any broadcast it hears that reached the server after that command, when each was
+ * handled as it came (its sender had nothing before it unanswered): what a connection is
+ * sent follows turn order, an answer that waits for the disk included, even when that answer
+ * is only the error of a command that answered nothing. Needs `accounting` checked before it.
+ *
+ * @example
+ * ```ts
+ * import { heldAnswersFirst } from "./broadcasts.ts";
+ * import { replyAccounting } from "./reply_accounting.ts";
+ * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
+ * const game = { heard: () => undefined, holds: () => undefined };
+ * const invariants = [accounting, heldAnswersFirst(accounting, game)];
+ * ```
+ */
+export function heldAnswersFirst(accounting: ReplyAccounting, game: BroadcastGame): Invariant {
+  const name = "held answers first";
+  return {
+    name,
+    check(sim) {
+      const violations: Violation[] = [];
+      const byName = new Map(sim.clients.map((client) => [client.name, client]));
+      // Whether a client's item sent at `time` was handled as it came: nothing before it open.
+      const handledOnArrival = (client: string, time: number) =>
+        (accounting.fates.get(client) ?? []).every((fate) =>
+          fate.item.time >= time || fate.answeredAt < time
+        );
+      const made = broadcastsOf(sim, accounting, game)
+        .filter((broadcast) => handledOnArrival(broadcast.by, broadcast.sentAt));
+      for (const client of sim.clients) {
+        const up = client.link.faults;
+        for (const fate of accounting.fates.get(client.name) ?? []) {
+          const held = fate.item.command && game.holds(fate.item.command);
+          if (held?.who !== "sender" || !handledOnArrival(client.name, fate.item.time)) continue;
+          const arrived = fate.item.time + (up.upDelayMs + up.jitterMs) * 1000;
+          const overtaker = made.find((broadcast) => {
+            const sender = byName.get(broadcast.by)!.link.faults;
+            return broadcast.sentAt + sender.upDelayMs * 1000 > arrived &&
+              timesHeard(client, broadcast.heard).some((time) => time < fate.answeredAt);
+          });
+          if (!overtaker) continue;
+          violations.push({
+            invariant: name,
+            client: client.name,
+            time: fate.answeredAt,
+            message: `it heard ${
+              clip(JSON.stringify(overtaker.heard.command))
+            } (sent by ${overtaker.by} at ${
+              formatTime(overtaker.sentAt)
+            }ms) before the answer to its held ${
+              clip(JSON.stringify(fate.item.command))
+            } (sent at ${formatTime(fate.item.time)}ms), made in an earlier turn`,
+          });
+        }
+      }
+      return violations;
+    },
+  };
+}
