@@ -16,6 +16,7 @@ import { runEdgeResumes } from "../../sim/scenarios/edge_resumes.ts";
 import { runQuietTimers } from "../../sim/scenarios/timers_quiet.ts";
 import { runEdgeShapes } from "../../sim/scenarios/edge_shapes.ts";
 import { runEdgeHolds } from "../../sim/scenarios/edge_holds.ts";
+import { runEdgeBytes } from "../../sim/scenarios/edge_bytes.ts";
 
 /** One run of the probe: a name and how to run it. */
 export interface ProbeRun {
@@ -43,6 +44,7 @@ export function probeRuns(): ProbeRun[] {
     runs.push({ name: `quiet-timers:${seed}`, run: () => runQuietTimers(seed) });
     runs.push({ name: `edge-shapes:${seed}`, run: () => runEdgeShapes(seed) });
     runs.push({ name: `edge-holds:${seed}`, run: () => runEdgeHolds(seed) });
+    runs.push({ name: `edge-bytes:${seed}`, run: () => runEdgeBytes(seed) });
   }
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({

@@ -157,6 +157,7 @@ export class Simulation implements SimulationView, World {
         ...options.link,
       }),
       protocol: options.protocol,
+      fragments: options.fragments,
       expected: (index) => this.records.expected(index),
       isAddressed: (bytes) => this.records.isAddressed(bytes),
       connectAtUs,
