@@ -8,7 +8,10 @@ import assert from "node:assert/strict";
 import { Application, type Controller, deliver } from "../mod.ts";
 import { Harness } from "./helpers/harness.ts";
 
-/** A save that waits for a disk the test fails or lets through; `ping` answers at once. */
+/**
+ * A save that waits for a disk the test fails or lets through; `loud` waits too and tells
+ * 1 and 2; `ping` answers at once.
+ */
 function disk() {
   const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
   const controller: Controller<null> = {
@@ -16,6 +19,7 @@ function disk() {
       if (command.code === "ping") return deliver([index], { code: "pong" });
       if (command.code === "shout") return deliver([1, 2], { code: "shout", by: index });
       hold?.(new Promise<void>((resolve, reject) => pending.push({ resolve, reject })));
+      if (command.code === "loud") return deliver([1, 2], { code: "loud", by: index });
       return command.code === "save" ? deliver([index], { code: "saved" }) : [];
     },
   };
@@ -86,4 +90,34 @@ test("a broadcast that reaches a held connection does not hold its sender's next
   pending[0].resolve();
   await heldSettled(harness);
   assert.deepEqual(player.take(), [[{ code: "shout", by: 2 }]]);
+});
+
+test("a silent held command that fails is answered in its place in its message", async () => {
+  const { harness, pending } = disk();
+  const player = await harness.connect();
+  void player.send([{ code: "store", key: "k" }, { code: "ping" }]);
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [], "the pong waits for the held answer before it");
+  pending[0].reject(new Error("disk full"));
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [
+    [{ error: "internal error", code: "store", key: "k" }],
+    [{ code: "pong" }],
+  ]);
+});
+
+test("a connection that ends with replies held behind a held broadcast still gets them", async () => {
+  const { harness, pending } = disk();
+  const player = await harness.connect();
+  const other = await harness.connect();
+  void other.send({ code: "loud" });
+  await heldSettled(harness);
+  void player.send({ code: "ping" });
+  void player.events.end();
+  await heldSettled(harness);
+  assert.equal(player.closed, false, "the end waits for the replies held before it");
+  pending[0].resolve();
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [[{ code: "loud", by: 2 }], [{ code: "pong" }]]);
+  assert.equal(player.closed, true);
 });

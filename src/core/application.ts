@@ -208,9 +208,13 @@ export class Application<S> {
       const before = waits.length;
       try {
         if (!controller) throw new CommandError("no controller for this key");
-        const answer = await controller.handleCommand(command, context);
+        let answer = await controller.handleCommand(command, context);
+        const held = hold !== undefined && waits.length > before;
+        // A held command that answered nothing keeps its place with a delivery of nothing
+        // (never written): if its wait fails, its error goes there, before later replies.
+        if (held && answer.length === 0) answer = [[[index], []]];
         result.push(...answer);
-        if (hold && waits.length > before) {
+        if (held) {
           hold({
             until: Promise.all(waits.slice(before)),
             result: answer,

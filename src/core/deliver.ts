@@ -151,7 +151,14 @@ export class HeldDeliveries {
   /** Settles when the last held write has been made. */
   #tail: Promise<void> = Promise.resolve();
 
-  constructor(readonly write: WriteResult) {}
+  /**
+   * `waiter`: the connection whose message the turn being sent answers, if any: it waits only
+   * for what it is sent itself, not for what waits on others' held answers.
+   */
+  constructor(
+    readonly write: WriteResult,
+    readonly waiter: () => Index | undefined = () => undefined,
+  ) {}
 
   /** Settles once every held result known now has been written. */
   get flushed(): Promise<void> {
@@ -161,8 +168,8 @@ export class HeldDeliveries {
   /**
    * Sends a turn's result: now to connections nothing is held for, and after the held results
    * before it to the others; all of it after `answers` settle if there are any. Resolves when
-   * every part is written and drained; without `answers`, once what goes now is drained (the
-   * rest waits on others' answers, not on this turn's).
+   * every part is written and drained; but when the turn's `waiter` is sent none of the part
+   * that waits on others' answers, once what goes now is.
    */
   send(result: Result, answers: readonly HeldAnswer[]): Promise<void> {
     if (answers.length === 0 && this.#pending.size === 0) return this.write(result);
@@ -192,9 +199,11 @@ export class HeldDeliveries {
       }
     });
     this.#tail = written.then(() => {}, () => {});
-    // Held back only because others wait for their own answers: the turn's sender must not
-    // wait for those (a broadcast to a player whose save is slow would stall the sender).
-    if (answers.length === 0) return drained;
+    // Held back only for others, who wait for answers before it: the connection whose turn
+    // this is waits only for what it is sent itself (a broadcast to a player whose save is
+    // slow would stall its sender; a reply of its own must still go out before its end).
+    const waiter = this.waiter();
+    if (answers.length === 0 && waiter !== undefined && !indexes.has(waiter)) return drained;
     return Promise.all([drained, written.then((held) => held.drained)]).then(() => {});
   }
 
