@@ -17,6 +17,7 @@ import { runQuietTimers } from "../../sim/scenarios/timers_quiet.ts";
 import { runEdgeShapes } from "../../sim/scenarios/edge_shapes.ts";
 import { runEdgeHolds } from "../../sim/scenarios/edge_holds.ts";
 import { runEdgeBytes } from "../../sim/scenarios/edge_bytes.ts";
+import { runDeskSwarm } from "../../sim/scenarios/desk_swarm.ts";
 
 /** One run of the probe: a name and how to run it. */
 export interface ProbeRun {
@@ -26,6 +27,8 @@ export interface ProbeRun {
 
 /** How many swarm seeds the probe runs. */
 export const SWARM_SEEDS = 200;
+/** How many desk swarm seeds the probe runs. */
+export const DESK_SWARM_SEEDS = 20;
 
 /** The probe's runs, cheapest and most telling first. */
 export function probeRuns(): ProbeRun[] {
@@ -45,6 +48,10 @@ export function probeRuns(): ProbeRun[] {
     runs.push({ name: `edge-shapes:${seed}`, run: () => runEdgeShapes(seed) });
     runs.push({ name: `edge-holds:${seed}`, run: () => runEdgeHolds(seed) });
     runs.push({ name: `edge-bytes:${seed}`, run: () => runEdgeBytes(seed) });
+  }
+  // Held answers and sessions in random traffic on the desk.
+  for (let seed = 1; seed <= DESK_SWARM_SEEDS; seed++) {
+    runs.push({ name: `desk-swarm:${seed}`, run: () => runDeskSwarm(seed) });
   }
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({

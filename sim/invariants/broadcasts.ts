@@ -7,7 +7,7 @@
  */
 import type { Command } from "../../mod.ts";
 import type { SimClient } from "../engine/client.ts";
-import { isPrompt } from "../engine/faults.ts";
+import { isPrompt, type LinkFaults } from "../engine/faults.ts";
 import type { Invariant, Violation } from "../engine/invariant.ts";
 import { clip, formatTime } from "../engine/trace.ts";
 import type { ItemFate, ReplyAccounting } from "./reply_accounting.ts";
@@ -22,11 +22,10 @@ export interface BroadcastGame {
    */
   heard(command: Command): { command: Command; anyOf?: readonly string[] } | undefined;
   /**
-   * Whether a command holds its answer back (`sender`: its sender's replies wait for it;
-   * `everyone`: everyone's, as a held answer that is itself a broadcast, or a turn that
-   * blocks the others), and for how long at most, in ms, when it answers nothing.
+   * Whether a command holds answers back: `sender`, its sender's replies wait for it;
+   * `everyone`, everyone's (a held answer that is itself a broadcast, or a slow turn).
    */
-  holds(command: Command): { who: "sender" | "everyone"; ms: number } | undefined;
+  holds(command: Command): "sender" | "everyone" | undefined;
 }
 
 /** One broadcast: who made it, what it was, when it was sent and when its answer was read. */
@@ -34,6 +33,8 @@ interface Made {
   readonly by: string;
   readonly heard: { command: Command; anyOf?: readonly string[] };
   readonly sentAt: number;
+  /** Its place among its sender's items. */
+  readonly n: number;
   readonly answeredAt: number;
 }
 
@@ -48,10 +49,34 @@ function broadcastsOf(
     for (const fate of accounting.fates.get(client.name) ?? []) {
       const heard = !fate.refused && fate.item.command && game.heard(fate.item.command);
       if (!heard) continue;
-      made.push({ by: client.name, heard, sentAt: fate.item.time, answeredAt: fate.answeredAt });
+      const { time: sentAt, n } = fate.item;
+      made.push({ by: client.name, heard, sentAt, n, answeredAt: fate.answeredAt });
     }
   }
   return made;
+}
+
+/**
+ * Whether a client's item `n`, sent at `time`, was handled as it came: everything it sent
+ * before it was answered before it was sent (a connection's messages wait for its earlier
+ * ones' turns).
+ */
+function handledOnArrival(
+  accounting: ReplyAccounting,
+  client: string,
+  n: number,
+  time: number,
+): boolean {
+  const fates = accounting.fates.get(client) ?? [];
+  return fates.length > n && fates.every((fate) => fate.item.n >= n || fate.answeredAt < time);
+}
+
+/**
+ * Whether a link brings a (small) message whole within its delays: a link that cuts segments,
+ * or whose server window is small, brings it in pieces, whole much later.
+ */
+function arrivesWhole(faults: LinkFaults): boolean {
+  return faults.fragmentRate === 0 && faults.serverWindowBytes >= 16 * 1024;
 }
 
 /** When a client first stopped being there (ended, vanished, closed), or Infinity. */
@@ -60,7 +85,9 @@ function leftAt(client: SimClient): number {
     entry.kind === "event" && entry.note !== undefined &&
     !entry.note.startsWith("accepted as index") && !entry.note.startsWith("WebSocket open")
   );
-  return left?.time ?? Infinity;
+  // The server closed it before its client read so: a down delay before, at most.
+  const { downDelayMs, jitterMs } = client.link.faults;
+  return left === undefined ? Infinity : left.time - (downDelayMs + jitterMs) * 1000;
 }
 
 /** What a client read that `heard` describes, with when. */
@@ -122,12 +149,14 @@ export function everyoneHears(accounting: ReplyAccounting, game: BroadcastGame):
 }
 
 /**
- * Nobody waits for another's hold: a broadcast reaches each prompt listener (a prompt link,
- * never paused) within the sender's up delay plus the listener's down delay (jitter included)
+ * Nobody waits for another's hold: a broadcast sent over a link that does not cut segments
+ * reaches each prompt listener (a prompt link that does not cut segments, never paused) within the sender's up delay plus the listener's down delay (jitter included)
  * plus `slackMs`, unless something that holds its answers back was in flight when the
  * broadcast was sent: one of the listener's own held commands, or anyone's command that
- * holds everyone (`game.holds`), from its sending to its answer being read (or, when it
- * answers nothing, for as long as it may hold). Needs `accounting` checked before it.
+ * holds everyone (`game.holds`), from when it may have reached the server to its answer
+ * being read (for good, when it has none). Judged only for a broadcast whose sender had nothing open before it (its
+ * message waits for its earlier ones) and whose message held nothing (a turn's result waits
+ * for the held answers of that turn). Needs `accounting` checked before it.
  *
  * @example
  * ```ts
@@ -155,24 +184,44 @@ export function noWaitForOthers(
         const fates = new Map<number, ItemFate>(
           (accounting.fates.get(client.name) ?? []).map((fate) => [fate.item.n, fate]),
         );
-        const upMs = client.link.faults.upDelayMs + client.link.faults.jitterMs;
-        for (const item of itemsOf(client)) {
+        const items = itemsOf(client);
+        for (const item of items) {
           const held = item.command && game.holds(item.command);
           if (!held) continue;
-          const answered = fates.get(item.n)?.answeredAt;
-          const to = answered ?? item.time + (upMs + held.ms + 2 * slackMs) * 1000;
-          windows.push({ who: client.name, all: held.who === "everyone", from: item.time, to });
+          // A turn's result waits for its held answers: a broadcast in the same message too.
+          const loud = held === "everyone" ||
+            items.some((other) =>
+              other.time === item.time && other.command && game.heard(other.command) !== undefined
+            );
+          // Unanswered (it answers nothing, or its client left): held writes go out in turn
+          // order, so it may wait for every held answer before it, however long.
+          const to = fates.get(item.n)?.answeredAt ?? Infinity;
+          // From when it may reach the server: a client of a shorter link overtakes others.
+          const from = item.time + client.link.faults.upDelayMs * 1000;
+          windows.push({ who: client.name, all: loud, from, to });
         }
       }
       for (const broadcast of broadcastsOf(sim, accounting, game)) {
+        // A sender's message waits for its earlier ones, and a turn's result for the held
+        // answers of that turn: judged only when it had none open and its message held none.
+        if (!handledOnArrival(accounting, broadcast.by, broadcast.n, broadcast.sentAt)) continue;
+        const withHeld = (accounting.fates.get(broadcast.by) ?? []).some((fate) =>
+          fate.item.time === broadcast.sentAt && fate.item.command &&
+          game.holds(fate.item.command) !== undefined
+        );
+        if (withHeld) continue;
         const sender = byName.get(broadcast.by)!;
         const up = sender.link.faults;
+        if (!arrivesWhole(up)) continue;
+        // When the broadcast may have reached the server, at the earliest and at the latest.
+        const arrives = broadcast.sentAt + up.upDelayMs * 1000;
+        const latest = arrives + up.jitterMs * 1000;
         for (const client of sim.clients) {
           const down = client.link.faults;
-          if (!isPrompt(down) || client.link.reader.pausedEver) continue;
+          if (!isPrompt(down) || down.fragmentRate > 0 || client.link.reader.pausedEver) continue;
           const busy = windows.some((window) =>
-            (window.all || window.who === client.name) && window.from <= broadcast.sentAt &&
-            window.to >= broadcast.sentAt
+            (window.all || window.who === client.name) && window.from <= latest &&
+            window.to >= arrives
           );
           const [time] = timesHeard(client, broadcast.heard);
           if (busy || time === undefined) continue;
@@ -198,7 +247,8 @@ export function noWaitForOthers(
 }
 
 /**
- * Held answers first: the answer to a client's held command (`game.holds`, its own) comes
+ * Held answers first: the answer to a client's held command (`game.holds`, its own; sent over
+ * a link that does not cut segments, so that when it reached the server is known) comes
  * before any broadcast it hears that reached the server after that command, when each was
  * handled as it came (its sender had nothing before it unanswered): what a connection is
  * sent follows turn order, an answer that waits for the disk included, even when that answer
@@ -220,18 +270,17 @@ export function heldAnswersFirst(accounting: ReplyAccounting, game: BroadcastGam
     check(sim) {
       const violations: Violation[] = [];
       const byName = new Map(sim.clients.map((client) => [client.name, client]));
-      // Whether a client's item sent at `time` was handled as it came: nothing before it open.
-      const handledOnArrival = (client: string, time: number) =>
-        (accounting.fates.get(client) ?? []).every((fate) =>
-          fate.item.time >= time || fate.answeredAt < time
-        );
       const made = broadcastsOf(sim, accounting, game)
-        .filter((broadcast) => handledOnArrival(broadcast.by, broadcast.sentAt));
+        .filter((broadcast) =>
+          handledOnArrival(accounting, broadcast.by, broadcast.n, broadcast.sentAt)
+        );
       for (const client of sim.clients) {
         const up = client.link.faults;
         for (const fate of accounting.fates.get(client.name) ?? []) {
           const held = fate.item.command && game.holds(fate.item.command);
-          if (held?.who !== "sender" || !handledOnArrival(client.name, fate.item.time)) continue;
+          const onArrival = handledOnArrival(accounting, client.name, fate.item.n, fate.item.time);
+          if (held !== "sender" || !onArrival) continue;
+          if (!arrivesWhole(up)) continue;
           const arrived = fate.item.time + (up.upDelayMs + up.jitterMs) * 1000;
           const overtaker = made.find((broadcast) => {
             const sender = byName.get(broadcast.by)!.link.faults;

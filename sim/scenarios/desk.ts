@@ -236,14 +236,14 @@ export function deskModel(story: DeskStory): ReplyModel {
 /**
  * The desk's broadcasts, for the broadcast invariants: a `shout` (n), and a `loud` durable that
  * does not fail, are `heard` (n) by everyone present; a `durable` holds its sender's replies
- * (everyone's, when loud) for `ms`, and a `slow` turn holds everyone's.
+ * (everyone's, when loud), and a `slow` turn holds everyone's.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { DESK_BROADCASTS } from "./desk.ts";
  * assert.deepEqual(DESK_BROADCASTS.heard({ code: "shout", n: 2 })?.command, { code: "heard", n: 2 });
- * assert.deepEqual(DESK_BROADCASTS.holds({ code: "durable", ms: 5 }), { who: "sender", ms: 5 });
+ * assert.equal(DESK_BROADCASTS.holds({ code: "durable", ms: 5 }), "sender");
  * ```
  */
 export const DESK_BROADCASTS: BroadcastGame = {
@@ -253,10 +253,9 @@ export const DESK_BROADCASTS: BroadcastGame = {
     return { command: { code: "heard", n: command.n ?? null }, anyOf: ["turn"] };
   },
   holds(command) {
-    const ms = Number(command.ms) || 0;
-    if (command.code === "slow") return { who: "everyone", ms };
+    if (command.code === "slow") return "everyone";
     if (command.code !== "durable") return undefined;
-    return { who: command.loud === true ? "everyone" : "sender", ms };
+    return command.loud === true ? "everyone" : "sender";
   },
 };
 

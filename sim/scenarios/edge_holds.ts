@@ -15,16 +15,10 @@ import { NO_FAULTS } from "../engine/faults.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
-import { everyoneHears, heldAnswersFirst, noWaitForOthers } from "../invariants/broadcasts.ts";
 import { handledAnswered } from "../invariants/handled_answered.ts";
-import { noEscapedErrors } from "../invariants/health_invariants.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
-import { identities } from "../invariants/session_invariants.ts";
-import { goneByShutdownEnd, noHoldWhileShuttingDown } from "../invariants/shutdown_invariants.ts";
-import { turnOrder } from "../invariants/turn_order.ts";
-import { wholeMessages } from "../invariants/wire_invariants.ts";
-import { DESK_BROADCASTS, deskModel, deskOn, tokenIn } from "./desk.ts";
-import type { HookCall } from "./resume_app.ts";
+import { deskModel, deskOn, tokenIn } from "./desk.ts";
+import { deskChecks } from "./desk_checks.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
 /** When the edge-holds story's server shuts down, in virtual ms. */
@@ -49,7 +43,6 @@ export function buildEdgeHolds(seed: number, options: StoryOptions = {}): Simula
   const shutdownAtMs = EDGE_HOLDS_SHUTDOWN_MS;
   const shift = seed % 3; // the races move by a ms or two from seed to seed
   let desk: ReturnType<typeof deskOn> | undefined;
-  const calls = (): HookCall[] => desk?.calls ?? [];
   const accounting = replyAccounting(deskModel({
     shutdownAtMs,
     marginMs: 2,
@@ -69,19 +62,7 @@ export function buildEdgeHolds(seed: number, options: StoryOptions = {}): Simula
       desk = deskOn(() => sim);
       return handled.watch(desk.application);
     },
-    invariants: () => [
-      accounting,
-      everyoneHears(accounting, DESK_BROADCASTS),
-      noWaitForOthers(accounting, DESK_BROADCASTS, 2),
-      heldAnswersFirst(accounting, DESK_BROADCASTS),
-      handled,
-      turnOrder(),
-      identities(calls, () => desk?.heldWhileRegistered ?? []),
-      goneByShutdownEnd(calls),
-      noHoldWhileShuttingDown(calls, { shutdownAtMs }),
-      noEscapedErrors(),
-      wholeMessages(),
-    ],
+    invariants: () => deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs }),
   });
   const say = (n: number): Command => ({ code: "say", n });
   // A save done before the shout: nothing of early's is held when it comes.

@@ -1,0 +1,166 @@
+/**
+ * A swarm on the desk (`desk.ts`): a seed draws a handful of clients, each sending a few
+ * messages of one to three commands (says, shouts, polls, saves held for the disk, loud,
+ * or silent until they fail, failing or not, slow turns) at random times over links of random delays; some vanish
+ * and a newcomer resumes their identity, some half-close, one may take over a live
+ * identity. Held answers and sessions inside random traffic, judged by every check the desk
+ * stories have: reply accounting, who hears each broadcast and how soon, held answers first,
+ * turn order, identities, and the shutdown's promises.
+ *
+ * @module
+ */
+import type { Command } from "../../mod.ts";
+import type { SimClient } from "../engine/client.ts";
+import { NO_FAULTS } from "../engine/faults.ts";
+import { Random } from "../engine/random.ts";
+import type { SimulationReport } from "../engine/report.ts";
+import { Simulation } from "../engine/simulation.ts";
+import { handledAnswered } from "../invariants/handled_answered.ts";
+import { replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
+import { itemsOf, readFrames } from "../invariants/wire.ts";
+import { deskModel, deskOn, tokenIn } from "./desk.ts";
+import { deskChecks } from "./desk_checks.ts";
+import type { StoryOptions } from "./swarm_limits.ts";
+
+/** When the desk swarm's server shuts down, in virtual ms. */
+export const DESK_SWARM_SHUTDOWN_MS = 200;
+
+const HOLD_MS = 1_000;
+/** The last time a script sends at (virtual ms): the held answers have 60 ms to settle. */
+const LAST_SEND_MS = DESK_SWARM_SHUTDOWN_MS - 60;
+
+/**
+ * `model`, owing only what the server took in before its shutdown: a connection's message is
+ * read once its earlier ones' turns are done (their answers written), and one not read when
+ * the shutdown comes never is. Owed: what was sent up to the first message whose earlier
+ * ones had not all been answered (read by the client) 40 ms before the shutdown.
+ */
+function takenIn(model: ReplyModel, shutdownAtMs: number): ReplyModel {
+  return (client, sim) => {
+    const base = model(client, sim);
+    if (base.answeredBefore === undefined) return base;
+    // Read well before: the next message is read once the last answer has also drained.
+    const read = readFrames(client).filter((frame) => frame.time < (shutdownAtMs - 40) * 1000)
+      .flatMap((frame) => frame.commands ?? []).filter((command) => base.mine(command));
+    const answered = Math.max(0, read.length - base.greeting.length);
+    const items = itemsOf(client);
+    const last = items[answered]?.time ?? Infinity;
+    const next = items.find((item) => item.time > last)?.time ?? Infinity;
+    return { ...base, answeredBefore: Math.min(base.answeredBefore, next) };
+  };
+}
+
+/** One random command of the desk; `n` tells each apart. */
+function drawCommand(random: Random, n: number): Command {
+  const ms = random.int(1, 25);
+  switch (random.int(0, 7)) {
+    case 0:
+    case 1:
+      return { code: "shout", n };
+    case 2:
+      return { code: "poll" };
+    case 3:
+      return { code: "slow", ms: random.int(1, 8) };
+    case 4:
+      return { code: "durable", ms, n, ...random.chance(0.3) ? { fail: true } : {} };
+    case 5:
+      return { code: "durable", ms, n, loud: true, ...random.chance(0.3) ? { fail: true } : {} };
+    case 6:
+      // Quiet: it answers nothing but its failure (every command here is answered).
+      return { code: "durable", ms, n, quiet: true, fail: true };
+    default:
+      return { code: "say", n };
+  }
+}
+
+/**
+ * Builds the desk swarm of `seed`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runDeskSwarm } from "./desk_swarm.ts";
+ * const report = await runDeskSwarm(1);
+ * assert.ok(report.ok, report.violations.map((v) => v.message).join("; "));
+ * ```
+ */
+export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simulation {
+  const random = new Random(seed);
+  const shutdownAtMs = DESK_SWARM_SHUTDOWN_MS;
+  let desk: ReturnType<typeof deskOn> | undefined;
+  const resumers = new Set<string>();
+  const accounting = replyAccounting(takenIn(
+    deskModel({
+      shutdownAtMs,
+      marginMs: 2,
+      holdMs: HOLD_MS,
+      resumes: (client) => resumers.has(client),
+    }),
+    shutdownAtMs,
+  ));
+  const handled = handledAnswered((command) => command.code !== "news" && command.code !== "heard");
+  const sim: Simulation = new Simulation({
+    seed,
+    trace: options.trace,
+    faults: options.faults,
+    mix: NO_FAULTS,
+    server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
+    closeTimeoutMs: 5,
+    application: () => {
+      desk = deskOn(() => sim);
+      return handled.watch(desk.application);
+    },
+    invariants: () => deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs }),
+  });
+  let n = 0;
+  // A client whose identity is taken over holds nothing then: it says, shouts and polls only,
+  // and stops well before (what the identity is owed after goes to its new connection).
+  const script = (client: SimClient, from: number, to: number, plain = false) => {
+    for (let k = random.int(2, 6); k > 0; k--) {
+      const batch = Array.from({ length: random.int(1, 3) }, () => {
+        const command = drawCommand(random, ++n);
+        return plain && command.code !== "shout" && command.code !== "poll"
+          ? { code: "say", n }
+          : command;
+      });
+      client.send(random.int(from, to), batch.length === 1 ? batch[0] : batch);
+    }
+  };
+  const link = () => ({
+    upDelayMs: random.int(1, 3),
+    downDelayMs: random.int(1, 3),
+    jitterMs: random.pick([0, 0, 1]),
+    fragmentRate: random.pick([0, 0.5]),
+  });
+  for (let c = random.int(4, 7); c > 0; c--) {
+    const client = sim.client({ name: `d${c}`, link: link() });
+    client.send(random.int(1, 5), { code: "say", n: ++n });
+    const fate = random.int(0, 5);
+    const at = random.int(70, 100); // when a client taken over vanishes, or is taken over
+    const taken = fate === 1 || fate === 2;
+    // Scripts end well before the shutdown: a message behind its sender's own held answer is
+    // taken in only once that is written (what is not taken in by then is not answered).
+    script(client, 6, taken ? at - 60 : LAST_SEND_MS, taken);
+    if (fate === 0) client.end(random.int(40, shutdownAtMs + 10));
+    if (taken) {
+      // It vanishes (or is still connected, for a takeover), and a newcomer resumes it.
+      if (fate === 1) client.abort(at);
+      const heir = sim.client({ name: `heir${c}`, link: link() });
+      resumers.add(heir.name);
+      const resumeAt = at + random.int(-5, 10);
+      client.onMessage((commands) => {
+        const token = tokenIn(commands);
+        if (token === undefined) return;
+        const rest = random.chance(0.5) ? [drawCommand(random, ++n)] : [];
+        heir.send(resumeAt, [{ code: "resume", token }, ...rest]);
+      });
+      script(heir, resumeAt + 1, LAST_SEND_MS);
+    }
+  }
+  return sim;
+}
+
+/** Runs the desk swarm of `seed`. */
+export function runDeskSwarm(seed: number): Promise<SimulationReport> {
+  return buildDeskSwarm(seed).run({ shutdownAtMs: DESK_SWARM_SHUTDOWN_MS, untilMs: 5_000 });
+}
