@@ -121,3 +121,23 @@ test("a connection that ends with replies held behind a held broadcast still get
   assert.deepEqual(player.take(), [[{ code: "loud", by: 2 }], [{ code: "pong" }]]);
   assert.equal(player.closed, true);
 });
+
+test("a connection that ends still gets a broadcast held behind another's save", async () => {
+  const { harness, pending } = disk();
+  const player = await harness.connect();
+  const slow = await harness.connect();
+  const shouter = await harness.connect();
+  void player.send({ code: "save" });
+  void slow.send({ code: "save" });
+  await heldSettled(harness);
+  void shouter.send({ code: "shout" }); // to 1 and 2: both wait for their saves
+  await heldSettled(harness);
+  pending[0].resolve();
+  await heldSettled(harness);
+  void player.events.end(); // it half-closes: it still reads what it is owed
+  await heldSettled(harness);
+  pending[1].resolve();
+  await heldSettled(harness);
+  assert.deepEqual(player.take(), [[{ code: "saved" }], [{ code: "shout", by: 3 }]]);
+  assert.equal(player.closed, true);
+});

@@ -160,6 +160,11 @@ export class HeldDeliveries {
     readonly waiter: () => Index | undefined = () => undefined,
   ) {}
 
+  /** Whether something held is still to be written to `index`. */
+  holds(index: Index): boolean {
+    return this.#pending.has(index);
+  }
+
   /** Settles once every held result known now has been written. */
   get flushed(): Promise<void> {
     return this.#tail;

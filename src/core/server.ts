@@ -297,6 +297,14 @@ export class Server {
   #disconnect(entry: Live, reason: string, options: DisconnectOptions = {}): Promise<void> {
     const { error, mode, notice, ending = "hold" } = options;
     if (entry.leaving) return entry.leaving;
+    // A client that ended its side still reads: what is held for it goes out before the close.
+    if (reason === "end" && this.#held.holds(entry.index)) {
+      const wait: Promise<void> = this.#held.flushed.then(() => {
+        if (entry.leaving === wait) entry.leaving = undefined;
+        return this.#disconnect(entry, reason, options);
+      });
+      return entry.leaving = wait;
+    }
     // Marked first: closing may report the socket's failure, and with it this very disconnect.
     let left!: () => void;
     entry.leaving = new Promise<void>((resolve) => (left = resolve));
