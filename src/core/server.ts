@@ -298,10 +298,10 @@ export class Server {
     const { error, mode, notice, ending = "hold" } = options;
     if (entry.leaving) return entry.leaving;
     // A client that ended its side still reads: what is held for it goes out before the close.
-    if (reason === "end" && this.#held.holds(entry.index)) {
+    if (reason === "end" && !options.flushed && this.#held.holds(entry.index)) {
       const wait: Promise<void> = this.#held.flushed.then(() => {
         if (entry.leaving === wait) entry.leaving = undefined;
-        return this.#disconnect(entry, reason, options);
+        return this.#disconnect(entry, reason, { ...options, flushed: true });
       });
       return entry.leaving = wait;
     }

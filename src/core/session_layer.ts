@@ -37,6 +37,8 @@ export interface DisconnectOptions {
   mode?: CloseMode;
   notice?: Command;
   ending?: Ending;
+  /** An end that waited for what was held for its connection: it closes now. */
+  flushed?: boolean;
 }
 
 /** The session book of a server with `holdMs`. */
