@@ -79,6 +79,23 @@ function arrivesWhole(faults: LinkFaults): boolean {
   return faults.fragmentRate === 0 && faults.serverWindowBytes >= 16 * 1024;
 }
 
+/** When a command may hold answers back: from its reaching the server to its answer. */
+interface HoldWindow {
+  readonly who: string;
+  readonly all: boolean;
+  readonly from: number;
+  to: number;
+}
+
+/** When the chain of held writes that waits for what ends at `to` is written, at the latest. */
+function chainEnd(windows: readonly HoldWindow[], to: number): number {
+  for (let end = to;;) {
+    const next = windows.reduce((most, w) => w.from <= end ? Math.max(most, w.to) : most, end);
+    if (next === end) return end;
+    end = next;
+  }
+}
+
 /** When a client first stopped being there (ended, vanished, closed), or Infinity. */
 function leftAt(client: SimClient): number {
   const left = client.log.find((entry) =>
@@ -154,7 +171,8 @@ export function everyoneHears(accounting: ReplyAccounting, game: BroadcastGame):
  * plus `slackMs`, unless something that holds its answers back was in flight when the
  * broadcast was sent: one of the listener's own held commands, or anyone's command that
  * holds everyone (`game.holds`), from when it may have reached the server to its answer
- * being read (for good, when it has none). Judged only for a broadcast whose sender had nothing open before it (its
+ * being read (for good, when it has none), and then until every hold begun before that is
+ * answered (held writes go out in one chain, in turn order). Judged only for a broadcast whose sender had nothing open before it (its
  * message waits for its earlier ones) and whose message held nothing (a turn's result waits
  * for the held answers of that turn). Needs `accounting` checked before it.
  *
@@ -179,7 +197,7 @@ export function noWaitForOthers(
       const violations: Violation[] = [];
       const byName = new Map(sim.clients.map((client) => [client.name, client]));
       // Every command that holds answers back, with the window it may hold them in.
-      const windows: { who: string; all: boolean; from: number; to: number }[] = [];
+      const windows: HoldWindow[] = [];
       for (const client of sim.clients) {
         const fates = new Map<number, ItemFate>(
           (accounting.fates.get(client.name) ?? []).map((fate) => [fate.item.n, fate]),
@@ -201,6 +219,9 @@ export function noWaitForOthers(
           windows.push({ who: client.name, all: loud, from, to });
         }
       }
+      // Held writes go out in one chain, in turn order: what waits for a client's hold also
+      // waits for every hold begun before it ended, and so on.
+      for (const window of windows) window.to = chainEnd(windows, window.to);
       for (const broadcast of broadcastsOf(sim, accounting, game)) {
         // A sender's message waits for its earlier ones, and a turn's result for the held
         // answers of that turn: judged only when it had none open and its message held none.

@@ -2,8 +2,9 @@
  * A swarm on the desk (`desk.ts`): a seed draws a handful of clients, each sending a few
  * messages of one to three commands (says, shouts, polls, saves held for the disk, loud,
  * or silent until they fail, failing or not, slow turns) at random times over links of random delays; some vanish
- * and a newcomer resumes their identity, some half-close, one may take over a live
- * identity. Held answers and sessions inside random traffic, judged by every check the desk
+ * and a newcomer resumes their identity (now and then while a slow turn keeps both the resume
+ * and the drop waiting), some half-close, one may take over a live identity, and a newcomer
+ * may resume nobody and vanish before its turn. Held answers and sessions inside random traffic, judged by every check the desk
  * stories have: reply accounting, who hears each broadcast and how soon, held answers first,
  * turn order, identities, and the shutdown's promises.
  *
@@ -113,7 +114,8 @@ export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simula
   // and stops well before (what the identity is owed after goes to its new connection).
   const script = (client: SimClient, from: number, to: number, plain = false) => {
     for (let k = random.int(2, 6); k > 0; k--) {
-      const batch = Array.from({ length: random.int(1, 3) }, () => {
+      // Alone half the time: a save that answers nothing shows then whether its sender waits.
+      const batch = Array.from({ length: random.pick([1, 1, 2, 3]) }, () => {
         const command = drawCommand(random, ++n);
         return plain && command.code !== "shout" && command.code !== "poll"
           ? { code: "say", n }
@@ -131,6 +133,16 @@ export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simula
     fragmentRate: random.pick([0, 0, 0, 0.5]),
     serverWindowBytes: 1 << 20,
   });
+  // Slow turns that keep the others' turns waiting while a race plays out behind them.
+  const blocker = sim.client({ name: "blocker", link: link() });
+  const block = (atMs: number) => blocker.send(atMs, { code: "slow", ms: random.int(6, 14) });
+  if (random.chance(0.5)) {
+    // A newcomer whose first message resumes nobody, gone before that turn comes.
+    const at = random.int(30, 120);
+    block(at - 2);
+    sim.client({ name: "ghost", link: link() })
+      .send(at, [{ code: "resume", token: `nobody-${seed}` }]).abort(at + random.int(1, 3));
+  }
   for (let c = random.int(4, 7); c > 0; c--) {
     const client = sim.client({ name: `d${c}`, link: link() });
     client.send(random.int(1, 5), { code: "say", n: ++n });
@@ -146,7 +158,10 @@ export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simula
       if (fate === 1) client.abort(at);
       const heir = sim.client({ name: `heir${c}`, link: link() });
       resumers.add(heir.name);
-      const resumeAt = at + random.int(-5, 10);
+      // A race, now and then: the resume, then the drop, both queued behind a slow turn.
+      const race = fate === 1 && random.chance(0.5);
+      if (race) block(at - 5);
+      const resumeAt = race ? at - 2 : at + random.int(-5, 10);
       client.onMessage((commands) => {
         const token = tokenIn(commands);
         if (token === undefined) return;
