@@ -208,16 +208,15 @@ export class Application<S> {
       const before = waits.length;
       try {
         if (!controller) throw new CommandError("no controller for this key");
-        let answer = await controller.handleCommand(command, context);
-        const held = hold !== undefined && waits.length > before;
-        // A held command that answered nothing keeps its place with a delivery of nothing
-        // (never written): if its wait fails, its error goes there, before later replies.
-        if (held && answer.length === 0) answer = [[[index], []]];
+        const answer = await controller.handleCommand(command, context);
+        // Where its error goes if its wait fails and it answered nothing: in its place.
+        const after = result.at(-1) ?? null;
         result.push(...answer);
-        if (held) {
+        if (hold && waits.length > before) {
           hold({
             until: Promise.all(waits.slice(before)),
             result: answer,
+            after,
             otherwise: (error) => this.#errorReply(index, command, error),
             sender: index,
           });

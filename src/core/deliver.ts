@@ -115,6 +115,12 @@ export interface HeldAnswer {
    * an error for a command that answered nothing still comes before the replies that follow.
    */
   readonly sender?: Index;
+  /**
+   * For a command that answered nothing: the delivery of the turn's result its error goes
+   * right after (null: before them all), so it comes in its place among the replies of its
+   * message. Undefined: after them all.
+   */
+  readonly after?: Delivery | null;
 }
 
 /** How a turn's producer says that part of its result waits (see {@linkcode HeldAnswer}). */
@@ -227,13 +233,27 @@ async function settled(result: Result, answers: readonly HeldAnswer[]): Promise<
   const outcomes = await Promise.allSettled(answers.map((answer) => answer.until));
   const replaced = new Map<Delivery, Result>();
   const appended: Result = [];
+  const placeOf = new Map<Delivery, Delivery | null>();
   outcomes.forEach((outcome, n) => {
     if (outcome.status === "fulfilled") return;
-    const { result: failed, otherwise } = answers[n];
+    const { result: failed, otherwise, after } = answers[n];
     const instead = otherwise(outcome.reason);
     if (failed.length === 0) appended.push(...instead);
+    // Its place, if that is still there (an internal command before it was resolved away).
+    const placed = after === null || (after !== undefined && result.includes(after));
+    if (failed.length === 0 && placed) { for (const d of instead) placeOf.set(d, after); }
     failed.forEach((delivery, at) => replaced.set(delivery, at === 0 ? instead : []));
   });
   if (replaced.size === 0 && appended.length === 0) return result;
-  return [...result.flatMap((delivery) => replaced.get(delivery) ?? [delivery]), ...appended];
+  // An error with a place goes right after the delivery before it (null: first).
+  const placedAfter = (before: Delivery | null) =>
+    appended.filter((d) => placeOf.get(d) === before);
+  return [
+    ...placedAfter(null),
+    ...result.flatMap((delivery) => [
+      ...replaced.get(delivery) ?? [delivery],
+      ...placedAfter(delivery),
+    ]),
+    ...appended.filter((d) => !placeOf.has(d)),
+  ];
 }
