@@ -12,6 +12,7 @@ import { runQuietTimers } from "../sim/scenarios/timers_quiet.ts";
 import { runEdgeShapes } from "../sim/scenarios/edge_shapes.ts";
 import { runEdgeHolds } from "../sim/scenarios/edge_holds.ts";
 import { runEdgeBytes } from "../sim/scenarios/edge_bytes.ts";
+import { runDeskSwarm } from "../sim/scenarios/desk_swarm.ts";
 import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
 import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
 import { HELD_OUT_4 } from "../scripts/mutation/heldout4.ts";
@@ -29,7 +30,7 @@ const PINNED = {
   resumes: ["25db840d", "ff11d7d9", "4666d450"],
   quiet: ["eeca4bb1", "4f4e76a3", "b5618435"],
   shapes: ["73a7808c", "3efd1aee", "966854ed"],
-  holds: ["c61671e7", "5dc0df1c", "5f81e430"],
+  holds: ["235f2f7f", "5b11d677", "6897e6c9"],
   bytes: ["852257d2", "05dbb86a", "1b7ed2ef"],
 };
 
@@ -51,6 +52,14 @@ test("edge stories: the real core passes, and each seed traces as pinned", async
       assert.equal((await run(seed)).traceHash, report.traceHash);
     }
   }
+});
+
+test("desk swarm: the real core passes 40 seeds, and a seed traces the same twice", async () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const report = await runDeskSwarm(seed);
+    assert.deepEqual(report.violations, [], `desk swarm seed ${seed}`);
+  }
+  assert.equal((await runDeskSwarm(7)).traceHash, (await runDeskSwarm(7)).traceHash);
 });
 
 /** A mutant, the probe run that must catch it, and the invariant that must name it. */

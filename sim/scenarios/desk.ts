@@ -31,12 +31,13 @@ export interface Desk {
  * The desk on a simulation's virtual clock: its saves and timers wait in simulated time. The
  * simulation is asked for when needed, as the desk is made while the simulation is.
  */
-export function deskOn(simulation: () => Simulation): Desk {
+export function deskOn(simulation: () => Simulation, views = false): Desk {
   return createDesk(
     () => simulation().now,
     (delayMs, resume) => simulation().park(delayMs, resume),
     (delayMs, run) => simulation().at(simulation().now / 1000 + delayMs, run),
     (index) => simulation().server.connections.has(index),
+    views,
   );
 }
 
@@ -52,7 +53,8 @@ export function deskOn(simulation: () => Simulation): Desk {
  * keyed `room` go to a second controller, the room: `join` and `leave` are acknowledged, and
  * its hooks are recorded apart (`roomCalls`). What it sends carries `turn`, the number of the
  * call that made it; every hook is recorded, and a hold that begins while the core still has
- * a connection for the index (`registered`) is kept in `heldWhileRegistered`.
+ * a connection for the index (`registered`) is kept in `heldWhileRegistered`. With `views`, a
+ * resumed player is sent its view ({@linkcode deskView}) after the resume's answer.
  *
  * @example
  * ```ts
@@ -70,6 +72,7 @@ export function createDesk(
   park: (delayMs: number, resume: () => void) => void,
   after: (delayMs: number, run: () => void) => void = park,
   registered: (index: Index) => boolean = () => false,
+  views = false,
 ): Desk {
   const calls: HookCall[] = [];
   const heldWhileRegistered: { index: Index; time: number }[] = [];
@@ -161,10 +164,42 @@ export function createDesk(
         if (registered(index)) heldWhileRegistered.push({ index, time: now() });
         return [];
       },
-      onResume: ({ index }) => (log("resume", index), []),
+      onResume: ({ index }) => {
+        log("resume", index);
+        return views ? deliver([index], deskView(index)) : [];
+      },
     },
   });
   return { application, calls, roomCalls, heldWhileRegistered };
+}
+
+/**
+ * A resumed player's view of the desk (with `views`): who it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deskView } from "./desk.ts";
+ * assert.deepEqual(deskView(3), { code: "view", index: 3 });
+ * ```
+ */
+export function deskView(index: Index): Command {
+  return { code: "view", index };
+}
+
+/**
+ * Whether a command the desk sent answers its reader (not news, a broadcast or a view).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deskAnswer } from "./desk.ts";
+ * assert.ok(deskAnswer({ code: "say", ok: true }));
+ * assert.ok(!deskAnswer({ code: "heard", n: 1 }));
+ * ```
+ */
+export function deskAnswer(command: Command): boolean {
+  return command.code !== "news" && command.code !== "heard" && command.code !== "view";
 }
 
 /** What {@linkcode deskModel} needs to know of a story. */
@@ -227,7 +262,7 @@ export function deskModel(story: DeskStory): ReplyModel {
         }
         return { command: expectedError(command, "unknown code") };
       },
-      mine: (command) => command.code !== "news" && command.code !== "heard",
+      mine: deskAnswer,
       answeredBefore: client.link.lossless ? end : undefined,
     };
   };

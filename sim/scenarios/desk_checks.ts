@@ -2,7 +2,7 @@
  * The checks of the desk stories that hold answers and resume identities (`edge_holds.ts`,
  * `desk_swarm.ts`): reply accounting first (the others read what it matched), then who hears
  * each broadcast and how soon, held answers first, what the game handled being answered, turn
- * order, identities and the shutdown's promises.
+ * order, identities, the shutdown's promises and, with views, what a resumed player is shown.
  *
  * @module
  */
@@ -18,7 +18,8 @@ import {
 } from "../invariants/shutdown_invariants.ts";
 import { turnOrder } from "../invariants/turn_order.ts";
 import { wholeMessages } from "../invariants/wire_invariants.ts";
-import { type Desk, DESK_BROADCASTS } from "./desk.ts";
+import { differs, resumeViews } from "../invariants/resume_invariants.ts";
+import { type Desk, DESK_BROADCASTS, deskView } from "./desk.ts";
 
 /** What {@linkcode deskChecks} judges by. */
 export interface DeskRun {
@@ -28,6 +29,8 @@ export interface DeskRun {
   /** The desk of the run, once made. */
   readonly desk: () => Desk | undefined;
   readonly shutdownAtMs: number;
+  /** Whether the desk sends views on resume (`deskOn`'s `views`): then they are judged. */
+  readonly views?: boolean;
 }
 
 /**
@@ -67,5 +70,11 @@ export function deskChecks(run: DeskRun): Invariant[] {
     noHoldWhileShuttingDown(calls, { shutdownAtMs }),
     noEscapedErrors(),
     wholeMessages(),
+    ...run.views
+      ? [resumeViews({
+        freshView: (index) => deskView(index),
+        judge: (commands, fresh) => differs(commands[0], fresh),
+      })]
+      : [],
   ];
 }

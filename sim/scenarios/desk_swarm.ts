@@ -19,7 +19,7 @@ import { Simulation } from "../engine/simulation.ts";
 import { handledAnswered } from "../invariants/handled_answered.ts";
 import { replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
 import { itemsOf, readFrames } from "../invariants/wire.ts";
-import { deskModel, deskOn, tokenIn } from "./desk.ts";
+import { deskAnswer, deskModel, deskOn, tokenIn } from "./desk.ts";
 import { deskChecks } from "./desk_checks.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
@@ -95,7 +95,7 @@ export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simula
     }),
     shutdownAtMs,
   ));
-  const handled = handledAnswered((command) => command.code !== "news" && command.code !== "heard");
+  const handled = handledAnswered(deskAnswer);
   const sim: Simulation = new Simulation({
     seed,
     trace: options.trace,
@@ -104,20 +104,24 @@ export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simula
     server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
     closeTimeoutMs: 5,
     application: () => {
-      desk = deskOn(() => sim);
+      desk = deskOn(() => sim, true);
       return handled.watch(desk.application);
     },
-    invariants: () => deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs }),
+    invariants: () =>
+      deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs, views: true }),
   });
   let n = 0;
   // A client whose identity is taken over holds nothing then: it says, shouts and polls only,
   // and stops well before (what the identity is owed after goes to its new connection).
-  const script = (client: SimClient, from: number, to: number, plain = false) => {
+  // Now and then a resume where only a first command may resume (a client that is no heir):
+  // the session layer answers it, and the player stays.
+  const script = (client: SimClient, from: number, to: number, plain = false, heir = false) => {
     for (let k = random.int(2, 6); k > 0; k--) {
       // Alone half the time: a save that answers nothing shows then whether its sender waits.
       const batch = Array.from({ length: random.pick([1, 1, 2, 3]) }, () => {
-        const command = drawCommand(random, ++n);
-        return plain && command.code !== "shout" && command.code !== "poll"
+        const late = !heir && random.chance(0.04);
+        const command = late ? { code: "resume", token: "stale" } : drawCommand(random, ++n);
+        return plain && !["shout", "poll", "resume"].includes(String(command.code))
           ? { code: "say", n }
           : command;
       });
@@ -168,7 +172,7 @@ export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simula
         const rest = random.chance(0.5) ? [drawCommand(random, ++n)] : [];
         heir.send(resumeAt, [{ code: "resume", token }, ...rest]);
       });
-      script(heir, resumeAt + 1, LAST_SEND_MS);
+      script(heir, resumeAt + 1, LAST_SEND_MS, false, true);
     }
   }
   return sim;

@@ -17,7 +17,7 @@ import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
 import { handledAnswered } from "../invariants/handled_answered.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
-import { deskModel, deskOn, tokenIn } from "./desk.ts";
+import { deskAnswer, deskModel, deskOn, tokenIn } from "./desk.ts";
 import { deskChecks } from "./desk_checks.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
@@ -49,7 +49,7 @@ export function buildEdgeHolds(seed: number, options: StoryOptions = {}): Simula
     holdMs: HOLD_MS,
     resumes: (client) => client === "heir",
   }));
-  const handled = handledAnswered((command) => command.code !== "news" && command.code !== "heard");
+  const handled = handledAnswered(deskAnswer);
   const sim: Simulation = new Simulation({
     seed,
     trace: options.trace,
@@ -59,10 +59,11 @@ export function buildEdgeHolds(seed: number, options: StoryOptions = {}): Simula
     server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
     closeTimeoutMs: 5,
     application: () => {
-      desk = deskOn(() => sim);
+      desk = deskOn(() => sim, true);
       return handled.watch(desk.application);
     },
-    invariants: () => deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs }),
+    invariants: () =>
+      deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs, views: true }),
   });
   const say = (n: number): Command => ({ code: "say", n });
   // A save done before the shout: nothing of early's is held when it comes.
