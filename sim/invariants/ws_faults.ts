@@ -60,7 +60,10 @@ export function webSocketFaults(maxFragments: number, accounting?: ReplyAccounti
         const owedCode = owed < 0 ? undefined : Number(OWES.exec(client.log[owed].note!)![1]);
         if (owedCode !== undefined) {
           const entry = client.log[owed];
-          if (closedWith(client, owedCode) === undefined && client.link.lossless) {
+          // Closed before, or for another fault first: that close is judged on its own.
+          const earlier = (closed !== undefined && closed < entry.time) ||
+            [with1007, with1008, with1009].some((time) => time !== undefined);
+          if (closedWith(client, owedCode) === undefined && !earlier && client.link.lossless) {
             add(
               `its frame that broke the protocol (${entry.note}) was not closed with ${owedCode}`,
             );

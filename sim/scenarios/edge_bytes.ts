@@ -17,7 +17,8 @@ import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
 import { noEscapedErrors } from "../invariants/health_invariants.ts";
-import { replyAccounting } from "../invariants/reply_accounting.ts";
+import { type ReplyAccounting, replyAccounting } from "../invariants/reply_accounting.ts";
+import type { Invariant } from "../engine/invariant.ts";
 import { staysConnected } from "../invariants/stays_connected.ts";
 import { webSocketConduct, wholeMessages } from "../invariants/wire_invariants.ts";
 import { webSocketFaults } from "../invariants/ws_faults.ts";
@@ -28,8 +29,8 @@ import type { StoryOptions } from "./swarm_limits.ts";
 export const EDGE_BYTES_SHUTDOWN_MS = 80;
 
 const HOLD_MS = 400;
-/** The server's most frames in one WebSocket message. */
-const MAX_FRAGMENTS = 4;
+/** The server's most frames in one WebSocket message, in the byte stories. */
+export const MAX_FRAGMENTS = 4;
 /** Clients that break no rule: the server never closes them before the shutdown. */
 const STEADY = new Set(["numbers", "bytes", "ws-frames", "wss-bytes"]);
 
@@ -42,6 +43,51 @@ const encoder = new TextEncoder();
 function sayWith(n: number, bytes: readonly number[]): Uint8Array {
   const [head, tail] = [`{"code":"say","n":${n},"text":"a`, `b"}`].map((s) => encoder.encode(s));
   return Uint8Array.from([...head, ...bytes, ...tail, 0]);
+}
+
+/**
+ * A simulation of the desk for the byte stories (this one, `bytes_swarm.ts`): a hold, a
+ * WebSocket limit of {@linkcode MAX_FRAGMENTS} frames a message, and the checks of what bytes
+ * deserve: `accounting` first, WebSocket faults, no escaped errors, whole messages, WebSocket
+ * conduct, then `more`.
+ *
+ * @example
+ * ```ts
+ * import { type ReplyAccounting, replyAccounting } from "../invariants/reply_accounting.ts";
+import type { Invariant } from "../engine/invariant.ts";
+ * import { deskModel } from "./desk.ts";
+ * import { bytesDesk } from "./edge_bytes.ts";
+ * const story = { shutdownAtMs: 80, marginMs: 2, holdMs: 400, resumes: () => false };
+ * const sim = bytesDesk(1, {}, replyAccounting(deskModel(story)));
+ * sim.client().send(1, { code: "say", n: 1 });
+ * ```
+ */
+export function bytesDesk(
+  seed: number,
+  options: StoryOptions,
+  accounting: ReplyAccounting,
+  more: Invariant[] = [],
+): Simulation {
+  const random = new Random(seed);
+  const sim: Simulation = new Simulation({
+    seed,
+    trace: options.trace,
+    faults: options.faults,
+    mix: NO_FAULTS,
+    server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
+    websocket: { maxFragments: MAX_FRAGMENTS },
+    closeTimeoutMs: 5,
+    application: () => deskOn(() => sim).application,
+    invariants: () => [
+      accounting,
+      webSocketFaults(MAX_FRAGMENTS, accounting),
+      noEscapedErrors(),
+      wholeMessages(),
+      webSocketConduct(),
+      ...more,
+    ],
+  });
+  return sim;
 }
 
 /**
@@ -65,24 +111,9 @@ export function buildEdgeBytes(seed: number, options: StoryOptions = {}): Simula
     holdMs: HOLD_MS,
     resumes: () => false,
   }));
-  const sim: Simulation = new Simulation({
-    seed,
-    trace: options.trace,
-    faults: options.faults,
-    mix: NO_FAULTS,
-    server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
-    websocket: { maxFragments: MAX_FRAGMENTS },
-    closeTimeoutMs: 5,
-    application: () => deskOn(() => sim).application,
-    invariants: () => [
-      accounting,
-      webSocketFaults(MAX_FRAGMENTS, accounting),
-      noEscapedErrors(),
-      wholeMessages(),
-      webSocketConduct(),
-      staysConnected((name) => STEADY.has(name), shutdownAtMs),
-    ],
-  });
+  const sim = bytesDesk(seed, options, accounting, [
+    staysConnected((name) => STEADY.has(name), shutdownAtMs),
+  ]);
   const say = (n: number): Command => ({ code: "say", n });
   const whole = { fragmentRate: 0 }; // what it writes at once, the server reads at once
   // Number literals: refused (past 2^53 exact, too close to zero, too large), then taken.
