@@ -203,8 +203,12 @@ function command(random: Random, batched: boolean): Command {
   const id = random.pick(["a", "b", "c"]);
   switch (random.int(0, 5)) {
     case 0:
-    case 1:
-      return { code: "arm", key, id, afterMs: random.pick([0, 5, 10, 10, 30, 80]) };
+    case 1: {
+      const afterMs = random.pick([0, 5, 10, 10, 30, 80]);
+      // Now and then its firing cancels another one-shot (maybe due with it).
+      if (!random.chance(0.3)) return { code: "arm", key, id, afterMs };
+      return { code: "arm", key, id, afterMs, cancels: random.pick(["a", "b", "c"]) };
+    }
     case 2:
       return random.chance(0.5)
         ? { code: "every", key, id: random.pick(["p", "q"]), periodMs: random.int(7, 30) }
