@@ -124,12 +124,11 @@ function timesHeard(client: SimClient, heard: Made["heard"]): number[] {
  *
  * @example
  * ```ts
- * import { everyoneHears } from "./broadcasts.ts";
+ * import { type BroadcastGame, everyoneHears } from "./broadcasts.ts";
  * import { replyAccounting } from "./reply_accounting.ts";
  * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
- * const game = {
- *   heard: (c: { code?: unknown; n?: unknown }) =>
- *     c.code === "shout" ? { command: { code: "heard", n: c.n ?? null } } : undefined,
+ * const game: BroadcastGame = {
+ *   heard: (c) => c.code === "shout" ? { command: { code: "heard", n: Number(c.n) } } : undefined,
  *   holds: () => undefined,
  * };
  * const invariants = [accounting, everyoneHears(accounting, game)];
