@@ -13,6 +13,7 @@ import { runEdgeShapes } from "../sim/scenarios/edge_shapes.ts";
 import { runEdgeHolds } from "../sim/scenarios/edge_holds.ts";
 import { runEdgeBytes } from "../sim/scenarios/edge_bytes.ts";
 import { runDeskSwarm } from "../sim/scenarios/desk_swarm.ts";
+import { runBytesSwarm } from "../sim/scenarios/bytes_swarm.ts";
 import { HELD_OUT_2 } from "../scripts/mutation/heldout2.ts";
 import { HELD_OUT_3 } from "../scripts/mutation/heldout3.ts";
 import { HELD_OUT_4 } from "../scripts/mutation/heldout4.ts";
@@ -60,6 +61,14 @@ test("desk swarm: the real core passes 40 seeds, and a seed traces the same twic
     assert.deepEqual(report.violations, [], `desk swarm seed ${seed}`);
   }
   assert.equal((await runDeskSwarm(7)).traceHash, (await runDeskSwarm(7)).traceHash);
+});
+
+test("bytes swarm: the real core passes 40 seeds, and a seed traces the same twice", async () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const report = await runBytesSwarm(seed);
+    assert.deepEqual(report.violations, [], `bytes swarm seed ${seed}`);
+  }
+  assert.equal((await runBytesSwarm(7)).traceHash, (await runBytesSwarm(7)).traceHash);
 });
 
 /** A mutant, the probe run that must catch it, and the invariant that must name it. */

@@ -3,9 +3,11 @@
  * over WebSocket (text messages, each in a drawn number of frames, or a binary stream), each
  * sending messages whose numbers are drawn literals (signs, digits past 2^53, fractions,
  * exponents of either case, far past a double's range both ways) and whose texts mix valid
- * characters of every length with bytes that are not UTF-8, several messages and empty ones
+ * characters of every length (now and then hundreds of one, past the WebSocket limit) and
+ * text that looks like numbers with bytes that are not UTF-8, several messages and empty ones
  * to a write, and now and then a text frame with a zero byte inside. What each deserves is worked out here, apart from the parser (`wire.ts`):
- * judged by reply accounting, *WebSocket faults*, WebSocket conduct and whole messages.
+ * judged by reply accounting, *WebSocket faults* and *WebSocket limit*, WebSocket conduct and
+ * whole messages.
  *
  * @module
  */
@@ -14,14 +16,21 @@ import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import type { Simulation } from "../engine/simulation.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
+import { webSocketLimit } from "../invariants/ws_limit.ts";
 import { deskModel } from "./desk.ts";
 import { bytesDesk, MAX_FRAGMENTS } from "./edge_bytes.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
+
+/** The WebSocket limit here: a long text closes a WebSocket client with 1009. */
+const WS_MAX_MESSAGE_BYTES = 700;
 
 /** When the bytes swarm's server shuts down, in virtual ms. */
 export const BYTES_SWARM_SHUTDOWN_MS = 120;
 
 const encoder = new TextEncoder();
+
+/** Sequences that are not UTF-8: a lone byte, an overlong form, a surrogate, past U+10FFFF, cut. */
+const WRONG = [[0xff], [0xc0, 0xaf], [0xed, 0xb0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]];
 
 /** A number literal of JSON, drawn to sit near the edges of what a double carries. */
 export function drawLiteral(random: Random): string {
@@ -47,21 +56,31 @@ export function drawLiteral(random: Random): string {
   return `${sign}${whole}${fraction}${exponent}`;
 }
 
-/** Bytes of a JSON string's inside: characters of one to four bytes, and now and then not UTF-8. */
-export function drawText(random: Random, wrongRate: number): number[] {
+/**
+ * Bytes of a JSON string's inside: characters of one to four bytes, escapes, text that looks
+ * like numbers, now and then bytes that are not UTF-8 (`wrongRate` each) and, with `long`, now
+ * and then only a long run of one character.
+ */
+export function drawText(random: Random, wrongRate: number, long = true): number[] {
+  // Now and then a long run of one character, and nothing else: a reply that crosses the
+  // encoder's slabs, or a message past the WebSocket limit (and only that wrong with it).
+  if (long && random.chance(0.03)) {
+    return [...encoder.encode(random.pick(["é", "€", "🎲"]).repeat(random.int(100, 400)))];
+  }
   const bytes: number[] = [];
   for (let k = random.int(0, 12); k > 0; k--) {
     if (random.chance(wrongRate)) {
-      bytes.push(
-        ...random.pick([[0xff], [0xc0, 0xaf], [0xed, 0xb0, 0x80], [0xf4, 0x90, 0x80, 0x80], [
-          0xe2,
-          0x82,
-        ]]),
-      );
+      const wrong = [[0xff], [0xc0, 0xaf], [0xed, 0xb0, 0x80], [0xf4, 0x90, 0x80, 0x80], [
+        0xe2,
+        0x82,
+      ]];
+      bytes.push(...random.pick(wrong));
       continue;
     }
-    const char = random.pick(["a", "é", "€", "日", "🎲", "\\n", '\\"', "\\u0000"]);
-    bytes.push(...encoder.encode(char));
+    // Characters of every length, escapes, and text that looks like numbers: none of it is.
+    const char = random.pick(["a", "é", "€", "日", "🎲", "\\n", '\\"', "\\u0000", "0", "7"]);
+    const looks = random.pick(["1e-400", "-0.0e-5", "9007199254740993", '\\"1E999']);
+    bytes.push(...encoder.encode(random.chance(0.1) ? looks : char));
   }
   return bytes;
 }
@@ -89,11 +108,14 @@ export function buildBytesSwarm(seed: number, options: StoryOptions = {}): Simul
     );
     return faulted ? { ...model, answeredBefore: undefined } : model;
   });
-  const sim = bytesDesk(seed, options, accounting);
+  const sim = bytesDesk(seed, options, accounting, [webSocketLimit(WS_MAX_MESSAGE_BYTES)], {
+    maxMessageBytes: WS_MAX_MESSAGE_BYTES,
+  });
   let n = 0;
   for (let c = random.int(3, 6); c > 0; c--) {
     const protocol = random.pick<ClientProtocol>(["tcp", "tcp", "ws-message", "ws-stream"]);
-    // Text that is not UTF-8 ends a WebSocket text client: seldom there, so it says more first.
+    // Text that is not UTF-8 ends a WebSocket text client: seldom there, so it says more first;
+    // and no long text there, whose message could break two rules at once.
     const wrongRate = protocol === "ws-message" ? 0.01 : 0.15;
     const client = sim.client({
       name: `b${c}`,
@@ -113,12 +135,21 @@ export function buildBytesSwarm(seed: number, options: StoryOptions = {}): Simul
         const head = `{"code":"say","n":${++n},"v":${drawLiteral(random)},"text":"`;
         write.push(
           ...encoder.encode(head),
-          ...drawText(random, wrongRate),
+          ...drawText(random, wrongRate, protocol !== "ws-message"),
           ...encoder.encode(`"}`),
           0,
         );
       }
       client.send(random.int(6, shutdownAtMs - 10), Uint8Array.from(write));
+    }
+    if (protocol === "ws-message") {
+      // Its last text is not UTF-8 (one sequence of the wrong ones): 1007.
+      const head = encoder.encode(`{"code":"say","n":${++n},"text":"a`);
+      const wrong = random.pick(WRONG);
+      client.send(
+        shutdownAtMs - 15,
+        Uint8Array.from([...head, ...wrong, ...encoder.encode(`"}`), 0]),
+      );
     }
     if (protocol === "ws-message" && random.chance(0.3)) {
       // A text frame with a zero byte inside, between good ones in one write: 1007, and the

@@ -49,7 +49,7 @@ function sayWith(n: number, bytes: readonly number[]): Uint8Array {
  * A simulation of the desk for the byte stories (this one, `bytes_swarm.ts`): a hold, a
  * WebSocket limit of {@linkcode MAX_FRAGMENTS} frames a message, and the checks of what bytes
  * deserve: `accounting` first, WebSocket faults, no escaped errors, whole messages, WebSocket
- * conduct, then `more`.
+ * conduct, then `more`; `websocket` may lower the WebSocket message limit.
  *
  * @example
  * ```ts
@@ -67,6 +67,7 @@ export function bytesDesk(
   options: StoryOptions,
   accounting: ReplyAccounting,
   more: Invariant[] = [],
+  websocket: { maxMessageBytes?: number } = {},
 ): Simulation {
   const random = new Random(seed);
   const sim: Simulation = new Simulation({
@@ -75,7 +76,7 @@ export function bytesDesk(
     faults: options.faults,
     mix: NO_FAULTS,
     server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
-    websocket: { maxFragments: MAX_FRAGMENTS },
+    websocket: { maxFragments: MAX_FRAGMENTS, ...websocket },
     closeTimeoutMs: 5,
     application: () => deskOn(() => sim).application,
     invariants: () => [
