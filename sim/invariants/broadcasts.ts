@@ -29,7 +29,7 @@ export interface BroadcastGame {
 }
 
 /** One broadcast: who made it, what it was, when it was sent and when its answer was read. */
-interface Made {
+export interface Made {
   readonly by: string;
   readonly heard: { command: Command; anyOf?: readonly string[] };
   readonly sentAt: number;
@@ -39,7 +39,7 @@ interface Made {
 }
 
 /** The broadcasts the clients made, from what reply accounting matched (run it first). */
-function broadcastsOf(
+export function broadcastsOf(
   sim: { clients: readonly SimClient[] },
   accounting: ReplyAccounting,
   game: BroadcastGame,
@@ -61,7 +61,7 @@ function broadcastsOf(
  * before it was answered before it was sent (a connection's messages wait for its earlier
  * ones' turns).
  */
-function handledOnArrival(
+export function handledOnArrival(
   accounting: ReplyAccounting,
   client: string,
   n: number,
@@ -75,7 +75,7 @@ function handledOnArrival(
  * Whether a link brings a (small) message whole within its delays: a link that cuts segments,
  * or whose server window is small, brings it in pieces, whole much later.
  */
-function arrivesWhole(faults: LinkFaults): boolean {
+export function arrivesWhole(faults: LinkFaults): boolean {
   return faults.fragmentRate === 0 && faults.serverWindowBytes >= 16 * 1024;
 }
 
@@ -108,7 +108,7 @@ function leftAt(client: SimClient): number {
 }
 
 /** What a client read that `heard` describes, with when. */
-function timesHeard(client: SimClient, heard: Made["heard"]): number[] {
+export function timesHeard(client: SimClient, heard: Made["heard"]): number[] {
   return readFrames(client).flatMap((frame) =>
     (frame.commands ?? []).filter((command) => sameCommand(command, heard.command, heard.anyOf))
       .map(() => frame.time)
@@ -124,6 +124,7 @@ function timesHeard(client: SimClient, heard: Made["heard"]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type BroadcastGame, everyoneHears } from "./broadcasts.ts";
  * import { replyAccounting } from "./reply_accounting.ts";
  * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
@@ -132,6 +133,7 @@ function timesHeard(client: SimClient, heard: Made["heard"]): number[] {
  *   holds: () => undefined,
  * };
  * const invariants = [accounting, everyoneHears(accounting, game)];
+ * assert.equal(invariants[1].name, "everyone hears");
  * ```
  */
 export function everyoneHears(accounting: ReplyAccounting, game: BroadcastGame): Invariant {
@@ -177,11 +179,13 @@ export function everyoneHears(accounting: ReplyAccounting, game: BroadcastGame):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { noWaitForOthers } from "./broadcasts.ts";
  * import { replyAccounting } from "./reply_accounting.ts";
  * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
  * const game = { heard: () => undefined, holds: () => undefined };
  * const invariants = [accounting, noWaitForOthers(accounting, game, 2)];
+ * assert.equal(invariants[1].name, "no wait for others");
  * ```
  */
 export function noWaitForOthers(
@@ -258,67 +262,6 @@ export function noWaitForOthers(
                 formatTime(time)
               }ms, ` +
               `with nothing of its own held: its links take at most ${formatTime(linksUs)}ms`,
-          });
-        }
-      }
-      return violations;
-    },
-  };
-}
-
-/**
- * Held answers first: the answer to a client's held command (`game.holds`, its own; sent over
- * a link that does not cut segments, so that when it reached the server is known) comes
- * before any broadcast it hears that reached the server after that command, when each was
- * handled as it came (its sender had nothing before it unanswered): what a connection is
- * sent follows turn order, an answer that waits for the disk included, even when that answer
- * is only the error of a command that answered nothing. Needs `accounting` checked before it.
- *
- * @example
- * ```ts
- * import { heldAnswersFirst } from "./broadcasts.ts";
- * import { replyAccounting } from "./reply_accounting.ts";
- * const accounting = replyAccounting(() => ({ greeting: [], reply: (c) => ({ command: c }), mine: () => true }));
- * const game = { heard: () => undefined, holds: () => undefined };
- * const invariants = [accounting, heldAnswersFirst(accounting, game)];
- * ```
- */
-export function heldAnswersFirst(accounting: ReplyAccounting, game: BroadcastGame): Invariant {
-  const name = "held answers first";
-  return {
-    name,
-    check(sim) {
-      const violations: Violation[] = [];
-      const byName = new Map(sim.clients.map((client) => [client.name, client]));
-      const made = broadcastsOf(sim, accounting, game)
-        .filter((broadcast) =>
-          handledOnArrival(accounting, broadcast.by, broadcast.n, broadcast.sentAt)
-        );
-      for (const client of sim.clients) {
-        const up = client.link.faults;
-        for (const fate of accounting.fates.get(client.name) ?? []) {
-          const held = fate.item.command && game.holds(fate.item.command);
-          const onArrival = handledOnArrival(accounting, client.name, fate.item.n, fate.item.time);
-          if (held !== "sender" || !onArrival) continue;
-          if (!arrivesWhole(up)) continue;
-          const arrived = fate.item.time + (up.upDelayMs + up.jitterMs) * 1000;
-          const overtaker = made.find((broadcast) => {
-            const sender = byName.get(broadcast.by)!.link.faults;
-            return broadcast.sentAt + sender.upDelayMs * 1000 > arrived &&
-              timesHeard(client, broadcast.heard).some((time) => time < fate.answeredAt);
-          });
-          if (!overtaker) continue;
-          violations.push({
-            invariant: name,
-            client: client.name,
-            time: fate.answeredAt,
-            message: `it heard ${
-              clip(JSON.stringify(overtaker.heard.command))
-            } (sent by ${overtaker.by} at ${
-              formatTime(overtaker.sentAt)
-            }ms) before the answer to its held ${
-              clip(JSON.stringify(fate.item.command))
-            } (sent at ${formatTime(fate.item.time)}ms), made in an earlier turn`,
           });
         }
       }

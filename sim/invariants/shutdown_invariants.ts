@@ -102,8 +102,10 @@ export function noHoldWhileShuttingDown(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { goneByShutdownEnd } from "./shutdown_invariants.ts";
  * const invariant = goneByShutdownEnd(() => []);
+ * assert.equal(invariant.name, "gone by the shutdown's end");
  * ```
  */
 export function goneByShutdownEnd(calls: () => readonly HookCall[]): Invariant {

@@ -32,8 +32,10 @@ function closedWith(client: SimClient, code: number): number | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { webSocketFaults } from "./ws_faults.ts";
  * const invariant = webSocketFaults(4);
+ * assert.equal(invariant.name, "WebSocket faults");
  * ```
  */
 export function webSocketFaults(maxFragments: number, accounting?: ReplyAccounting): Invariant {

@@ -7,7 +7,8 @@
  * @module
  */
 import type { Invariant } from "../engine/invariant.ts";
-import { everyoneHears, heldAnswersFirst, noWaitForOthers } from "../invariants/broadcasts.ts";
+import { everyoneHears, noWaitForOthers } from "../invariants/broadcasts.ts";
+import { heldAnswersFirst } from "../invariants/held_first.ts";
 import { noEscapedErrors } from "../invariants/health_invariants.ts";
 import type { ReplyAccounting } from "../invariants/reply_accounting.ts";
 import { identities } from "../invariants/session_invariants.ts";
