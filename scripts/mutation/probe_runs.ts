@@ -15,6 +15,10 @@ import { runEdgeSessions } from "../../sim/scenarios/edge_sessions.ts";
 import { runEdgeResumes } from "../../sim/scenarios/edge_resumes.ts";
 import { runQuietTimers } from "../../sim/scenarios/timers_quiet.ts";
 import { runEdgeShapes } from "../../sim/scenarios/edge_shapes.ts";
+import { runEdgeHolds } from "../../sim/scenarios/edge_holds.ts";
+import { runEdgeBytes } from "../../sim/scenarios/edge_bytes.ts";
+import { runDeskSwarm } from "../../sim/scenarios/desk_swarm.ts";
+import { runBytesSwarm } from "../../sim/scenarios/bytes_swarm.ts";
 
 /** One run of the probe: a name and how to run it. */
 export interface ProbeRun {
@@ -24,6 +28,8 @@ export interface ProbeRun {
 
 /** How many swarm seeds the probe runs. */
 export const SWARM_SEEDS = 200;
+/** How many seeds of the desk swarm, and of the bytes swarm, the probe runs. */
+export const DESK_SWARM_SEEDS = 20;
 
 /** The probe's runs, cheapest and most telling first. */
 export function probeRuns(): ProbeRun[] {
@@ -41,6 +47,16 @@ export function probeRuns(): ProbeRun[] {
     runs.push({ name: `edge-resumes:${seed}`, run: () => runEdgeResumes(seed) });
     runs.push({ name: `quiet-timers:${seed}`, run: () => runQuietTimers(seed) });
     runs.push({ name: `edge-shapes:${seed}`, run: () => runEdgeShapes(seed) });
+    runs.push({ name: `edge-holds:${seed}`, run: () => runEdgeHolds(seed) });
+    runs.push({ name: `edge-bytes:${seed}`, run: () => runEdgeBytes(seed) });
+  }
+  // Held answers and sessions in random traffic on the desk.
+  for (let seed = 1; seed <= DESK_SWARM_SEEDS; seed++) {
+    runs.push({ name: `desk-swarm:${seed}`, run: () => runDeskSwarm(seed) });
+  }
+  // Number literals and bytes at the protocol's edges, drawn, over TCP and WebSocket.
+  for (let seed = 1; seed <= DESK_SWARM_SEEDS; seed++) {
+    runs.push({ name: `bytes-swarm:${seed}`, run: () => runBytesSwarm(seed) });
   }
   for (let seed = 1; seed <= 2; seed++) {
     runs.push({

@@ -15,7 +15,7 @@ import { Script } from "./script.ts";
 import { SentStream } from "./sent_stream.ts";
 import { Transcript } from "./transcript.ts";
 import type { World } from "./world.ts";
-import { WebSocketClient } from "./ws_client.ts";
+import { type RawFrame, WebSocketClient } from "./ws_client.ts";
 
 export { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
 
@@ -31,6 +31,8 @@ export interface SimClientOptions {
   faults: LinkFaults;
   /** Default `tcp`. */
   protocol?: ClientProtocol;
+  /** A WebSocket client in message mode: each message goes in exactly this many frames. */
+  fragments?: number;
   /** When it connects, in microseconds. */
   connectAtUs: number;
   /** Opens the server's end of its connection: the handlers for the socket. */
@@ -162,6 +164,26 @@ export class SimClient {
     return this;
   }
 
+  /**
+   * A WebSocket client: writes `frames` as they are at `atMs`, in one write. Each whole text
+   * frame that owes nothing is logged as a message sent; the others with a note (what they owe).
+   */
+  sendFrames(atMs: number, frames: readonly RawFrame[]): this {
+    this.#script.at(atMs, () => {
+      const sent = this.webSocket?.sendFrames(frames) ?? false;
+      for (const { opcode, payload, owes } of frames) {
+        const message = opcode === 1 && !owes;
+        const note = !sent
+          ? "not sent"
+          : owes
+          ? `raw frame, owes ${owes.code}: ${owes.why}`
+          : undefined;
+        this.#log("sent", message ? note : note ?? "raw frame", Uint8Array.from([...payload, 0]));
+      }
+    });
+    return this;
+  }
+
   /** Half-closes at `atMs` (a WebSocket client sends its close frame first): still reads. */
   end(atMs: number): this {
     return this.#faultAt("half-close", atMs, () => {
@@ -258,7 +280,7 @@ export class SimClient {
 
   #webSocket(options: SimClientOptions): WebSocketClient {
     const mode = this.protocol === "ws-stream" ? "stream" : "message";
-    return new WebSocketClient(mode, {
+    return new WebSocketClient(mode, options.fragments, {
       write: (bytes) => this.link.clientWrite(bytes),
       end: () => this.link.clientEnd(),
       writable: () => !this.link.clientGone && !this.link.clientEnded,

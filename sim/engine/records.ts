@@ -105,6 +105,8 @@ export class Records {
   deliveries = 0;
   /** Results the core sent. */
   results = 0;
+  /** When the server's shutdown had finished (virtual µs), if it did. */
+  shutdownEndedAt?: number;
 
   /** The bytes {@linkcode Records.isAddressed} last found: a broadcast writes them to all. */
   #lastAddressed: Uint8Array | undefined;

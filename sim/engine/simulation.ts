@@ -157,6 +157,7 @@ export class Simulation implements SimulationView, World {
         ...options.link,
       }),
       protocol: options.protocol,
+      fragments: options.fragments,
       expected: (index) => this.records.expected(index),
       isAddressed: (bytes) => this.records.isAddressed(bytes),
       connectAtUs,
@@ -190,7 +191,7 @@ export class Simulation implements SimulationView, World {
     if (options.shutdownAtMs !== undefined) {
       this.at(options.shutdownAtMs, () => {
         this.#side.closePending();
-        return this.server.shutdown();
+        return this.server.shutdown().then(() => void (this.records.shutdownEndedAt = this.#now));
       });
     }
     const stopWatching = watchUnhandledRejections();

@@ -95,6 +95,8 @@ export interface ClientOptions {
    * entrance (sniffing), the HTTP upgrade and the WebSocket socket, as on the adapters' ports.
    */
   protocol?: ClientProtocol;
+  /** A WebSocket client in message mode: each message goes in exactly this many frames. */
+  fragments?: number;
 }
 
 /** Where a planted bug may sit on the WebSocket path of each WebSocket client. */

@@ -38,6 +38,14 @@ export interface WebSocketHost {
   random(n: number): Random;
 }
 
+/** A frame sent as it is (`WebSocketClient.sendFrames`); `owes`: the close it must earn. */
+export interface RawFrame {
+  readonly opcode: number;
+  readonly payload: Uint8Array;
+  readonly fin?: boolean;
+  readonly owes?: { readonly code: number; readonly why: string };
+}
+
 const ZERO = new Uint8Array(1);
 const strict = new TextDecoder("utf-8", { fatal: true });
 
@@ -54,7 +62,7 @@ const strict = new TextDecoder("utf-8", { fatal: true });
  * import { Random } from "./random.ts";
  * import { WebSocketClient } from "./ws_client.ts";
  * const wire: Uint8Array[] = [];
- * const client = new WebSocketClient("message", {
+ * const client = new WebSocketClient("message", undefined, {
  *   write: (bytes) => (wire.push(bytes), true),
  *   end() {},
  *   writable: () => true,
@@ -73,6 +81,10 @@ export class WebSocketClient {
   state: "handshake" | "open" | "closing" | "refused" = "handshake";
   /** Pings from the server it answered (a keep-alive). */
   pingsAnswered = 0;
+  /** The most frames it sent one message in. */
+  mostFragments = 0;
+  /** Message mode: each message in exactly this many frames (else one to three, drawn). */
+  readonly #fragmentCount: number | undefined;
   readonly #host: WebSocketHost;
   readonly #key: string;
   readonly #response: UpgradeResponseReader;
@@ -88,8 +100,9 @@ export class WebSocketClient {
   /** Its pings not yet answered, by payload (two may carry the same). */
   readonly #pings = new Map<string, number>();
 
-  constructor(mode: WebSocketMode, host: WebSocketHost) {
+  constructor(mode: WebSocketMode, fragments: number | undefined, host: WebSocketHost) {
     this.mode = mode;
+    this.#fragmentCount = fragments;
     this.#host = host;
     const random = host.random(0);
     this.#key = handshakeKey(new Uint8Array(16).map(() => random.int(0, 255)));
@@ -115,6 +128,19 @@ export class WebSocketClient {
     }
     if (this.state !== "open") return false;
     return this.#frame(bytes);
+  }
+
+  /**
+   * Writes `frames` as they are (masked), in one write: how a peer that breaks the rules on
+   * purpose speaks. False when the connection is not open.
+   */
+  sendFrames(frames: readonly RawFrame[]): boolean {
+    if (this.state !== "open") return false;
+    const random = this.#host.random(++this.#batches);
+    const encoded = frames.map(({ opcode, payload, fin = true }) =>
+      encodeFrame(opcode, payload, { fin, mask: mask(random) })
+    );
+    return this.#host.write(concat(encoded));
   }
 
   /** Sends a close frame (1000), then half-closes; during the handshake, once it is done. */
@@ -182,9 +208,16 @@ export class WebSocketClient {
     frames: Uint8Array[],
     oneMessage: boolean,
   ): void {
-    const pieces = payload.length < 2 || random.chance(0.6) ? 1 : random.int(2, 3);
+    const fixed = this.mode === "message" ? this.#fragmentCount : undefined;
+    const pieces = fixed ?? (payload.length < 2 || random.chance(0.6) ? 1 : random.int(2, 3));
     const cuts = [0];
-    for (let n = 1; n < pieces; n++) cuts.push(random.int(1, payload.length - 1));
+    for (let n = 1; n < pieces; n++) {
+      // A fixed count cuts evenly (empty frames, for a payload shorter than the count).
+      cuts.push(
+        fixed ? Math.floor(payload.length * n / pieces) : random.int(1, payload.length - 1),
+      );
+    }
+    if (oneMessage) this.mostFragments = Math.max(this.mostFragments, pieces);
     cuts.push(payload.length);
     cuts.sort((a, b) => a - b);
     for (let n = 0; n < pieces; n++) {

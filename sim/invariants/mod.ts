@@ -79,3 +79,7 @@ export { timedCommands, type TimedCommandsOptions } from "./timer_invariants.ts"
 export { nothingLeft, type NothingLeftOptions } from "./quiet_invariants.ts";
 export { staysConnected } from "./stays_connected.ts";
 export { webSocketLimit } from "./ws_limit.ts";
+export { webSocketFaults } from "./ws_faults.ts";
+export { type BroadcastGame, everyoneHears, noWaitForOthers } from "./broadcasts.ts";
+export { heldAnswersFirst } from "./held_first.ts";
+export { goneByShutdownEnd } from "./shutdown_invariants.ts";

@@ -93,3 +93,46 @@ export function noHoldWhileShuttingDown(
     },
   };
 }
+
+/**
+ * Gone by the shutdown's end: once the server's shutdown has finished, every identity the game
+ * met has heard its onDisconnect, held ones included: none is left to a hold that would
+ * expire later, on a server that is gone. `calls` are the game's hook calls with their times
+ * (µs); the run must end with a shutdown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { goneByShutdownEnd } from "./shutdown_invariants.ts";
+ * const invariant = goneByShutdownEnd(() => []);
+ * assert.equal(invariant.name, "gone by the shutdown's end");
+ * ```
+ */
+export function goneByShutdownEnd(calls: () => readonly HookCall[]): Invariant {
+  const name = "gone by the shutdown's end";
+  return {
+    name,
+    check(sim) {
+      const ended = sim.records.shutdownEndedAt;
+      if (ended === undefined) {
+        return [{ invariant: name, message: "the shutdown never finished" }];
+      }
+      const gone = new Map<number, number>();
+      const met = new Set<number>();
+      for (const call of calls()) {
+        met.add(call.index);
+        if (call.kind === "disconnect" && !gone.has(call.index)) gone.set(call.index, call.time);
+      }
+      const late = [...met].find((index) => (gone.get(index) ?? Infinity) > ended);
+      if (late === undefined) return [];
+      const at = gone.get(late);
+      return [{
+        invariant: name,
+        time: at,
+        message: `index ${late} heard onDisconnect ${
+          at === undefined ? "never" : `at ${formatTime(at)}ms`
+        }, after the shutdown had finished at ${formatTime(ended)}ms`,
+      }];
+    },
+  };
+}

@@ -39,6 +39,16 @@ interface Periodic {
   readonly first: number;
   readonly period: number;
   k: number;
+  /** When its next tick was queued (the ack's start, then its last tick's due to its run). */
+  queuedFrom: number;
+  queuedTo: number;
+}
+
+/** A one-shot job, and when it was queued, when known (a delay: due less the delay). */
+interface OneShot {
+  readonly due: number;
+  readonly seq: number;
+  readonly queuedAt?: number;
 }
 
 /**
@@ -84,7 +94,7 @@ function judge(
   dueBeforeMs: number,
   lateMs: number,
 ): { time?: number; message: string } | undefined {
-  const armed = new Map<string, { due: number; seq: number }>();
+  const armed = new Map<string, OneShot>();
   const periodic = new Map<string, Periodic>();
   const notes: number[] = [];
   const chains: number[] = []; // the depths of the chains acknowledged, not yet linked
@@ -102,15 +112,23 @@ function judge(
     const at = Number(command.at);
     const show = clip(JSON.stringify(command));
     // Whether a job due before this one (or as early, armed before it) is still waiting.
-    const early = (due: number, seqOf?: number) => {
+    // For equal due times, the one queued first runs first: a periodic job is queued again
+    // for each tick, when the tick before it runs (`queued`: from, to; a one-shot's instant).
+    const early = (due: number, seqOf?: number, queued?: [number, number]) => {
       for (const [other, job] of armed) {
         if (other === id && seqOf !== undefined) continue;
+        const queuedFirst = queued !== undefined && job.queuedAt !== undefined &&
+          job.queuedAt < queued[0] - EPSILON;
         const before = job.due < due - EPSILON ||
-          (seqOf !== undefined && near(job.due, due) && job.seq < seqOf);
+          (near(job.due, due) && ((seqOf !== undefined && job.seq < seqOf) || queuedFirst));
         if (before) return `${show} came before job ${other}, due at ${job.due}ms`;
       }
       for (const [other, job] of periodic) {
-        if (other !== id && nextOf(job) < due - EPSILON) {
+        const queuedFirst = queued !== undefined && seqOf !== undefined &&
+          job.queuedTo < queued[1] - EPSILON;
+        if (
+          other !== id && (nextOf(job) < due - EPSILON || (near(nextOf(job), due) && queuedFirst))
+        ) {
           return `${show} came before tick ${job.k + 1} of ${other}, due at ${nextOf(job)}ms`;
         }
       }
@@ -122,13 +140,16 @@ function judge(
     if (command.ok === true) {
       if (command.code === "arm") {
         periodic.delete(id);
-        armed.set(id, { due: Number(command.due), seq: seq++ });
+        const due = Number(command.due);
+        const queuedAt = command.afterMs === undefined ? undefined : due - Number(command.afterMs);
+        armed.set(id, { due, seq: seq++, queuedAt });
       } else if (command.code === "every") {
         armed.delete(id);
         const period = Number(command.periodMs);
         const after = command.afterMs === undefined ? period : Number(command.afterMs);
         const first = command.at === undefined ? Number(command.start) + after : Number(command.at);
-        periodic.set(id, { first, period, k: 0 });
+        const start = Number(command.start);
+        periodic.set(id, { first, period, k: 0, queuedFrom: start, queuedTo: start });
       } else if (command.code === "cancel") {
         armed.delete(id);
         periodic.delete(id);
@@ -170,9 +191,16 @@ function judge(
       if (!near(Number(command.due), job.due) || !onTime(at, job.due, lateMs)) {
         return { time, message: `${show}: job ${id} was due at ${job.due}ms` };
       }
-      const wrong = early(job.due, job.seq) ?? misnamed(command, id);
+      const queued = job.queuedAt === undefined ? undefined : [job.queuedAt, job.queuedAt];
+      const wrong = early(job.due, job.seq, queued as [number, number] | undefined) ??
+        misnamed(command, id);
       if (wrong) return { time, message: wrong };
       armed.delete(id);
+      // Its command cancelled another timer as it ran: that one never fires after it.
+      if (typeof command.cancels === "string") {
+        armed.delete(command.cancels);
+        periodic.delete(command.cancels);
+      }
       lastDue = job.due;
       continue;
     }
@@ -188,9 +216,11 @@ function judge(
           } of ${id} was due at ${due}ms (first ${job.first}ms, every ${job.period}ms)`,
         };
       }
-      const wrong = early(due) ?? misnamed(command, id);
+      const wrong = early(due, undefined, [job.queuedFrom, job.queuedTo]) ??
+        misnamed(command, id);
       if (wrong) return { time, message: wrong };
       job.k++;
+      [job.queuedFrom, job.queuedTo] = [due, at];
       lastDue = due;
     }
   }

@@ -12,20 +12,32 @@ import {
   type Index,
   type Result,
 } from "../../mod.ts";
+import type { BroadcastGame } from "../invariants/broadcasts.ts";
 import type { Expected, ReplyModel } from "../invariants/reply_accounting.ts";
 import type { Simulation } from "../engine/simulation.ts";
 import type { HookCall } from "./resume_app.ts";
 import { expectedError } from "./swarm_model.ts";
 
+/** The desk, and what it recorded of its hooks. */
+export interface Desk {
+  readonly application: Application<null>;
+  readonly calls: HookCall[];
+  readonly roomCalls: HookCall[];
+  /** Holds that began while the core still had a connection for the index. */
+  readonly heldWhileRegistered: { index: Index; time: number }[];
+}
+
 /**
  * The desk on a simulation's virtual clock: its saves and timers wait in simulated time. The
  * simulation is asked for when needed, as the desk is made while the simulation is.
  */
-export function deskOn(simulation: () => Simulation): ReturnType<typeof createDesk> {
+export function deskOn(simulation: () => Simulation, views = false): Desk {
   return createDesk(
     () => simulation().now,
     (delayMs, resume) => simulation().park(delayMs, resume),
     (delayMs, run) => simulation().at(simulation().now / 1000 + delayMs, run),
+    (index) => simulation().server.connections.has(index),
+    views,
   );
 }
 
@@ -40,7 +52,9 @@ export function deskOn(simulation: () => Simulation): ReturnType<typeof createDe
  * acknowledged, and the desk's onDisconnect then throws for its sender (a game's bug). Commands
  * keyed `room` go to a second controller, the room: `join` and `leave` are acknowledged, and
  * its hooks are recorded apart (`roomCalls`). What it sends carries `turn`, the number of the
- * call that made it; every hook is recorded.
+ * call that made it; every hook is recorded, and a hold that begins while the core still has
+ * a connection for the index (`registered`) is kept in `heldWhileRegistered`. With `views`, a
+ * resumed player is sent its view ({@linkcode deskView}) after the resume's answer.
  *
  * @example
  * ```ts
@@ -57,8 +71,11 @@ export function createDesk(
   now: () => number,
   park: (delayMs: number, resume: () => void) => void,
   after: (delayMs: number, run: () => void) => void = park,
-): { application: Application<null>; calls: HookCall[]; roomCalls: HookCall[] } {
+  registered: (index: Index) => boolean = () => false,
+  views = false,
+): Desk {
   const calls: HookCall[] = [];
+  const heldWhileRegistered: { index: Index; time: number }[] = [];
   const roomCalls: HookCall[] = [];
   const jinxed = new Set<Index>();
   const news: Command[] = [];
@@ -142,11 +159,47 @@ export function createDesk(
         if (jinxed.has(index)) throw new Error("the desk's onDisconnect failed");
         return [];
       },
-      onHold: ({ index }) => (log("hold", index), []),
-      onResume: ({ index }) => (log("resume", index), []),
+      onHold: ({ index }) => {
+        log("hold", index);
+        if (registered(index)) heldWhileRegistered.push({ index, time: now() });
+        return [];
+      },
+      onResume: ({ index }) => {
+        log("resume", index);
+        return views ? deliver([index], deskView(index)) : [];
+      },
     },
   });
-  return { application, calls, roomCalls };
+  return { application, calls, roomCalls, heldWhileRegistered };
+}
+
+/**
+ * A resumed player's view of the desk (with `views`): who it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deskView } from "./desk.ts";
+ * assert.deepEqual(deskView(3), { code: "view", index: 3 });
+ * ```
+ */
+export function deskView(index: Index): Command {
+  return { code: "view", index };
+}
+
+/**
+ * Whether a command the desk sent answers its reader (not news, a broadcast or a view).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deskAnswer } from "./desk.ts";
+ * assert.ok(deskAnswer({ code: "say", ok: true }));
+ * assert.ok(!deskAnswer({ code: "heard", n: 1 }));
+ * ```
+ */
+export function deskAnswer(command: Command): boolean {
+  return command.code !== "news" && command.code !== "heard" && command.code !== "view";
 }
 
 /** What {@linkcode deskModel} needs to know of a story. */
@@ -209,8 +262,49 @@ export function deskModel(story: DeskStory): ReplyModel {
         }
         return { command: expectedError(command, "unknown code") };
       },
-      mine: (command) => command.code !== "news" && command.code !== "heard",
+      mine: deskAnswer,
       answeredBefore: client.link.lossless ? end : undefined,
     };
   };
+}
+
+/**
+ * The desk's broadcasts, for the broadcast invariants: a `shout` (n), and a `loud` durable that
+ * does not fail, are `heard` (n) by everyone present; a `durable` holds its sender's replies
+ * (everyone's, when loud), and a `slow` turn holds everyone's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DESK_BROADCASTS } from "./desk.ts";
+ * assert.deepEqual(DESK_BROADCASTS.heard({ code: "shout", n: 2 })?.command, { code: "heard", n: 2 });
+ * assert.equal(DESK_BROADCASTS.holds({ code: "durable", ms: 5 }), "sender");
+ * ```
+ */
+export const DESK_BROADCASTS: BroadcastGame = {
+  heard(command) {
+    const loud = command.code === "durable" && command.loud === true && command.fail !== true;
+    if (command.code !== "shout" && !loud) return undefined;
+    return { command: { code: "heard", n: command.n ?? null }, anyOf: ["turn"] };
+  },
+  holds(command) {
+    if (command.code === "slow") return "everyone";
+    if (command.code !== "durable") return undefined;
+    return command.loud === true ? "everyone" : "sender";
+  },
+};
+
+/**
+ * The token of the first `session` greeting among `commands`, if any.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tokenIn } from "./desk.ts";
+ * assert.equal(tokenIn([{ code: "session", token: "t", holdMs: 5 }]), "t");
+ * ```
+ */
+export function tokenIn(commands: readonly Command[]): string | undefined {
+  const token = commands.find((command) => command.code === "session")?.token;
+  return typeof token === "string" ? token : undefined;
 }

@@ -21,7 +21,7 @@ import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { identities } from "../invariants/session_invariants.ts";
 import { turnOrder } from "../invariants/turn_order.ts";
 import { wholeMessages } from "../invariants/wire_invariants.ts";
-import { deskModel, deskOn } from "./desk.ts";
+import { deskModel, deskOn, tokenIn } from "./desk.ts";
 import type { HookCall } from "./resume_app.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
@@ -29,12 +29,6 @@ import type { StoryOptions } from "./swarm_limits.ts";
 export const EDGE_RESUMES_SHUTDOWN_MS = 120;
 
 const HOLD_MS = 400;
-
-/** The token of the first `session` greeting among `commands`, if any. */
-function tokenIn(commands: readonly Command[]): string | undefined {
-  const token = commands.find((command) => command.code === "session")?.token;
-  return typeof token === "string" ? token : undefined;
-}
 
 /**
  * Builds the edge-resumes story of `seed` (the seed draws whether the other links cut

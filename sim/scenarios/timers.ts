@@ -121,6 +121,20 @@ export function buildTimers(seed: number, options: TimersOptions = {}): Simulati
     .send(120, { code: "cancel", key: "t2", id: "p" })
     // Internal commands nested exactly as deep as the server allows (maxInternalDepth 8).
     .send(40, { code: "chain", key: "t1", n: 8 });
+  // Equal due times: a one-shot queued between two ticks of a periodic job runs before the
+  // tick queued after it; a timer whose command cancels another due with it, armed first,
+  // runs alone. On a link of fixed delay, so the server's times are the script's plus one.
+  const fixed = { upDelayMs: 1, jitterMs: 0, fragmentRate: 0 };
+  sim.client({ name: "racer", at: 1, link: fixed })
+    .send(5, { code: "every", key: "t1", id: "p", periodMs: 10 })
+    .send(18, { code: "arm", key: "t1", id: "o", afterMs: 17 })
+    .send(40, [{ code: "arm", key: "t2", id: "a", afterMs: 20, cancels: "b" }, {
+      code: "arm",
+      key: "t2",
+      id: "b",
+      afterMs: 20,
+    }])
+    .send(90, { code: "cancel", key: "t1", id: "p" });
   return sim;
 }
 
@@ -189,8 +203,12 @@ function command(random: Random, batched: boolean): Command {
   const id = random.pick(["a", "b", "c"]);
   switch (random.int(0, 5)) {
     case 0:
-    case 1:
-      return { code: "arm", key, id, afterMs: random.pick([0, 5, 10, 10, 30, 80]) };
+    case 1: {
+      const afterMs = random.pick([0, 5, 10, 10, 30, 80]);
+      // Now and then its firing cancels another one-shot (maybe due with it).
+      if (!random.chance(0.3)) return { code: "arm", key, id, afterMs };
+      return { code: "arm", key, id, afterMs, cancels: random.pick(["a", "b", "c"]) };
+    }
     case 2:
       return random.chance(0.5)
         ? { code: "every", key, id: random.pick(["p", "q"]), periodMs: random.int(7, 30) }

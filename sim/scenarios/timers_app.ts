@@ -34,7 +34,8 @@ export const FIRING_CODES = new Set(["fired", "tick", "noted", "linked"]);
  * The timers application: `arm` (id, afterMs or at) answers `{..., ok, due}` and later
  * `fired`; `every` (id, periodMs, maybe afterMs or at) answers `{..., ok, start}` and then
  * `tick`s k = 1, 2, ... at (at, or start + afterMs-or-period) + (k - 1) * period (`at`: a
- * time on the server's clock); `cancel` (id) cancels; `pair` runs two
+ * time on the server's clock); an `arm` with `cancels` (another id) cancels that timer when it
+ * fires (its `fired` names it); `cancel` (id) cancels; `pair` runs two
  * internal commands, each answered with `noted`; `boom` fails. Timer ids are per client; a
  * firing names the timer it ran as (`armedAs`: the id the server gave back with the command).
  * With `cancelOnLeave`, a client that leaves has its timers cancelled (otherwise they run on
@@ -81,7 +82,14 @@ export function createTimersApp(
           own(index, timer);
           return [
             ...deliver([index], { ...command, ok: true, due }),
-            later({ code: "fire", key: command.key, to: index, name: id, due }, timing),
+            later({
+              code: "fire",
+              key: command.key,
+              to: index,
+              name: id,
+              due,
+              ...typeof command.cancels === "string" ? { cancels: command.cancels } : {},
+            }, timing),
           ];
         }
         case "every": {
@@ -141,7 +149,13 @@ function fire(command: Command, ticks: Map<string, number>, at: number): Result 
   // several timers tells them apart by.
   const armedAs = command.id;
   if (command.code === "fire") {
-    return deliver([to], { code: "fired", id: command.name, due: command.due, at, armedAs });
+    const fired = { code: "fired", id: command.name, due: command.due, at, armedAs };
+    if (typeof command.cancels !== "string") return deliver([to], fired);
+    // It cancels another of its client's timers as it fires: maybe one due at the same time.
+    return [
+      ...deliver([to], { ...fired, cancels: command.cancels }),
+      cancelTimer(`${to}:${command.cancels}`),
+    ];
   }
   if (command.code === "note") return deliver([to], { code: "noted", n: command.n });
   if (command.code === "link") {

@@ -209,11 +209,14 @@ export class Application<S> {
       try {
         if (!controller) throw new CommandError("no controller for this key");
         const answer = await controller.handleCommand(command, context);
+        // Where its error goes if its wait fails and it answered nothing: in its place.
+        const after = result.at(-1) ?? null;
         result.push(...answer);
         if (hold && waits.length > before) {
           hold({
             until: Promise.all(waits.slice(before)),
             result: answer,
+            after,
             otherwise: (error) => this.#errorReply(index, command, error),
             sender: index,
           });

@@ -115,6 +115,12 @@ export interface HeldAnswer {
    * an error for a command that answered nothing still comes before the replies that follow.
    */
   readonly sender?: Index;
+  /**
+   * For a command that answered nothing: the delivery of the turn's result its error goes
+   * right after (null: before them all), so it comes in its place among the replies of its
+   * message. Undefined: after them all.
+   */
+  readonly after?: Delivery | null;
 }
 
 /** How a turn's producer says that part of its result waits (see {@linkcode HeldAnswer}). */
@@ -151,7 +157,19 @@ export class HeldDeliveries {
   /** Settles when the last held write has been made. */
   #tail: Promise<void> = Promise.resolve();
 
-  constructor(readonly write: WriteResult) {}
+  /**
+   * `waiter`: the connection whose message the turn being sent answers, if any: it waits only
+   * for what it is sent itself, not for what waits on others' held answers.
+   */
+  constructor(
+    readonly write: WriteResult,
+    readonly waiter: () => Index | undefined = () => undefined,
+  ) {}
+
+  /** Whether something held is still to be written to `index`. */
+  holds(index: Index): boolean {
+    return this.#pending.has(index);
+  }
 
   /** Settles once every held result known now has been written. */
   get flushed(): Promise<void> {
@@ -161,7 +179,8 @@ export class HeldDeliveries {
   /**
    * Sends a turn's result: now to connections nothing is held for, and after the held results
    * before it to the others; all of it after `answers` settle if there are any. Resolves when
-   * every part is written and drained.
+   * every part is written and drained; but when the turn's `waiter` is sent none of the part
+   * that waits on others' answers, once what goes now is.
    */
   send(result: Result, answers: readonly HeldAnswer[]): Promise<void> {
     if (answers.length === 0 && this.#pending.size === 0) return this.write(result);
@@ -191,6 +210,11 @@ export class HeldDeliveries {
       }
     });
     this.#tail = written.then(() => {}, () => {});
+    // Held back only for others, who wait for answers before it: the connection whose turn
+    // this is waits only for what it is sent itself (a broadcast to a player whose save is
+    // slow would stall its sender; a reply of its own must still go out before its end).
+    const waiter = this.waiter();
+    if (answers.length === 0 && waiter !== undefined && !indexes.has(waiter)) return drained;
     return Promise.all([drained, written.then((held) => held.drained)]).then(() => {});
   }
 
@@ -209,13 +233,27 @@ async function settled(result: Result, answers: readonly HeldAnswer[]): Promise<
   const outcomes = await Promise.allSettled(answers.map((answer) => answer.until));
   const replaced = new Map<Delivery, Result>();
   const appended: Result = [];
+  const placeOf = new Map<Delivery, Delivery | null>();
   outcomes.forEach((outcome, n) => {
     if (outcome.status === "fulfilled") return;
-    const { result: failed, otherwise } = answers[n];
+    const { result: failed, otherwise, after } = answers[n];
     const instead = otherwise(outcome.reason);
     if (failed.length === 0) appended.push(...instead);
+    // Its place, if that is still there (an internal command before it was resolved away).
+    const placed = after === null || (after !== undefined && result.includes(after));
+    if (failed.length === 0 && placed) { for (const d of instead) placeOf.set(d, after); }
     failed.forEach((delivery, at) => replaced.set(delivery, at === 0 ? instead : []));
   });
   if (replaced.size === 0 && appended.length === 0) return result;
-  return [...result.flatMap((delivery) => replaced.get(delivery) ?? [delivery]), ...appended];
+  // An error with a place goes right after the delivery before it (null: first).
+  const placedAfter = (before: Delivery | null) =>
+    appended.filter((d) => placeOf.get(d) === before);
+  return [
+    ...placedAfter(null),
+    ...result.flatMap((delivery) => [
+      ...replaced.get(delivery) ?? [delivery],
+      ...placedAfter(delivery),
+    ]),
+    ...appended.filter((d) => !placeOf.has(d)),
+  ];
 }

@@ -70,6 +70,8 @@ export class Server {
   readonly #clock: Clock;
   readonly #sessions: SessionLayer | undefined;
   readonly #held: HeldDeliveries;
+  /** The connection whose message the running turn answers, if any (see `runTurn`). */
+  #waiter: { readonly index: Index } | undefined;
   #turn: Promise<unknown> = Promise.resolve();
   #accepting = true;
 
@@ -97,14 +99,17 @@ export class Server {
         if (entry) void this.#disconnect(entry, "write failed", { error });
       },
     };
-    this.#held = new HeldDeliveries((result) => this.#deliver(result, this.#recipients));
+    this.#held = new HeldDeliveries(
+      (result) => this.#deliver(result, this.#recipients),
+      () => this.#waiter?.index, // read as the turn sends: a resume moves it
+    );
     const Layer = options.sessionLayer ?? SessionLayer;
     this.#sessions = options.holdMs === undefined ? undefined : new Layer({
       registry: this.#registry,
       application: this.#application,
       book: bookFor(options, this.#limits),
       accepting: () => this.#accepting,
-      runTurn: (produce) => this.runTurn(produce),
+      runTurn: (produce, waiter) => this.runTurn(produce, waiter),
       disconnect: (entry, reason, ending, notice) =>
         this.#disconnect(entry, reason, { ending, notice }),
     });
@@ -173,9 +178,15 @@ export class Server {
    * Runs `produce` in a state turn of its own (after the turns already queued) and delivers
    * its result there: how a timer or an admin action changes state; answers held with `hold`
    * are written outside the turn. Resolves when the recipients have drained; never rejects.
+   * `waiter`: the connection whose message the turn answers; what waits on others' held
+   * answers, and is not for it, is not waited for (its next message is not held back by them).
    */
-  runTurn(produce: (hold: Hold) => Result | Promise<Result>): Promise<void> {
+  runTurn(
+    produce: (hold: Hold) => Result | Promise<Result>,
+    waiter?: { readonly index: Index },
+  ): Promise<void> {
     const turn = this.#turn.then(async () => {
+      this.#waiter = waiter; // turns run one at a time: this one's until the next begins
       const held: HeldAnswer[] = [];
       const result = await produce((answer) => void held.push(answer));
       return { drained: this.#held.send(await this.#internal.resolve(result), held) };
@@ -238,7 +249,8 @@ export class Server {
         if (allowed > 0 && this.#sessions) await this.#sessions.handle(entry, admitted);
         else if (allowed > 0) {
           const { index } = entry;
-          await this.runTurn((hold) => this.#application.handleCommands(index, admitted, hold));
+          const handle = (hold: Hold) => this.#application.handleCommands(index, admitted, hold);
+          await this.runTurn(handle, entry);
         }
         continue;
       }
@@ -246,7 +258,7 @@ export class Server {
       const fatal = message.kind === "error" && message.fatal;
       this.#warn(entry, "bad message", { reason });
       const to = [entry.index]; // read now: a resume among earlier messages moved it
-      if (allowed > 0 || fatal) await this.runTurn(() => [[to, [{ error: reason }]]]);
+      if (allowed > 0 || fatal) await this.runTurn(() => [[to, [{ error: reason }]]], entry);
       if (fatal) return void await this.#disconnect(entry, "message too large", ABORT);
       if (!policy.badMessage()) {
         await this.runTurn(() => [[to, [{ error: "too many bad messages" }]]]);
@@ -259,7 +271,7 @@ export class Server {
     if (!refused) return;
     this.#warn(entry, "rate limit exceeded", { refused: refused.count });
     const error = errorFor(refused.first ?? {}, "rate limit exceeded");
-    await this.runTurn(() => [[[entry.index], [{ ...error, refused: refused.count }]]]);
+    await this.runTurn(() => [[[entry.index], [{ ...error, refused: refused.count }]]], entry);
   }
 
   /** Logs a warning about a connection, at most once per interval (with the count held back). */
@@ -285,6 +297,14 @@ export class Server {
   #disconnect(entry: Live, reason: string, options: DisconnectOptions = {}): Promise<void> {
     const { error, mode, notice, ending = "hold" } = options;
     if (entry.leaving) return entry.leaving;
+    // A client that ended its side still reads: what is held for it goes out before the close.
+    if (reason === "end" && !options.flushed && this.#held.holds(entry.index)) {
+      const wait: Promise<void> = this.#held.flushed.then(() => {
+        if (entry.leaving === wait) entry.leaving = undefined;
+        return this.#disconnect(entry, reason, { ...options, flushed: true });
+      });
+      return entry.leaving = wait;
+    }
     // Marked first: closing may report the socket's failure, and with it this very disconnect.
     let left!: () => void;
     entry.leaving = new Promise<void>((resolve) => (left = resolve));

@@ -37,6 +37,8 @@ export interface DisconnectOptions {
   mode?: CloseMode;
   notice?: Command;
   ending?: Ending;
+  /** An end that waited for what was held for its connection: it closes now. */
+  flushed?: boolean;
 }
 
 /** The session book of a server with `holdMs`. */
@@ -57,7 +59,11 @@ export interface SessionHost {
   readonly book: SessionBook;
   /** Whether the server still takes connections (no holds while shutting down). */
   accepting(): boolean;
-  runTurn(produce: (hold: Hold) => Result | Promise<Result>): Promise<void>;
+  /** Runs a turn; `waiter`: the connection whose message it answers (see `Server.runTurn`). */
+  runTurn(
+    produce: (hold: Hold) => Result | Promise<Result>,
+    waiter?: { readonly index: Index },
+  ): Promise<void>;
   /** Closes a connection, writing `notice` to it first when given. */
   disconnect(entry: Live, reason: string, ending: Ending, notice?: Command): Promise<void>;
 }
@@ -122,7 +128,7 @@ export class SessionLayer {
       if (entry.leaving) return;
       book.know(entry.index);
       const index = entry.index;
-      await this.host.runTurn(() => application.onConnect(index));
+      await this.host.runTurn(() => application.onConnect(index), entry);
     }
     let from = 0;
     for (let at = 0; at <= rest.length; at++) {
@@ -134,7 +140,8 @@ export class SessionLayer {
       const index = entry.index;
       const passed = rest.slice(from, at);
       if (passed.length > 0) {
-        await this.host.runTurn((hold) => application.handleCommands(index, passed, hold));
+        const handle = (hold: Hold) => application.handleCommands(index, passed, hold);
+        await this.host.runTurn(handle, entry);
       }
       from = at + 1;
       if (!screened || entry.leaving) continue;
@@ -143,7 +150,7 @@ export class SessionLayer {
         await this.host.runTurn(() => [[[index], [CANNOT_RESUME]]]);
         continue;
       }
-      await this.host.runTurn(() => [[[index], [{ code: "leave", success: true }]]]);
+      await this.host.runTurn(() => [[[index], [{ code: "leave", success: true }]]], entry);
       return void await this.host.disconnect(entry, "leave", "gone");
     }
   }
@@ -196,7 +203,7 @@ export class SessionLayer {
         [[index], [{ code: "resume", success: true, token: fresh }]],
         ...await this.host.application.onResume?.(index) ?? [],
       ];
-    });
+    }, entry);
     return resumed;
   }
 
