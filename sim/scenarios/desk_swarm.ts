@@ -12,15 +12,13 @@
  */
 import type { Command } from "../../mod.ts";
 import type { SimClient } from "../engine/client.ts";
-import { NO_FAULTS } from "../engine/faults.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
-import { Simulation } from "../engine/simulation.ts";
-import { handledAnswered } from "../invariants/handled_answered.ts";
+import type { Simulation } from "../engine/simulation.ts";
 import { replyAccounting, type ReplyModel } from "../invariants/reply_accounting.ts";
 import { itemsOf, readFrames } from "../invariants/wire.ts";
-import { deskAnswer, deskModel, deskOn, tokenIn } from "./desk.ts";
-import { deskChecks } from "./desk_checks.ts";
+import { deskModel, tokenIn } from "./desk.ts";
+import { heldDeskSimulation } from "./desk_checks.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
 /** When the desk swarm's server shuts down, in virtual ms. */
@@ -84,7 +82,6 @@ function drawCommand(random: Random, n: number): Command {
 export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simulation {
   const random = new Random(seed);
   const shutdownAtMs = DESK_SWARM_SHUTDOWN_MS;
-  let desk: ReturnType<typeof deskOn> | undefined;
   const resumers = new Set<string>();
   const accounting = replyAccounting(takenIn(
     deskModel({
@@ -95,20 +92,13 @@ export function buildDeskSwarm(seed: number, options: StoryOptions = {}): Simula
     }),
     shutdownAtMs,
   ));
-  const handled = handledAnswered(deskAnswer);
-  const sim: Simulation = new Simulation({
+  const sim = heldDeskSimulation({
     seed,
-    trace: options.trace,
-    faults: options.faults,
-    mix: NO_FAULTS,
-    server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
-    closeTimeoutMs: 5,
-    application: () => {
-      desk = deskOn(() => sim, true);
-      return handled.watch(desk.application);
-    },
-    invariants: () =>
-      deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs, views: true }),
+    options,
+    accounting,
+    shutdownAtMs,
+    holdMs: HOLD_MS,
+    random,
   });
   let n = 0;
   // A client whose identity is taken over holds nothing then: it says, shouts and polls only,

@@ -11,14 +11,12 @@
  * @module
  */
 import type { Command } from "../../mod.ts";
-import { NO_FAULTS } from "../engine/faults.ts";
 import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
-import { Simulation } from "../engine/simulation.ts";
-import { handledAnswered } from "../invariants/handled_answered.ts";
+import type { Simulation } from "../engine/simulation.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
-import { deskAnswer, deskModel, deskOn, tokenIn } from "./desk.ts";
-import { deskChecks } from "./desk_checks.ts";
+import { deskModel, tokenIn } from "./desk.ts";
+import { heldDeskSimulation } from "./desk_checks.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
 
 /** When the edge-holds story's server shuts down, in virtual ms. */
@@ -42,28 +40,20 @@ export function buildEdgeHolds(seed: number, options: StoryOptions = {}): Simula
   const random = new Random(seed);
   const shutdownAtMs = EDGE_HOLDS_SHUTDOWN_MS;
   const shift = seed % 3; // the races move by a ms or two from seed to seed
-  let desk: ReturnType<typeof deskOn> | undefined;
   const accounting = replyAccounting(deskModel({
     shutdownAtMs,
     marginMs: 2,
     holdMs: HOLD_MS,
     resumes: (client) => client === "heir",
   }));
-  const handled = handledAnswered(deskAnswer);
-  const sim: Simulation = new Simulation({
+  const sim = heldDeskSimulation({
     seed,
-    trace: options.trace,
-    faults: options.faults,
-    mix: NO_FAULTS,
+    options,
+    accounting,
+    shutdownAtMs,
+    holdMs: HOLD_MS,
+    random,
     link: { fragmentRate: 0, upDelayMs: 1, downDelayMs: 1, serverWindowBytes: 1 << 20 },
-    server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
-    closeTimeoutMs: 5,
-    application: () => {
-      desk = deskOn(() => sim, true);
-      return handled.watch(desk.application);
-    },
-    invariants: () =>
-      deskChecks({ accounting, handled, desk: () => desk, shutdownAtMs, views: true }),
   });
   const say = (n: number): Command => ({ code: "say", n });
   // A save done before the shout: nothing of early's is held when it comes.
