@@ -5,14 +5,15 @@
  *
  * @module
  */
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { JsonValue } from "../core/types.ts";
 import { startDirectory } from "./file_store_start.ts";
 import { GroupSync, syncDirectory } from "./group_sync.ts";
 import { LruCache } from "./lru_cache.ts";
-import { fileNameForKey, TEMP_PREFIX } from "./file_names.ts";
-import { type StateStore, StateStoreError, type StoreWrite } from "./state_store.ts";
+import { fileNameForKey } from "./file_names.ts";
+import { readStateFile, STATE_FILE_OVERHEAD, stateFileText, writeStateFile } from "./state_file.ts";
+import type { StateStore, StoreWrite } from "./state_store.ts";
 import {
   checkKey,
   DEFAULT_STORE_LIMITS,
@@ -29,8 +30,6 @@ export const DEFAULT_FILE_STORE_LIMITS: Readonly<StoreLimits> = Object.freeze({
   maxKeys: 100_000,
   maxTotalBytes: 1024 * 1024 * 1024,
 });
-
-const textDecoder = new TextDecoder();
 
 export { fileNameForKey };
 
@@ -68,11 +67,6 @@ function queued(text: string | undefined, value: JsonValue, bytes: number): Queu
     settle = (error) => error === undefined ? resolve() : reject(error);
   });
   return { text, value, bytes, done, settle };
-}
-
-/** A state file's text, as `{"key":...,"state":...}`: 17 bytes besides the key and state. */
-function fileText(keyText: string, stateText: string): string {
-  return `{"key":${keyText},"state":${stateText}}`;
 }
 
 /**
@@ -168,7 +162,7 @@ export class FileStore implements StateStore {
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached;
     const sets = this.#sets;
-    const found = await this.#read(key);
+    const found = await readStateFile(this.directory, key);
     // A set since the read began has newer news, and may be written already.
     if (found && sets === this.#sets) this.#cache.set(key, found.value, found.bytes);
     return found?.value;
@@ -197,10 +191,10 @@ export class FileStore implements StateStore {
       : this.#cache.get(key);
     const state = this.#sizes.measure(value, this.limits.maxStateBytes, before);
     const keyText = JSON.stringify(key);
-    const text = state.text === undefined ? undefined : fileText(keyText, state.text);
+    const text = state.text === undefined ? undefined : stateFileText(keyText, state.text);
     const name = fileNameForKey(key);
     await this.#start();
-    this.#usage.reserve(name, utf8Length(keyText) + state.bytes + 17);
+    this.#usage.reserve(name, utf8Length(keyText) + state.bytes + STATE_FILE_OVERHEAD);
     this.#sets++;
     this.#unwritten.set(key, value);
     this.#cache.delete(key);
@@ -220,7 +214,7 @@ export class FileStore implements StateStore {
       for (let job: Queued | undefined = first; job; job = slot.next, slot.next = undefined) {
         try {
           const text = job.text ??
-            fileText(JSON.stringify(key), JSON.stringify(job.value) ?? "null");
+            stateFileText(JSON.stringify(key), JSON.stringify(job.value) ?? "null");
           await this.#writeFile(name, text);
           job.settle();
         } catch (error) {
@@ -260,49 +254,9 @@ export class FileStore implements StateStore {
     return this.#ready;
   }
 
-  async #read(key: string): Promise<{ value: JsonValue; bytes: number } | undefined> {
-    const path = join(this.directory, fileNameForKey(key));
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === "ENOENT") return undefined;
-      throw new StateStoreError(`cannot read the state of key ${JSON.stringify(key)}`, {
-        cause: error,
-      });
-    }
-    let file: { key?: unknown; state?: JsonValue };
-    try {
-      file = JSON.parse(textDecoder.decode(bytes));
-    } catch (error) {
-      throw new StateStoreError(
-        `corrupt state file for key ${JSON.stringify(key)}: ${path} is not valid JSON`,
-        { cause: error },
-      );
-    }
-    if (file?.key !== key || !Object.hasOwn(file, "state")) {
-      throw new StateStoreError(
-        `corrupt state file for key ${JSON.stringify(key)}: ${path} holds no state of that key`,
-      );
-    }
-    return { value: file.state as JsonValue, bytes: bytes.length };
-  }
-
+  /** Replaces the state file `name` with `text`, then flushes the directory if syncing. */
   async #writeFile(name: string, text: string): Promise<void> {
-    const temp = join(this.directory, TEMP_PREFIX + globalThis.crypto.randomUUID());
-    try {
-      const handle = await open(temp, "wx");
-      try {
-        await handle.writeFile(text, "utf8");
-        if (this.#sync) await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, join(this.directory, name));
-    } catch (error) {
-      await unlink(temp).catch(() => {});
-      throw error;
-    }
+    await writeStateFile(this.directory, name, text, this.#sync);
     if (this.#sync) await this.#directorySync.request();
   }
 
