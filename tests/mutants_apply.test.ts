@@ -12,6 +12,7 @@ import { HELD_OUT_4 } from "../scripts/mutation/heldout4.ts";
 import { HELD_OUT_5 } from "../scripts/mutation/heldout5.ts";
 import { HELD_OUT_6 } from "../scripts/mutation/heldout6.ts";
 import { HELD_OUT_7 } from "../scripts/mutation/heldout7.ts";
+import { HELD_OUT_8 } from "../scripts/mutation/heldout8.ts";
 import { REPO_ROOT } from "../scripts/mutation/runner.ts";
 
 const SETS = [
@@ -23,6 +24,7 @@ const SETS = [
   ["held-out5", HELD_OUT_5],
   ["held-out6", HELD_OUT_6],
   ["held-out7", HELD_OUT_7],
+  ["held-out8", HELD_OUT_8],
 ] as const;
 
 for (const [set, mutants] of SETS) {

@@ -1,6 +1,6 @@
 /**
  * Mutation testing of `src/core` and `src/parser` by the simulator alone:
- * `node --import tsx scripts/mutation/run.ts [--set main|held-out|held-out2|held-out3|held-out4|held-out5|held-out6|held-out7|all] [--only <id>]`.
+ * `node --import tsx scripts/mutation/run.ts [--set main|held-out|held-out2|held-out3|held-out4|held-out5|held-out6|held-out7|held-out8|all] [--only <id>]`.
  * Prints one line per mutant, a table, and the score of each set.
  *
  * @module
@@ -12,6 +12,7 @@ import { HELD_OUT_4 } from "./heldout4.ts";
 import { HELD_OUT_5 } from "./heldout5.ts";
 import { HELD_OUT_6 } from "./heldout6.ts";
 import { HELD_OUT_7 } from "./heldout7.ts";
+import { HELD_OUT_8 } from "./heldout8.ts";
 import { MUTANTS } from "./mutants.ts";
 import type { Mutant } from "./mutant.ts";
 import { type Outcome, runMutant } from "./runner.ts";
@@ -32,6 +33,7 @@ if (set === "held-out4" || set === "all") sets.push(["held-out4", HELD_OUT_4]);
 if (set === "held-out5" || set === "all") sets.push(["held-out5", HELD_OUT_5]);
 if (set === "held-out6" || set === "all") sets.push(["held-out6", HELD_OUT_6]);
 if (set === "held-out7" || set === "all") sets.push(["held-out7", HELD_OUT_7]);
+if (set === "held-out8" || set === "all") sets.push(["held-out8", HELD_OUT_8]);
 
 const baseline = await runMutant(undefined);
 if (baseline.verdict !== "missed") {
