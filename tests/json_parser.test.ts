@@ -215,3 +215,15 @@ test("invalid UTF-8 among whole messages of one read fails that message alone", 
     ...commands({ b: "é" }),
   ]);
 });
+
+test("a byte order mark is refused as JSON wherever it stands, however the reads fall", () => {
+  // The last one holds a U+FFFD, sent as such: its read is decoded again, strictly.
+  const bom = encode(
+    '\uFEFF{"code":"a"}\0{"code":"b"}\0\uFEFF{"code":"c"}\0\uFEFF{"code":"\uFFFD"}\0',
+  );
+  const expected = [notJson, ...commands({ code: "b" }), notJson, notJson];
+  for (let at = 0; at <= bom.length; at++) {
+    const result = decodeAll([bom.subarray(0, at), bom.subarray(at)]);
+    assert.deepEqual(result, expected, `split at byte ${at}`);
+  }
+});

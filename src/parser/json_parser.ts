@@ -30,9 +30,11 @@ const POLICY_REQUEST = "<policy-file-request/>";
 // Shared by every decoder: used on whole messages only (never with `stream`), a TextDecoder
 // keeps no state between calls, and one per connection costs memory for nothing. The
 // lenient one is the fast path (a fatal decode costs about twice as much on Node, four
-// times on Deno); the fatal one only looks again where U+FFFD came out.
-const lenientUtf8 = new TextDecoder("utf-8");
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// times on Deno); the fatal one only looks again where U+FFFD came out. A byte order mark is
+// kept (`ignoreBOM`), so it is refused as JSON wherever it stands: a decoder strips it only at
+// the start of its input, which would make a message's fate hang on how the reads fell.
+const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Zero-byte framed JSON: a message is one command object or an array of them.
