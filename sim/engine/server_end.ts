@@ -65,6 +65,13 @@ export class ServerEnd {
    * iteration's bytes).
    */
   maxUnsentOnBacklog = 0;
+  /**
+   * A WebSocket's: what the layer was told of the peer first (`end`: its close frame or the
+   * end of its stream; `error`: a fault, a reset, silence), if anything yet.
+   */
+  peerEnded: "end" | "error" | undefined;
+  /** A WebSocket's: `peerEnded` when the layer ended the WebSocket socket (`none`: nothing). */
+  endedAfter: "end" | "error" | "none" | undefined;
   /** When a drain first had to wait (virtual microseconds), if one ever did. */
   firstDrainWaitAt: number | undefined;
   /**
@@ -123,8 +130,28 @@ export class ServerEnd {
         return socket.unsentBytes;
       },
       drained: () => socket.drained(),
-      end: () => (release(), socket.end()),
+      end: () => {
+        this.endedAfter ??= this.peerEnded ?? "none";
+        release();
+        socket.end();
+      },
       abort: () => socket.abort(),
+    };
+  }
+
+  /** The layer's handlers of a WebSocket, watched for what it is told of the peer first. */
+  watchLayer(handlers: SocketHandlers): SocketHandlers {
+    return {
+      data: (bytes) => handlers.data(bytes),
+      end: () => {
+        this.peerEnded ??= "end";
+        handlers.end();
+      },
+      error: (error) => {
+        this.peerEnded ??= "error";
+        handlers.error(error);
+      },
+      closed: () => handlers.closed(),
     };
   }
 

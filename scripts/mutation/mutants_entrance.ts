@@ -1,0 +1,109 @@
+/**
+ * Main-set mutants of the port's entrance (sniffing, the HTTP upgrade and its timer) and of
+ * the WebSocket close handshake, written with the edge-http story (`sim/scenarios/edge_http.ts`)
+ * and the close codes and entrance answers invariants: each is caught by them, so they count
+ * as tuned against.
+ *
+ * @module
+ */
+import type { Mutant } from "./mutant.ts";
+
+const TRANSPORT = "src/transport";
+const WEBSOCKET = "src/websocket";
+
+/** Mutants of what the edge-http story reaches. */
+export const ENTRANCE_MUTANTS: readonly Mutant[] = [
+  {
+    id: "echo-always-normal",
+    file: `${TRANSPORT}/websocket_socket.ts`,
+    description: "the answer to a peer's close frame is always 1000, not the peer's code",
+    patches: [{
+      find:
+        "this.#close(this.#peerCode === CloseCode.NoStatus ? undefined : this.#peerCode ?? 1000);",
+      replace: "this.#close(1000);",
+    }],
+  },
+  {
+    id: "upgrade-timer-unchecked",
+    file: `${TRANSPORT}/http_upgrade.ts`,
+    description: "the head timer's callback answers 408 whatever the state, and the upgrade " +
+      "only drops the reader: a live WebSocket connection gets HTTP bytes",
+    patches: [
+      {
+        find:
+          '      if (this.#reader) this.#answer(errorResponse(headError(408, "request head too slow")));',
+        replace: '      this.#answer(errorResponse(headError(408, "request head too slow")));',
+      },
+      {
+        find: "    this.#done();\n    this.#raw.write(switchingProtocolsResponse(result.key));\n",
+        replace:
+          "    this.#reader = undefined;\n    this.#raw.write(switchingProtocolsResponse(result.key));\n",
+      },
+    ],
+  },
+  {
+    id: "head-timer-restarts",
+    file: `${TRANSPORT}/http_upgrade.ts`,
+    description: "each read of an incomplete head starts the head timeout again: a head " +
+      "trickled a byte now and then is never answered 408",
+    patches: [{
+      find: '    if (result === undefined || result.kind === "incomplete") return DONE;\n',
+      replace: '    if (result === undefined || result.kind === "incomplete") {\n' +
+        "      this.#cancel?.();\n" +
+        "      const { clock } = this.#options;\n" +
+        "      this.#cancel = clock.schedule(clock.now() + this.#options.handshakeTimeoutMs, () => {\n" +
+        '        if (this.#reader) this.#answer(errorResponse(headError(408, "request head too slow")));\n' +
+        "      });\n" +
+        "      return DONE;\n" +
+        "    }\n",
+    }],
+  },
+  {
+    id: "answer-keeps-socket",
+    file: `${TRANSPORT}/http_upgrade.ts`,
+    description: "an HTTP answer other than 101 leaves the socket open",
+    patches: [{
+      find: "    this.#raw.write(bytes);\n    this.#raw.end();\n",
+      replace: "    this.#raw.write(bytes);\n",
+    }],
+  },
+  {
+    id: "sniff-hands-over-heard",
+    file: `${TRANSPORT}/entrance.ts`,
+    description: "a socket that sent a few bytes of GET and went silent is served as raw at " +
+      "the sniff timeout, not ended",
+    patches: [{
+      find: "      if (this.#heard || httpOnly) raw.end();",
+      replace: "      if (httpOnly) raw.end();",
+    }],
+  },
+  {
+    id: "sniff-waits-handshake",
+    file: `${TRANSPORT}/entrance.ts`,
+    description: "a sniffing port waits the handshake timeout, not the sniff timeout, before " +
+      "serving a silent socket as raw",
+    patches: [{
+      find: "    const wait = httpOnly ? handshakeTimeoutMs : sniffTimeoutMs;",
+      replace: "    const wait = httpOnly ? sniffTimeoutMs : handshakeTimeoutMs;",
+    }],
+  },
+  {
+    id: "close-1005-allowed",
+    file: `${WEBSOCKET}/close_codes.ts`,
+    description: "a close frame that carries 1005 or 1006, codes never to be sent, is taken",
+    patches: [{
+      find:
+        "  return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;",
+      replace: "  return code >= 1000 && code <= 1014 && code !== 1004;",
+    }],
+  },
+  {
+    id: "close-reason-unchecked",
+    file: `${WEBSOCKET}/close_codes.ts`,
+    description: "a close reason is not checked as UTF-8",
+    patches: [{
+      find: "  if (reason === undefined) {\n",
+      replace: "  if (reason === undefined && data.length > 125) {\n",
+    }],
+  },
+];
