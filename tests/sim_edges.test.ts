@@ -36,7 +36,7 @@ const PINNED = {
   shapes: ["73a7808c", "b522bc00", "966854ed"],
   holds: ["235f2f7f", "5b11d677", "6897e6c9"],
   bytes: ["38c21c11", "047a7e0d", "05fc6bd6"],
-  http: ["af104f29", "e06e5b15", "c51a7c22"],
+  http: ["9c6a0ccd", "0befda16", "183d4c1a"],
 };
 
 test("edge stories: the real core passes, and each seed traces as pinned", async () => {
@@ -112,6 +112,7 @@ const CASES: [id: string, run: string, invariant: string][] = [
   ["echo-always-normal", "edge-http:1", "close codes"],
   ["sniff-hands-over-heard", "edge-http:1", "entrance answers"],
   ["upgrade-timer-unchecked", "edge-http:1", "websocket conduct"],
+  ["silent-never-given-up", "edge-http:1", "keep-alive"],
 ];
 
 for (const [id, run, invariant] of CASES) {

@@ -106,4 +106,43 @@ export const ENTRANCE_MUTANTS: readonly Mutant[] = [
       replace: "  if (reason === undefined && data.length > 125) {\n",
     }],
   },
+  {
+    id: "silent-never-given-up",
+    file: `${TRANSPORT}/keep_alive.ts`,
+    description: "a silent peer is pinged but not marked pinged: it is pinged again at each " +
+      "check, never given up",
+    patches: [{
+      find: "        peer.pinged = true;\n        peer.ping();",
+      replace: "        peer.ping();",
+    }],
+  },
+  {
+    id: "unwatch-stops-all",
+    file: `${TRANSPORT}/keep_alive.ts`,
+    description: "a connection that ends stops the port's checks for every other connection",
+    patches: [{
+      find: "    this.#peers.delete(peer);\n    if (this.#peers.size === 0) {",
+      replace: "    this.#peers.delete(peer);\n    {",
+    }],
+  },
+  {
+    id: "held-lost-at-end",
+    file: `${TRANSPORT}/websocket_socket.ts`,
+    description: "a WebSocket peer that never sent a frame loses what was held for it when the " +
+      "server closes: no mode was picked",
+    patches: [{
+      find:
+        '    if (this.#mode === undefined) this.#pick("message"); // what was held goes as text\n',
+      replace: "",
+    }],
+  },
+  {
+    id: "control-length-unchecked",
+    file: `${WEBSOCKET}/frame_decoder.ts`,
+    description: "a control frame of 126 bytes is taken (an off-by-one on the limit)",
+    patches: [{
+      find: "    if (isControlOpcode(this.#first) && length > 125) {",
+      replace: "    if (isControlOpcode(this.#first) && length > 126) {",
+    }],
+  },
 ];

@@ -183,8 +183,8 @@ export class SimClient {
   sendFrames(atMs: number, frames: readonly RawFrame[]): this {
     this.#script.at(atMs, () => {
       const sent = this.webSocket?.sendFrames(frames) ?? false;
-      for (const { opcode, payload, owes } of frames) {
-        const message = opcode === 1 && !owes;
+      for (const { opcode, payload, fin, owes } of frames) {
+        const message = opcode === 1 && fin !== false && !owes;
         const note = !sent
           ? "not sent"
           : owes
@@ -204,6 +204,13 @@ export class SimClient {
     return this.#faultAt("half-close", atMs, () => {
       if (this.webSocket) this.webSocket.close(close);
       else this.link.clientEnd();
+    });
+  }
+
+  /** A WebSocket client stops answering pings at `atMs` (it still reads): a silent peer. */
+  deafen(atMs: number): this {
+    return this.#faultAt("deafen", atMs, () => {
+      if (this.webSocket) this.webSocket.deaf = true;
     });
   }
 

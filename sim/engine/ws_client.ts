@@ -95,6 +95,8 @@ export class WebSocketClient {
   closeReceived: Uint8Array | undefined;
   /** Whether it wrote frames as they are (`sendFrames`): it may have broken the protocol. */
   sentRaw = false;
+  /** Whether it stopped answering pings (`SimClient.deafen`). */
+  deaf = false;
   /** Message mode: each message in exactly this many frames (else one to three, drawn). */
   readonly #fragmentCount: number | undefined;
   readonly #host: WebSocketHost;
@@ -274,7 +276,7 @@ export class WebSocketClient {
 
   #control(opcode: 8 | 9 | 10, payload: Uint8Array): void {
     if (opcode === 9) {
-      if (this.state !== "open") return;
+      if (this.state !== "open" || this.deaf) return;
       this.pingsAnswered++;
       this.#host.write(this.#controlFrame(0xa, payload));
     } else if (opcode === 10) {

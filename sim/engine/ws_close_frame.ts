@@ -13,6 +13,19 @@ export interface CloseFrame {
   readonly reason?: string;
 }
 
+/**
+ * Close frames a client may end with, each to be echoed: no code, other codes the server
+ * never uses itself, reasons.
+ */
+export const CLOSE_FRAMES: readonly CloseFrame[] = [
+  {},
+  { code: 1001 },
+  { code: 4000, reason: "done é" },
+  { code: 3000 },
+  { code: 1000, reason: "bye" },
+  { code: 1014 },
+];
+
 /** The close frame a client sends unless told otherwise. */
 export const NORMAL_CLOSE: CloseFrame = { code: 1000 };
 

@@ -19,13 +19,14 @@ import { Random } from "../engine/random.ts";
 import type { SimulationReport } from "../engine/report.ts";
 import { Simulation } from "../engine/simulation.ts";
 import type { RawFrame } from "../engine/ws_client.ts";
-import { type CloseFrame, closePayload } from "../engine/ws_close_frame.ts";
+import { CLOSE_FRAMES, closePayload } from "../engine/ws_close_frame.ts";
 import { entranceAnswers, type EntrancePromise } from "../invariants/http_answers.ts";
 import { noEscapedErrors } from "../invariants/health_invariants.ts";
 import { replyAccounting } from "../invariants/reply_accounting.ts";
 import { staysConnected } from "../invariants/stays_connected.ts";
 import { webSocketConduct } from "../invariants/wire_invariants.ts";
 import { closeCodes } from "../invariants/ws_close.ts";
+import { silentPeersGivenUp } from "../invariants/keep_alive.ts";
 import { webSocketFaults } from "../invariants/ws_faults.ts";
 import { deskModel, deskOn } from "./desk.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
@@ -37,6 +38,7 @@ export const EDGE_HTTP_HANDSHAKE_MS = 40;
 const SNIFF_MS = 25;
 const HOLD_MS = 400;
 const MAX_FRAGMENTS = 8;
+const PING_MS = 15;
 
 const HEAD = "GET / HTTP/1.1\r\nHost: sim\r\n";
 const UPGRADE = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
@@ -56,16 +58,6 @@ const ANSWERED: Record<string, [string, number]> = {
   huge: [`${HEAD}X-Pad: ${"a".repeat(9000)}\r\n\r\n`, 431],
 };
 
-/** Close frames the clients end with: each is echoed (its code, or none). */
-const CLOSES: CloseFrame[] = [
-  {},
-  { code: 1001 },
-  { code: 4000, reason: "done é" },
-  { code: 3000 },
-  { code: 1000, reason: "bye" },
-  { code: 1014 },
-];
-
 /** Close frames that break RFC 6455, and the code each must be closed with. */
 const BAD_CLOSES: [string, Uint8Array, number][] = [
   ["one byte", Uint8Array.of(0x03), 1002],
@@ -76,6 +68,21 @@ const BAD_CLOSES: [string, Uint8Array, number][] = [
   ["code 5000", closePayload({ code: 5000 }), 1002],
   ["reason not UTF-8", Uint8Array.of(0x03, 0xe8, 0xc3, 0x28), 1007],
   ["126 bytes", closePayload({ code: 1000, reason: "x".repeat(124) }), 1002],
+];
+
+const bytes = (n: number) => new Uint8Array(n).fill(0x61);
+
+/** Frames that break RFC 6455 or the port's modes, and the code each must be closed with. */
+const BAD_FRAMES: [string, RawFrame[], number][] = [
+  ["a ping of 126 bytes", [{ opcode: 9, payload: bytes(126) }], 1002],
+  ["a fragmented ping", [{ opcode: 9, payload: bytes(2), fin: false }], 1002],
+  ["opcode 3", [{ opcode: 3, payload: bytes(2) }], 1002],
+  ["opcode 11", [{ opcode: 11, payload: bytes(2) }], 1002],
+  ["a continuation first", [{ opcode: 0, payload: bytes(2) }], 1002],
+  ["a message inside a message", [
+    { opcode: 1, payload: bytes(2), fin: false },
+    { opcode: 1, payload: bytes(2) },
+  ], 1002],
 ];
 
 /**
@@ -102,7 +109,7 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
     faults: options.faults,
     mix: { ...NO_FAULTS, fragmentRate: random.pick([0, 0.5]) },
     server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
-    websocket: { pingIntervalMs: 15, maxFragments: MAX_FRAGMENTS },
+    websocket: { pingIntervalMs: PING_MS, maxFragments: MAX_FRAGMENTS },
     handshakeTimeoutMs: EDGE_HTTP_HANDSHAKE_MS,
     sniffTimeoutMs: SNIFF_MS,
     closeTimeoutMs: 5,
@@ -117,6 +124,7 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
         webSocketFaults(MAX_FRAGMENTS, accounting),
         noEscapedErrors(),
         staysConnected((name) => steady.has(name), shutdownAtMs),
+        silentPeersGivenUp({ pingIntervalMs: PING_MS, slackMs: 3, untilMs: shutdownAtMs }),
       ];
     },
   });
@@ -177,7 +185,7 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
   sim.client({ name: "ws-long", protocol: "ws-message" }).send(5, say(4)).send(100, say(5));
   sim.client({ name: "wss-long", protocol: "ws-stream" }).send(5, say(6)).send(110, say(7));
   // WebSocket clients that end with every kind of close frame, some after the timeout.
-  CLOSES.forEach((close, n) => {
+  CLOSE_FRAMES.forEach((close, n) => {
     const protocol = n % 2 === 0 ? "ws-message" : "ws-stream";
     const end = random.pick([10, 30, 60, 90]);
     sim.client({ name: `closer${n}`, protocol }).send(3, say(10 + n)).end(end, close);
@@ -189,8 +197,32 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
     sim.client({ name: `bad-close${n}`, protocol }).send(3, say(20 + n))
       .sendFrames(random.int(10, 40), frames);
   });
+  // Frames that break the rules, with a message after them in the same write; and a frame
+  // of the other mode (1003).
+  BAD_FRAMES.forEach(([why, frames, code], n) => {
+    const protocol = n % 2 === 0 ? "ws-message" : "ws-stream";
+    const owing = frames.map((frame, k) =>
+      k === frames.length - 1 ? { ...frame, owes: { code, why } } : frame
+    );
+    const after = { opcode: protocol === "ws-message" ? 1 : 2, payload: text(say(40 + n)) };
+    sim.client({ name: `bad-frame${n}`, protocol }).send(3, say(50 + n))
+      .sendFrames(random.int(10, 40), [...owing, after]);
+  });
+  sim.client({ name: "wrong-mode", protocol: "ws-message" }).send(3, say(60))
+    .sendFrames(20, [{ opcode: 2, payload: text(say(61)), owes: { code: 1003, why: "binary" } }]);
+  // Peers that stop answering pings, and send nothing more: given up by the keep-alive.
+  for (const protocol of ["ws-message", "ws-stream"] as const) {
+    sim.client({ name: `${protocol}-deaf`, protocol }).send(5, say(protocol.length))
+      .deafen(random.int(30, 60));
+  }
+  // A WebSocket peer that never sends a frame: what was held for it (its greeting) comes
+  // before the close at the shutdown.
+  sim.client({ name: "ws-mute", protocol: "ws-message" });
+  steady.add("ws-mute");
   return sim;
 }
+
+const text = (command: Command) => new TextEncoder().encode(JSON.stringify(command));
 
 /** Runs the edge-http story of `seed`. */
 export function runEdgeHttp(seed: number): Promise<SimulationReport> {
