@@ -145,4 +145,37 @@ export const ENTRANCE_MUTANTS: readonly Mutant[] = [
       replace: "    if (isControlOpcode(this.#first) && length > 126) {",
     }],
   },
+  {
+    id: "rsv-first-bit-only",
+    file: `${WEBSOCKET}/frame_decoder.ts`,
+    description: "only the first reserved bit is checked (as if the others were an extension's)",
+    patches: [{
+      find:
+        'if ((byte & 0x70) !== 0) return this.#fail(CloseCode.ProtocolError, "reserved bits set");',
+      replace:
+        'if ((byte & 0x40) !== 0) return this.#fail(CloseCode.ProtocolError, "reserved bits set");',
+    }],
+  },
+  {
+    id: "unmasked-client-taken",
+    file: `${WEBSOCKET}/frame_decoder.ts`,
+    description: "a server decoder only refuses masked frames it should not get, and takes a " +
+      "client's unmasked ones",
+    patches: [{
+      find: "    if (this.#masked !== this.#server) {",
+      replace: "    if (this.#masked && !this.#server) {",
+    }],
+  },
+  {
+    id: "http-port-serves-raw",
+    file: `${TRANSPORT}/entrance.ts`,
+    description: "a port of HTTP alone hands a socket whose first bytes are not GET to the " +
+      "layer as raw TCP instead of answering 400",
+    patches: [{
+      find:
+        "    else if (!this.#httpOnly) this.#next = this.#entrance.handOver(this.#raw, this.#raw);",
+      replace:
+        "    else if (this.#raw) this.#next = this.#entrance.handOver(this.#raw, this.#raw);",
+    }],
+  },
 ];

@@ -164,7 +164,7 @@ export class ServerSide {
       const handlers = end.watchLayer(this.#open(client, end.tapLayer(layerSocket)));
       return plant?.layer ? plant.layer(handlers) : handlers;
     }, {
-      protocol: "sniff",
+      protocol: options.portProtocol ?? "sniff",
       clock,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       sniffTimeoutMs: options.sniffTimeoutMs ?? DEFAULT_SNIFF_TIMEOUT_MS,

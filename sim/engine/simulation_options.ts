@@ -50,6 +50,11 @@ export interface SimulationOptions {
    */
   handshakeTimeoutMs?: number;
   /**
+   * What the port of the sniffed clients (every WebSocket client) speaks: `sniff` (default),
+   * raw TCP or HTTP by the first bytes; `http`, HTTP alone (anything else is answered 400).
+   */
+  portProtocol?: "sniff" | "http";
+  /**
    * How long a silent socket of that port stays undecided before it is served as raw
    * (`sniffed` TCP clients), in virtual ms. Default the adapters' `DEFAULT_SNIFF_TIMEOUT_MS`.
    */

@@ -50,6 +50,10 @@ export interface RawFrame {
   readonly opcode: number;
   readonly payload: Uint8Array;
   readonly fin?: boolean;
+  /** Reserved bits (1 to 7), which no extension here gives a meaning. */
+  readonly rsv?: number;
+  /** Sent without a mask, which a client must not. */
+  readonly unmasked?: boolean;
   readonly owes?: { readonly code: number; readonly why: string };
 }
 
@@ -164,8 +168,8 @@ export class WebSocketClient {
     if (this.state !== "open") return false;
     this.sentRaw = true;
     const random = this.#host.random(++this.#batches);
-    const encoded = frames.map(({ opcode, payload, fin = true }) =>
-      encodeFrame(opcode, payload, { fin, mask: mask(random) })
+    const encoded = frames.map(({ opcode, payload, fin = true, rsv, unmasked }) =>
+      encodeFrame(opcode, payload, { fin, rsv, mask: unmasked ? undefined : mask(random) })
     );
     return this.#host.write(concat(encoded));
   }

@@ -77,6 +77,8 @@ const BAD_FRAMES: [string, RawFrame[], number][] = [
   ["a ping of 126 bytes", [{ opcode: 9, payload: bytes(126) }], 1002],
   ["a fragmented ping", [{ opcode: 9, payload: bytes(2), fin: false }], 1002],
   ["opcode 3", [{ opcode: 3, payload: bytes(2) }], 1002],
+  ["a reserved bit", [{ opcode: 9, payload: bytes(2), rsv: 1 }], 1002],
+  ["an unmasked frame", [{ opcode: 9, payload: bytes(2), unmasked: true }], 1002],
   ["opcode 11", [{ opcode: 11, payload: bytes(2) }], 1002],
   ["a continuation first", [{ opcode: 0, payload: bytes(2) }], 1002],
   ["a message inside a message", [
@@ -87,7 +89,7 @@ const BAD_FRAMES: [string, RawFrame[], number][] = [
 
 /**
  * Builds the edge-http story of `seed` (the seed draws the times and the WebSocket links'
- * segment cuts).
+ * segment cuts; an odd seed's port sniffs, an even seed's speaks HTTP alone).
  *
  * @example
  * ```ts
@@ -101,7 +103,9 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
   const random = new Random(seed);
   const shutdownAtMs = EDGE_HTTP_SHUTDOWN_MS;
   const desk = deskModel({ shutdownAtMs, marginMs: 2, holdMs: HOLD_MS, resumes: () => false });
-  const steady = new Set<string>(["silent", "prompt", "ws-long", "wss-long"]);
+  const steady = new Set<string>(["ws-long", "wss-long"]);
+  // Odd seeds serve a sniffing port, even ones a port of HTTP alone.
+  const httpOnly = seed % 2 === 0;
   const promises: Record<string, EntrancePromise> = {};
   const sim: Simulation = new Simulation({
     seed,
@@ -111,6 +115,7 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
     server: { holdMs: HOLD_MS, random: (bytes) => random.fill(bytes) },
     websocket: { pingIntervalMs: PING_MS, maxFragments: MAX_FRAGMENTS },
     handshakeTimeoutMs: EDGE_HTTP_HANDSHAKE_MS,
+    portProtocol: httpOnly ? "http" : "sniff",
     sniffTimeoutMs: SNIFF_MS,
     closeTimeoutMs: 5,
     application: () => deskOn(() => sim).application,
@@ -175,12 +180,21 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
   };
   // A silent TCP client (one that waits for the server to speak) is served once the sniff
   // timeout has passed; a prompt one at once; a few bytes of "GET" and silence are ended.
+  // On a port of HTTP alone, the silent one is ended at the handshake timeout, the prompt
+  // one answered 400.
+  const waitMs = httpOnly ? EDGE_HTTP_HANDSHAKE_MS : SNIFF_MS;
   http("silent").send(60, say(1));
-  promises.silent = { starts: '[{"code":"session"', notBeforeMs: 1 + SNIFF_MS, byMs: SNIFF_MS + 3 };
   http("prompt").send(2, say(2)).send(70, say(3));
-  promises.prompt = { starts: '[{"code":"session"', byMs: 5 };
   http("ge").send(5, "GE");
-  promises.ge = { starts: "", notBeforeMs: 1 + SNIFF_MS, byMs: SNIFF_MS + 3 };
+  promises.ge = { starts: "", notBeforeMs: 1 + waitMs, byMs: waitMs + 3 };
+  if (httpOnly) {
+    promises.silent = promises.ge;
+    promises.prompt = { starts: "HTTP/1.1 400 ", byMs: 5, closed: true };
+  } else {
+    promises.silent = { starts: '[{"code":"session"', notBeforeMs: 1 + waitMs, byMs: waitMs + 3 };
+    promises.prompt = { starts: '[{"code":"session"', byMs: 5 };
+    steady.add("silent").add("prompt");
+  }
   // WebSocket clients that live long past the handshake timeout.
   sim.client({ name: "ws-long", protocol: "ws-message" }).send(5, say(4)).send(100, say(5));
   sim.client({ name: "wss-long", protocol: "ws-stream" }).send(5, say(6)).send(110, say(7));
