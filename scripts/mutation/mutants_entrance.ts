@@ -1,8 +1,9 @@
 /**
- * Main-set mutants of the port's entrance (sniffing, the HTTP upgrade and its timer) and of
- * the WebSocket close handshake, written with the edge-http story (`sim/scenarios/edge_http.ts`)
- * and the close codes and entrance answers invariants: each is caught by them, so they count
- * as tuned against.
+ * Main-set mutants of the port's entrance (sniffing, the HTTP upgrade and its timer), of the
+ * WebSocket close handshake, keep-alive and frame checks, and of a refusal's reason, written
+ * with the edge-http story (`sim/scenarios/edge_http.ts`) and the close codes, entrance
+ * answers and keep-alive invariants (and reply accounting, which now knows why a refused
+ * client was refused): each is caught by them, so they count as tuned against.
  *
  * @module
  */
@@ -176,6 +177,16 @@ export const ENTRANCE_MUTANTS: readonly Mutant[] = [
         "    else if (!this.#httpOnly) this.#next = this.#entrance.handOver(this.#raw, this.#raw);",
       replace:
         "    else if (this.#raw) this.#next = this.#entrance.handOver(this.#raw, this.#raw);",
+    }],
+  },
+  {
+    id: "refusal-generic",
+    file: "src/core/server.ts",
+    description: "a refused connection is told a generic reason",
+    patches: [{
+      find: "    tryWrite(connection, this.parser.serialize([{ error: reason }]));",
+      replace:
+        '    tryWrite(connection, this.parser.serialize([{ error: "connection refused" }]));',
     }],
   },
 ];

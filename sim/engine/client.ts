@@ -87,8 +87,10 @@ export class SimClient {
   readonly connectAt: number;
   /** The index the server gave it, once accepted. */
   index: Index | undefined;
-  /** Whether the server refused it (it was shutting down). */
+  /** Whether the server refused it (it was shutting down, or full). */
   refused = false;
+  /** Why it was owed its refusal, as the limits promise (`server is full`, ...). */
+  owedRefusal: string | undefined;
   /** Whether it saw the server close the connection (after reading everything). */
   closedByServer = false;
   readonly #world: World;
@@ -286,10 +288,11 @@ export class SimClient {
     return new TextDecoder().decode(this.inbox.bytes);
   }
 
-  /** The core admitted it as `index`, or refused it (undefined). */
-  admitted(index: Index | undefined): void {
+  /** The core admitted it as `index`, or refused it (undefined) when it owed `refusal`. */
+  admitted(index: Index | undefined, refusal?: string): void {
     this.index = index;
     this.refused = index === undefined;
+    this.owedRefusal = refusal;
     if (index !== undefined) {
       // What the core wrote inside accept, before the index was known, comes first.
       const list = this.#options.expected(index);

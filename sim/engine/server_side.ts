@@ -186,10 +186,12 @@ export class ServerSide {
   #admit(connection: Connection): Admission {
     const { trace, records, now } = this.#parts;
     const client = this.#opening!;
+    // Why a refusal is owed, as the limits promise: the shutdown first, then a full server.
+    const why = this.server.accepting ? "server is full" : "server is shutting down";
     const admission = this.server.accept(client.link.watch(connection));
     if (!admission.accepted) {
       if (trace.on) trace.add(now(), client.name, "refused");
-      client.admitted(undefined);
+      client.admitted(undefined, why);
       return admission;
     }
     const { events } = admission;
