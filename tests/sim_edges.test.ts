@@ -36,7 +36,7 @@ const PINNED = {
   shapes: ["73a7808c", "b522bc00", "966854ed"],
   holds: ["235f2f7f", "5b11d677", "6897e6c9"],
   bytes: ["38c21c11", "047a7e0d", "05fc6bd6"],
-  http: ["29054aab", "3c466657", "29ce48a0"],
+  http: ["1184dcd0", "46d792dc", "68490c78"],
 };
 
 test("edge stories: the real core passes, and each seed traces as pinned", async () => {
@@ -113,6 +113,7 @@ const CASES: [id: string, run: string, invariant: string][] = [
   ["sniff-hands-over-heard", "edge-http:1", "entrance answers"],
   ["upgrade-timer-unchecked", "edge-http:1", "websocket conduct"],
   ["silent-never-given-up", "edge-http:1", "keep-alive"],
+  ["close-timeout-no-abort", "edge-http:1", "close timeout"],
 ];
 
 for (const [id, run, invariant] of CASES) {

@@ -189,4 +189,14 @@ export const ENTRANCE_MUTANTS: readonly Mutant[] = [
         '    tryWrite(connection, this.parser.serialize([{ error: "connection refused" }]));',
     }],
   },
+  {
+    id: "close-timeout-no-abort",
+    file: `${TRANSPORT}/socket_connection.ts`,
+    description: "the close timeout lets the close be done but never resets the peer that " +
+      "took nothing: its socket stays open, its queue held",
+    patches: [{
+      find: "        this.#socket.abort();\n        resolve();",
+      replace: "        resolve();",
+    }],
+  },
 ];

@@ -72,6 +72,10 @@ export class ServerEnd {
   peerEnded: "end" | "error" | undefined;
   /** A WebSocket's: `peerEnded` when the layer ended the WebSocket socket (`none`: nothing). */
   endedAfter: "end" | "error" | "none" | undefined;
+  /** When the layer asked for the graceful close (virtual microseconds), if it did. */
+  closingAt: number | undefined;
+  /** When the socket closed, and whether everything queued had left first. */
+  closed: { readonly at: number; readonly flushed: boolean } | undefined;
   /** When a drain first had to wait (virtual microseconds), if one ever did. */
   firstDrainWaitAt: number | undefined;
   /**
@@ -246,6 +250,7 @@ export class ServerEnd {
     if (this.state !== "open") return;
     this.#trace("close");
     this.state = "closing";
+    this.closingAt = this.#world.now;
     if (this.#parts.down.queue.bytes === 0) this.#finishClose(true);
   }
 
@@ -261,6 +266,7 @@ export class ServerEnd {
     this.#world.touch();
     this.#trace(flushed ? "closed" : "closed unflushed");
     this.state = "closed";
+    this.closed = { at: this.#world.now, flushed };
     const { feed, down, reader } = this.#parts;
     feed.clear();
     if (!flushed) this.discardedBytes += down.dropQueue();

@@ -8,8 +8,10 @@
  * live well past the handshake timeout (no HTTP bytes again), that close with every kind of
  * close frame (no code, other codes, a reason: echoed), and that send close frames breaking
  * RFC 6455 (a one-byte payload, codes that must not be sent, a reason not UTF-8, over 125
- * bytes: closed with 1002 or 1007). Judged by entrance answers, close codes, WebSocket conduct
- * and faults, reply accounting of the clients the core serves, and staying connected.
+ * bytes: closed with 1002 or 1007) or the port's mode (1003), peers that stop answering pings,
+ * a peer that never sends a frame, and readers with replies queued at the shutdown. Judged by
+ * entrance answers, close codes, WebSocket conduct and faults, reply accounting of the
+ * clients the core serves, staying connected, the keep-alive and the close timeout.
  *
  * @module
  */
@@ -27,6 +29,7 @@ import { staysConnected } from "../invariants/stays_connected.ts";
 import { webSocketConduct } from "../invariants/wire_invariants.ts";
 import { closeCodes } from "../invariants/ws_close.ts";
 import { silentPeersGivenUp } from "../invariants/keep_alive.ts";
+import { closeTimeout } from "../invariants/close_timeout.ts";
 import { webSocketFaults } from "../invariants/ws_faults.ts";
 import { deskModel, deskOn } from "./desk.ts";
 import type { StoryOptions } from "./swarm_limits.ts";
@@ -39,6 +42,7 @@ const SNIFF_MS = 25;
 const HOLD_MS = 400;
 const MAX_FRAGMENTS = 8;
 const PING_MS = 15;
+const CLOSE_MS = 5;
 
 const HEAD = "GET / HTTP/1.1\r\nHost: sim\r\n";
 const UPGRADE = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
@@ -117,7 +121,7 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
     handshakeTimeoutMs: EDGE_HTTP_HANDSHAKE_MS,
     portProtocol: httpOnly ? "http" : "sniff",
     sniffTimeoutMs: SNIFF_MS,
-    closeTimeoutMs: 5,
+    closeTimeoutMs: CLOSE_MS,
     application: () => deskOn(() => sim).application,
     invariants: () => {
       const accounting = replyAccounting(desk);
@@ -130,6 +134,7 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
         noEscapedErrors(),
         staysConnected((name) => steady.has(name), shutdownAtMs),
         silentPeersGivenUp({ pingIntervalMs: PING_MS, slackMs: 3, untilMs: shutdownAtMs }),
+        closeTimeout({ closeTimeoutMs: CLOSE_MS, slackMs: 1, watched: () => true }),
       ];
     },
   });
@@ -229,6 +234,19 @@ export function buildEdgeHttp(seed: number, options: StoryOptions = {}): Simulat
     sim.client({ name: `${protocol}-deaf`, protocol }).send(5, say(protocol.length))
       .deafen(random.int(30, 60));
   }
+  // Readers that stop reading, or read too slowly, with replies queued at the shutdown:
+  // reset at the close timeout, not sooner, not never.
+  const says = (from: number) =>
+    Array.from({ length: 20 }, (_, n) => ({ code: "say", n: from + n, text: "é".repeat(1000) }));
+  sim.client({ name: "stalled", link: { ...whole, windowBytes: 1024 } }).pauseReading(10).send(
+    20,
+    says(0),
+  );
+  sim.client({
+    name: "slow",
+    link: { ...whole, readBytesPerMs: 400, windowBytes: 2048 },
+    sniffed: true,
+  }).send(100, says(20));
   // A WebSocket peer that never sends a frame: what was held for it (its greeting) comes
   // before the close at the shutdown.
   sim.client({ name: "ws-mute", protocol: "ws-message" });
