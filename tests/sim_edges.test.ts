@@ -111,7 +111,6 @@ const CASES: [id: string, run: string, invariant: string][] = [
   // The port's entrance and the close handshake: the edge-http story, and its checks.
   ["echo-always-normal", "edge-http:1", "close codes"],
   ["sniff-hands-over-heard", "edge-http:1", "entrance answers"],
-  ["upgrade-timer-unchecked", "edge-http:1", "websocket conduct"],
   ["silent-never-given-up", "edge-http:1", "keep-alive"],
   ["close-timeout-no-abort", "edge-http:1", "close timeout"],
 ];
