@@ -7,6 +7,7 @@
 import type { Mutant } from "./mutant.ts";
 import { LIMIT_AND_PARSER_MUTANTS } from "./mutants_limits.ts";
 import { EDGE_MUTANTS } from "./mutants_edges.ts";
+import { ENTRANCE_MUTANTS } from "./mutants_entrance.ts";
 
 const CORE = "src/core";
 
@@ -205,5 +206,6 @@ export const MUTANTS: readonly Mutant[] = [
     }],
   },
   ...EDGE_MUTANTS,
+  ...ENTRANCE_MUTANTS,
   ...LIMIT_AND_PARSER_MUTANTS,
 ];

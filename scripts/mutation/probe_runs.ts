@@ -17,6 +17,7 @@ import { runQuietTimers } from "../../sim/scenarios/timers_quiet.ts";
 import { runEdgeShapes } from "../../sim/scenarios/edge_shapes.ts";
 import { runEdgeHolds } from "../../sim/scenarios/edge_holds.ts";
 import { runEdgeBytes } from "../../sim/scenarios/edge_bytes.ts";
+import { runEdgeHttp } from "../../sim/scenarios/edge_http.ts";
 import { runDeskSwarm } from "../../sim/scenarios/desk_swarm.ts";
 import { runBytesSwarm } from "../../sim/scenarios/bytes_swarm.ts";
 
@@ -49,6 +50,7 @@ export function probeRuns(): ProbeRun[] {
     runs.push({ name: `edge-shapes:${seed}`, run: () => runEdgeShapes(seed) });
     runs.push({ name: `edge-holds:${seed}`, run: () => runEdgeHolds(seed) });
     runs.push({ name: `edge-bytes:${seed}`, run: () => runEdgeBytes(seed) });
+    runs.push({ name: `edge-http:${seed}`, run: () => runEdgeHttp(seed) });
   }
   // Held answers and sessions in random traffic on the desk.
   for (let seed = 1; seed <= DESK_SWARM_SEEDS; seed++) {

@@ -16,6 +16,7 @@ import { SentStream } from "./sent_stream.ts";
 import { Transcript } from "./transcript.ts";
 import type { World } from "./world.ts";
 import { type RawFrame, WebSocketClient } from "./ws_client.ts";
+import type { CloseFrame } from "./ws_close_frame.ts";
 
 export { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
 
@@ -33,6 +34,10 @@ export interface SimClientOptions {
   protocol?: ClientProtocol;
   /** A WebSocket client in message mode: each message goes in exactly this many frames. */
   fragments?: number;
+  /** A `tcp` client served through the port's entrance (see `ClientOptions.sniffed`). */
+  sniffed?: boolean;
+  /** A WebSocket client: its upgrade request in this many pieces, one every `everyMs`. */
+  trickleHead?: { readonly pieces: number; readonly everyMs: number };
   /** When it connects, in microseconds. */
   connectAtUs: number;
   /** Opens the server's end of its connection: the handlers for the socket. */
@@ -68,6 +73,8 @@ export class SimClient {
   readonly name: string;
   /** How it speaks. */
   readonly protocol: ClientProtocol;
+  /** Whether its server end goes through the port's entrance (every WebSocket client's does). */
+  readonly sniffed: boolean;
   /** Its connection, with the faults drawn for it. */
   readonly link: Link;
   /** Its WebSocket side, for a WebSocket client. */
@@ -80,8 +87,10 @@ export class SimClient {
   readonly connectAt: number;
   /** The index the server gave it, once accepted. */
   index: Index | undefined;
-  /** Whether the server refused it (it was shutting down). */
+  /** Whether the server refused it (it was shutting down, or full). */
   refused = false;
+  /** Why it was owed its refusal, as the limits promise (`server is full`, ...). */
+  owedRefusal: string | undefined;
   /** Whether it saw the server close the connection (after reading everything). */
   closedByServer = false;
   readonly #world: World;
@@ -95,6 +104,7 @@ export class SimClient {
     const world = this.#world = options.world;
     this.name = options.name;
     this.protocol = options.protocol ?? "tcp";
+    this.sniffed = this.protocol !== "tcp" || options.sniffed === true;
     this.connectAt = options.connectAtUs;
     this.#script = new Script(world, options.plan, this.name, this.connectAt);
     const ws = this.protocol === "tcp" ? undefined : this.#webSocket(options);
@@ -113,9 +123,13 @@ export class SimClient {
     this.inbox.expect(this.#expected);
     this.link = new Link(world, options.plan, options.name, options.faults, peer);
     this.webSocket = ws;
+    const trickle = options.trickleHead;
     this.#script.at(0, () => {
       this.link.connect();
-      ws?.open();
+      const next = ws?.open(trickle?.pieces);
+      for (let n = 1; next && trickle && n < trickle.pieces; n++) {
+        this.#script.at(this.connectAt / 1000 + n * trickle.everyMs, next);
+      }
     });
   }
 
@@ -171,8 +185,8 @@ export class SimClient {
   sendFrames(atMs: number, frames: readonly RawFrame[]): this {
     this.#script.at(atMs, () => {
       const sent = this.webSocket?.sendFrames(frames) ?? false;
-      for (const { opcode, payload, owes } of frames) {
-        const message = opcode === 1 && !owes;
+      for (const { opcode, payload, fin, owes } of frames) {
+        const message = opcode === 1 && fin !== false && !owes;
         const note = !sent
           ? "not sent"
           : owes
@@ -184,11 +198,21 @@ export class SimClient {
     return this;
   }
 
-  /** Half-closes at `atMs` (a WebSocket client sends its close frame first): still reads. */
-  end(atMs: number): this {
+  /**
+   * Half-closes at `atMs` (a WebSocket client sends its close frame first, 1000 unless
+   * `close` says otherwise): still reads.
+   */
+  end(atMs: number, close?: CloseFrame): this {
     return this.#faultAt("half-close", atMs, () => {
-      if (this.webSocket) this.webSocket.close();
+      if (this.webSocket) this.webSocket.close(close);
       else this.link.clientEnd();
+    });
+  }
+
+  /** A WebSocket client stops answering pings at `atMs` (it still reads): a silent peer. */
+  deafen(atMs: number): this {
+    return this.#faultAt("deafen", atMs, () => {
+      if (this.webSocket) this.webSocket.deaf = true;
     });
   }
 
@@ -264,10 +288,11 @@ export class SimClient {
     return new TextDecoder().decode(this.inbox.bytes);
   }
 
-  /** The core admitted it as `index`, or refused it (undefined). */
-  admitted(index: Index | undefined): void {
+  /** The core admitted it as `index`, or refused it (undefined) when it owed `refusal`. */
+  admitted(index: Index | undefined, refusal?: string): void {
     this.index = index;
     this.refused = index === undefined;
+    this.owedRefusal = refusal;
     if (index !== undefined) {
       // What the core wrote inside accept, before the index was known, comes first.
       const list = this.#options.expected(index);

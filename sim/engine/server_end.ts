@@ -65,6 +65,17 @@ export class ServerEnd {
    * iteration's bytes).
    */
   maxUnsentOnBacklog = 0;
+  /**
+   * A WebSocket's: what the layer was told of the peer first (`end`: its close frame or the
+   * end of its stream; `error`: a fault, a reset, silence), if anything yet.
+   */
+  peerEnded: "end" | "error" | undefined;
+  /** A WebSocket's: `peerEnded` when the layer ended the WebSocket socket (`none`: nothing). */
+  endedAfter: "end" | "error" | "none" | undefined;
+  /** When the layer asked for the graceful close (virtual microseconds), if it did. */
+  closingAt: number | undefined;
+  /** When the socket closed, and whether everything queued had left first. */
+  closed: { readonly at: number; readonly flushed: boolean } | undefined;
   /** When a drain first had to wait (virtual microseconds), if one ever did. */
   firstDrainWaitAt: number | undefined;
   /**
@@ -123,8 +134,28 @@ export class ServerEnd {
         return socket.unsentBytes;
       },
       drained: () => socket.drained(),
-      end: () => (release(), socket.end()),
+      end: () => {
+        this.endedAfter ??= this.peerEnded ?? "none";
+        release();
+        socket.end();
+      },
       abort: () => socket.abort(),
+    };
+  }
+
+  /** The layer's handlers of a WebSocket, watched for what it is told of the peer first. */
+  watchLayer(handlers: SocketHandlers): SocketHandlers {
+    return {
+      data: (bytes) => handlers.data(bytes),
+      end: () => {
+        this.peerEnded ??= "end";
+        handlers.end();
+      },
+      error: (error) => {
+        this.peerEnded ??= "error";
+        handlers.error(error);
+      },
+      closed: () => handlers.closed(),
     };
   }
 
@@ -219,6 +250,7 @@ export class ServerEnd {
     if (this.state !== "open") return;
     this.#trace("close");
     this.state = "closing";
+    this.closingAt = this.#world.now;
     if (this.#parts.down.queue.bytes === 0) this.#finishClose(true);
   }
 
@@ -234,6 +266,7 @@ export class ServerEnd {
     this.#world.touch();
     this.#trace(flushed ? "closed" : "closed unflushed");
     this.state = "closed";
+    this.closed = { at: this.#world.now, flushed };
     const { feed, down, reader } = this.#parts;
     feed.clear();
     if (!flushed) this.discardedBytes += down.dropQueue();

@@ -11,6 +11,7 @@ import {
   type Connection,
   type ConnectionEvents,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_SNIFF_TIMEOUT_MS,
   type DeliverPath,
   Entrance,
   type Index,
@@ -73,8 +74,12 @@ export class ServerSide {
   readonly #byIndex = new Map<Index, SimClient>();
   /** The client whose socket the layer is opening, while it does. */
   #opening: SimClient | undefined;
-  /** The WebSocket clients' entrances, for the sockets not yet in the layer at shutdown. */
-  readonly #entrances: Entrance[] = [];
+  /** The port of the sniffed clients (every WebSocket client), once one connected. */
+  #entrance: Entrance | undefined;
+  /** The sniffed clients, by the raw socket the port was given. */
+  readonly #sniffed = new Map<Socket, SimClient>();
+  /** The client whose event the port is handling, while it does. */
+  #speaking: SimClient | undefined;
 
   constructor(parts: ServerSideParts) {
     this.#parts = parts;
@@ -110,29 +115,61 @@ export class ServerSide {
 
   /** The server's end of `client`'s connection arrived: hands it to the server. */
   accept(client: SimClient, socket: Socket): SocketHandlers {
-    if (client.protocol === "tcp") return this.#open(client, socket);
+    if (!client.sniffed) return this.#open(client, socket);
     this.#parts.touch();
-    const { options, clock } = this.#parts;
-    const plant = options.webSocketPlant;
-    // What a sniffing port of the adapters does (runtimeTransport): a socket that starts with
-    // `GET ` is HTTP, upgraded to a WebSocket socket that the layer then opens.
-    const parserLimit = (this.server.parser as { maxMessageBytes?: number }).maxMessageBytes;
-    const entrance = new Entrance((webSocket) => {
-      const handlers = this.#open(client, client.link.server.tapLayer(webSocket));
-      return plant?.layer ? plant.layer(handlers) : handlers;
-    }, {
-      protocol: "sniff",
-      clock,
-      handshakeTimeoutMs: DEFAULT_HANDSHAKE_TIMEOUT_MS,
-      websocket: { maxMessageBytes: parserLimit, ...options.websocket },
-    });
-    this.#entrances.push(entrance);
-    return entrance.open(plant?.raw ? plant.raw(socket) : socket);
+    const plant = this.#parts.options.webSocketPlant;
+    const raw = plant?.raw ? plant.raw(socket) : socket;
+    this.#sniffed.set(raw, client);
+    const handlers = this.#port().open(raw);
+    // What the port hands the layer while it takes this client's bytes is this client's.
+    const as = <T>(run: () => T): T => {
+      this.#speaking = client;
+      try {
+        return run();
+      } finally {
+        this.#speaking = undefined;
+      }
+    };
+    return {
+      data: (bytes) => as(() => handlers.data(bytes)),
+      end: () => as(() => handlers.end()),
+      error: (error) => as(() => handlers.error(error)),
+      closed: () => as(() => handlers.closed()),
+    };
   }
 
   /** Resets the sockets still in their handshake, as an adapter's close does. */
   closePending(): void {
-    for (const entrance of this.#entrances) entrance.closePending();
+    this.#entrance?.closePending();
+  }
+
+  /**
+   * The port every sniffed client connects to, one for the run as on the adapters: its
+   * WebSocket connections share the framing cache, the decoders' slab and the ping timer.
+   * What a sniffing port of the adapters does (runtimeTransport): a socket that starts with
+   * `GET ` is HTTP, upgraded to a WebSocket socket that the layer then opens.
+   */
+  #port(): Entrance {
+    if (this.#entrance) return this.#entrance;
+    const { options, clock } = this.#parts;
+    const plant = options.webSocketPlant;
+    const parserLimit = (this.server.parser as { maxMessageBytes?: number }).maxMessageBytes;
+    return this.#entrance = new Entrance((layerSocket) => {
+      // A sniffed TCP client's own socket is handed over as it is (no WebSocket on it), at
+      // its first bytes or at the sniff timeout; a WebSocket socket during a read of its own.
+      const sniffed = this.#sniffed.get(layerSocket);
+      if (sniffed) return this.#open(sniffed, layerSocket);
+      const client = this.#speaking!;
+      const end = client.link.server;
+      const handlers = end.watchLayer(this.#open(client, end.tapLayer(layerSocket)));
+      return plant?.layer ? plant.layer(handlers) : handlers;
+    }, {
+      protocol: options.portProtocol ?? "sniff",
+      clock,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      sniffTimeoutMs: options.sniffTimeoutMs ?? DEFAULT_SNIFF_TIMEOUT_MS,
+      websocket: { maxMessageBytes: parserLimit, ...options.websocket },
+    });
   }
 
   /** The layer opens the client's socket; the core admits (or refuses) its connection. */
@@ -149,10 +186,12 @@ export class ServerSide {
   #admit(connection: Connection): Admission {
     const { trace, records, now } = this.#parts;
     const client = this.#opening!;
+    // Why a refusal is owed, as the limits promise: the shutdown first, then a full server.
+    const why = this.server.accepting ? "server is full" : "server is shutting down";
     const admission = this.server.accept(client.link.watch(connection));
     if (!admission.accepted) {
       if (trace.on) trace.add(now(), client.name, "refused");
-      client.admitted(undefined);
+      client.admitted(undefined, why);
       return admission;
     }
     const { events } = admission;

@@ -158,6 +158,8 @@ export class Simulation implements SimulationView, World {
       }),
       protocol: options.protocol,
       fragments: options.fragments,
+      sniffed: options.sniffed,
+      trickleHead: options.trickleHead,
       expected: (index) => this.records.expected(index),
       isAddressed: (bytes) => this.records.isAddressed(bytes),
       connectAtUs,

@@ -44,6 +44,21 @@ export interface SimulationOptions {
    * as on the adapters' ports.
    */
   websocket?: WebSocketOptions;
+  /**
+   * How long an HTTP request head may take on the WebSocket clients' port (the handshake
+   * timeout), in virtual ms. Default the adapters' `DEFAULT_HANDSHAKE_TIMEOUT_MS`.
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * What the port of the sniffed clients (every WebSocket client) speaks: `sniff` (default),
+   * raw TCP or HTTP by the first bytes; `http`, HTTP alone (anything else is answered 400).
+   */
+  portProtocol?: "sniff" | "http";
+  /**
+   * How long a silent socket of that port stays undecided before it is served as raw
+   * (`sniffed` TCP clients), in virtual ms. Default the adapters' `DEFAULT_SNIFF_TIMEOUT_MS`.
+   */
+  sniffTimeoutMs?: number;
   /** Wraps parts of the WebSocket path: only for tests that plant a bug in it. */
   webSocketPlant?: WebSocketPlant;
   /** Every client's link is drawn from this mix (default: clean links)... */
@@ -97,6 +112,17 @@ export interface ClientOptions {
   protocol?: ClientProtocol;
   /** A WebSocket client in message mode: each message goes in exactly this many frames. */
   fragments?: number;
+  /**
+   * A `tcp` client whose server end goes through the port's entrance, as on a port that also
+   * takes WebSocket: its first bytes decide (`GET ` is HTTP), or its silence (raw, after
+   * `sniffTimeoutMs`). A WebSocket client always does.
+   */
+  sniffed?: boolean;
+  /**
+   * A WebSocket client whose upgrade request comes in this many pieces, one every `everyMs`
+   * (the first as it connects): a head that takes long to arrive.
+   */
+  trickleHead?: { readonly pieces: number; readonly everyMs: number };
 }
 
 /** Where a planted bug may sit on the WebSocket path of each WebSocket client. */

@@ -14,6 +14,13 @@ import {
 } from "../../src/websocket/client_handshake.ts";
 import type { Random } from "./random.ts";
 import { ClientFrameReader } from "./ws_frame_reader.ts";
+import {
+  closeCode,
+  type CloseFrame,
+  closePayload,
+  closeProblem,
+  NORMAL_CLOSE,
+} from "./ws_close_frame.ts";
 
 /** How a WebSocket client speaks: one text frame per message, or the stream in binary frames. */
 export type WebSocketMode = "message" | "stream";
@@ -43,11 +50,14 @@ export interface RawFrame {
   readonly opcode: number;
   readonly payload: Uint8Array;
   readonly fin?: boolean;
+  /** Reserved bits (1 to 7), which no extension here gives a meaning. */
+  readonly rsv?: number;
+  /** Sent without a mask, which a client must not. */
+  readonly unmasked?: boolean;
   readonly owes?: { readonly code: number; readonly why: string };
 }
 
 const ZERO = new Uint8Array(1);
-const strict = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * One WebSocket client. Its sends wait for the server's `101`; then each message is sent as
@@ -83,6 +93,14 @@ export class WebSocketClient {
   pingsAnswered = 0;
   /** The most frames it sent one message in. */
   mostFragments = 0;
+  /** The payload of the close frame it sent first (its own close, not an echo), if it did. */
+  closeSent: Uint8Array | undefined;
+  /** The payload of the server's close frame, once read. */
+  closeReceived: Uint8Array | undefined;
+  /** Whether it wrote frames as they are (`sendFrames`): it may have broken the protocol. */
+  sentRaw = false;
+  /** Whether it stopped answering pings (`SimClient.deafen`). */
+  deaf = false;
   /** Message mode: each message in exactly this many frames (else one to three, drawn). */
   readonly #fragmentCount: number | undefined;
   readonly #host: WebSocketHost;
@@ -91,7 +109,7 @@ export class WebSocketClient {
   readonly #frames: ClientFrameReader;
   /** Sends made during the handshake, and whether a close was asked for then. */
   #held: Uint8Array[] = [];
-  #closeHeld = false;
+  #closeHeld: CloseFrame | undefined;
   /** Message mode: the start of a message its sends have not ended yet. */
   #partial: Uint8Array = new Uint8Array(0);
   #batches = 0;
@@ -115,9 +133,21 @@ export class WebSocketClient {
     });
   }
 
-  /** Sends the upgrade request (right after connecting). */
-  open(): void {
-    this.#host.write(upgradeRequest({ host: "sim", key: this.#key, headers: { Origin: "sim" } }));
+  /**
+   * Sends the upgrade request (right after connecting); with `pieces` above 1, only its first
+   * piece, and returns a function that sends the next one (the head trickled in).
+   */
+  open(pieces = 1): () => void {
+    const head = upgradeRequest({ host: "sim", key: this.#key, headers: { Origin: "sim" } });
+    let sent = 0;
+    const next = () => {
+      const end = Math.round(head.length * ++sent / pieces);
+      if (sent <= pieces) {
+        this.#host.write(head.subarray(Math.round(head.length * (sent - 1) / pieces), end));
+      }
+    };
+    next();
+    return next;
   }
 
   /** Sends bytes of its zero-byte stream; false once it can send no more. */
@@ -136,19 +166,25 @@ export class WebSocketClient {
    */
   sendFrames(frames: readonly RawFrame[]): boolean {
     if (this.state !== "open") return false;
+    this.sentRaw = true;
     const random = this.#host.random(++this.#batches);
-    const encoded = frames.map(({ opcode, payload, fin = true }) =>
-      encodeFrame(opcode, payload, { fin, mask: mask(random) })
+    const encoded = frames.map(({ opcode, payload, fin = true, rsv, unmasked }) =>
+      encodeFrame(opcode, payload, { fin, rsv, mask: unmasked ? undefined : mask(random) })
     );
     return this.#host.write(concat(encoded));
   }
 
-  /** Sends a close frame (1000), then half-closes; during the handshake, once it is done. */
-  close(): void {
-    if (this.state === "handshake") return void (this.#closeHeld = true);
+  /**
+   * Sends a close frame (1000 unless `frame` says otherwise: another code, a reason, or no
+   * code at all), then half-closes; during the handshake, once it is done.
+   */
+  close(frame: CloseFrame = NORMAL_CLOSE): void {
+    if (this.state === "handshake") return void (this.#closeHeld = frame);
     if (this.state === "open") {
       this.state = "closing";
-      this.#host.write(this.#controlFrame(0x8, new Uint8Array([0x03, 0xe8])));
+      const payload = closePayload(frame);
+      this.closeSent = payload;
+      this.#host.write(this.#controlFrame(0x8, payload));
     }
     this.#host.end();
   }
@@ -167,7 +203,7 @@ export class WebSocketClient {
     this.state = "open";
     this.#host.event(`WebSocket open (${this.mode} mode)`);
     for (const held of this.#held.splice(0)) this.#frame(held);
-    if (this.#closeHeld) this.close();
+    if (this.#closeHeld) this.close(this.#closeHeld);
     if (answer.rest.length > 0) this.#frames.feed(answer.rest);
   }
 
@@ -244,7 +280,7 @@ export class WebSocketClient {
 
   #control(opcode: 8 | 9 | 10, payload: Uint8Array): void {
     if (opcode === 9) {
-      if (this.state !== "open") return;
+      if (this.state !== "open" || this.deaf) return;
       this.pingsAnswered++;
       this.#host.write(this.#controlFrame(0xa, payload));
     } else if (opcode === 10) {
@@ -255,7 +291,8 @@ export class WebSocketClient {
     } else {
       const problem = closeProblem(payload);
       if (problem) this.#host.violation(`a bad close frame: ${problem}`);
-      const code = payload.length >= 2 ? (payload[0] << 8) | payload[1] : undefined;
+      this.closeReceived = payload;
+      const code = closeCode(payload);
       this.#host.event(`the server closed the WebSocket${code ? ` with ${code}` : ""}`);
       if (this.state !== "open") return;
       this.state = "closing";
@@ -271,20 +308,4 @@ export class WebSocketClient {
 function mask(random: Random): Uint8Array {
   const key = random.uint32();
   return new Uint8Array([key >>> 24, (key >>> 16) & 0xff, (key >>> 8) & 0xff, key & 0xff]);
-}
-
-/** What is wrong with a close frame's payload, as RFC 6455 section 7.4 has it. */
-function closeProblem(payload: Uint8Array): string | undefined {
-  if (payload.length === 0) return undefined;
-  if (payload.length === 1) return "a one-byte payload";
-  const code = (payload[0] << 8) | payload[1];
-  const sendable = (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) ||
-    (code >= 3000 && code <= 4999);
-  if (!sendable) return `code ${code}`;
-  try {
-    strict.decode(payload.subarray(2));
-  } catch {
-    return "a reason that is not UTF-8";
-  }
-  return undefined;
 }

@@ -9,6 +9,7 @@ import { hookPairs } from "./hook_invariants.ts";
 import type { Invariant } from "../engine/invariant.ts";
 import { transportLayer } from "./transport_invariants.ts";
 import { inboundIntegrity, webSocketConduct } from "./wire_invariants.ts";
+import { closeCodes } from "./ws_close.ts";
 
 export { concurrentDrain, perIndexDelivery } from "./delivery_invariants.ts";
 export { bufferBounds, type BufferBoundsOptions, noEscapedErrors } from "./health_invariants.ts";
@@ -38,7 +39,7 @@ export {
 /**
  * The invariants that need nothing from the scenario: per-index delivery, concurrent
  * drain, hooks, no escaped errors, buffer bounds, the transport layer's batching and cap,
- * inbound integrity and WebSocket conduct. Add room isolation and hidden information
+ * inbound integrity, WebSocket conduct and close codes. Add room isolation and hidden information
  * when the scenario can say who is where and who knows what.
  *
  * @example
@@ -57,6 +58,7 @@ export function defaultInvariants(): Invariant[] {
     transportLayer(),
     inboundIntegrity(),
     webSocketConduct(),
+    closeCodes(),
   ];
 }
 export {
@@ -80,6 +82,10 @@ export { nothingLeft, type NothingLeftOptions } from "./quiet_invariants.ts";
 export { staysConnected } from "./stays_connected.ts";
 export { webSocketLimit } from "./ws_limit.ts";
 export { webSocketFaults } from "./ws_faults.ts";
+export { closeCodes } from "./ws_close.ts";
+export { type EntrancePromise, entranceAnswers } from "./http_answers.ts";
+export { silentPeersGivenUp } from "./keep_alive.ts";
+export { closeTimeout } from "./close_timeout.ts";
 export { type BroadcastGame, everyoneHears, noWaitForOthers } from "./broadcasts.ts";
 export { heldAnswersFirst } from "./held_first.ts";
 export { goneByShutdownEnd } from "./shutdown_invariants.ts";

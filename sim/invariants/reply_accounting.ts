@@ -126,9 +126,12 @@ function account(
   if (client.index === undefined) {
     const [first, ...rest] = got;
     const refusal = first?.command.error;
-    if (client.refused && got.length > 0 && (rest.length > 0 || typeof refusal !== "string")) {
+    const owed = client.owedRefusal ?? refusal;
+    const wrong = typeof refusal !== "string" || refusal !== owed;
+    if (client.refused && got.length > 0 && (rest.length > 0 || wrong)) {
       return {
-        message: `a refused connection read ${clip(JSON.stringify(got.map((g) => g.command)))}`,
+        message: `a refused connection read ${clip(JSON.stringify(got.map((g) => g.command)))}` +
+          (client.owedRefusal ? `, owed {"error":"${client.owedRefusal}"}` : ""),
       };
     }
     if (client.refused && got.length === 0 && client.link.lossless) {

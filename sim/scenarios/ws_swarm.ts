@@ -13,7 +13,13 @@ import type { Invariant } from "../engine/invariant.ts";
 import { Random } from "../engine/random.ts";
 import { Simulation } from "../engine/simulation.ts";
 import type { TraceMode } from "../engine/trace.ts";
-import { inboundIntegrity, transportLayer, webSocketConduct } from "../invariants/mod.ts";
+import {
+  closeCodes,
+  inboundIntegrity,
+  transportLayer,
+  webSocketConduct,
+} from "../invariants/mod.ts";
+import { CLOSE_FRAMES, type CloseFrame } from "../engine/ws_close_frame.ts";
 import { createSwarmApp, roomsInvariants, type SwarmApp } from "./swarm_app.ts";
 import { WEBSOCKET_PLANTS, type WebSocketPlantName } from "./ws_planted.ts";
 
@@ -98,7 +104,9 @@ export function buildWebSocketSwarm(
     // The three that stay get a roomy server window: their handshake is soon done.
     const link = n < 3 ? { serverWindowBytes: CLEAN_LINK.serverWindowBytes } : {};
     const client = sim.client({ at: n < 3 ? n : random.int(0, 40), protocol, link });
-    script(client, random, mix, n < 3);
+    // Its close frame, drawn apart: the other draws stay as they were.
+    const close = faults.keyed(`${client.name}.close`, 0).pick(CLOSE_FRAMES);
+    script(client, random, mix, n < 3, close);
   });
   if (random.chance(0.3)) {
     const late = sim.client({
@@ -120,10 +128,17 @@ export function webSocketSwarmInvariants(app: SwarmApp): Invariant[] {
     transportLayer(),
     inboundIntegrity(),
     webSocketConduct(),
+    closeCodes(),
   ];
 }
 
-function script(client: SimClient, random: Random, mix: FaultMix, anchor: boolean): void {
+function script(
+  client: SimClient,
+  random: Random,
+  mix: FaultMix,
+  anchor: boolean,
+  close: CloseFrame,
+): void {
   const start = random.int(0, 30);
   let time = start;
   const room = random.chance(0.7) ? "r0" : "r1";
@@ -152,7 +167,7 @@ function script(client: SimClient, random: Random, mix: FaultMix, anchor: boolea
   if (random.chance(mix.abortRate)) client.abort(random.int(start, end + 10));
   else if (random.chance(mix.resetRate)) {
     client.reset(random.int(start, end + 10), random.int(1, 40));
-  } else if (random.chance(mix.halfCloseRate)) client.end(end);
+  } else if (random.chance(mix.halfCloseRate)) client.end(end, close);
   if (random.chance(mix.momentAbortRate)) {
     const moment = random.int(0, 2);
     if (moment === 0) client.abortAfterConnect();
