@@ -4,13 +4,12 @@
  *
  * @module
  */
-import type { Command, Index, Socket, SocketHandlers } from "../../mod.ts";
-import type { LinkFaults } from "./faults.ts";
+import type { Index } from "../../mod.ts";
+import type { ClientProtocol, MessageListener, SimClientOptions } from "./client_options.ts";
 import type { Inbox } from "./inbox.ts";
 import { Addressed, type Incident } from "./records.ts";
 import { Link, type LinkPeer } from "./link.ts";
 import type { ClientLogEntry, Outgoing, Received } from "./received.ts";
-import type { FaultPlan } from "./fault_plan.ts";
 import { Script } from "./script.ts";
 import { SentStream } from "./sent_stream.ts";
 import { Transcript } from "./transcript.ts";
@@ -19,37 +18,7 @@ import { type RawFrame, WebSocketClient } from "./ws_client.ts";
 import type { CloseFrame } from "./ws_close_frame.ts";
 
 export { type ClientLogEntry, type Outgoing, Received } from "./received.ts";
-
-/** How a client speaks: the raw zero-byte protocol, or WebSocket in message or stream mode. */
-export type ClientProtocol = "tcp" | "ws-message" | "ws-stream";
-
-/** Options of {@linkcode SimClient}. */
-export interface SimClientOptions {
-  world: World;
-  /** Decides its link's segment faults, and which of its scripted faults strike. */
-  plan: FaultPlan;
-  name: string;
-  faults: LinkFaults;
-  /** Default `tcp`. */
-  protocol?: ClientProtocol;
-  /** A WebSocket client in message mode: each message goes in exactly this many frames. */
-  fragments?: number;
-  /** A `tcp` client served through the port's entrance (see `ClientOptions.sniffed`). */
-  sniffed?: boolean;
-  /** A WebSocket client: its upgrade request in this many pieces, one every `everyMs`. */
-  trickleHead?: { readonly pieces: number; readonly everyMs: number };
-  /** When it connects, in microseconds. */
-  connectAtUs: number;
-  /** Opens the server's end of its connection: the handlers for the socket. */
-  accept(client: SimClient, socket: Socket): SocketHandlers;
-  /** The core's list of deliveries addressed to `index`. */
-  expected(index: Index): Addressed[];
-  /** Whether the send path was given these bytes (else the core wrote them directly). */
-  isAddressed(bytes: Uint8Array): boolean;
-}
-
-/** Hears each message a client reads, as soon as the read that completes it happens. */
-export type MessageListener = (commands: Command[], client: SimClient) => void;
+export type { ClientProtocol, MessageListener, SimClientOptions } from "./client_options.ts";
 
 const encoder = new TextEncoder();
 
