@@ -14,10 +14,11 @@
  * timers alive, which a lone churned connection would make and drop every time). `--floor`
  * adds a bare server of the runtime that answers every read with the same reply, no parsing:
  * the cost of the system calls and the runtime's sockets alone. `--node-flags "..."` passes
- * flags to the Node servers (`--cpu-prof --cpu-prof-dir /tmp/prof`, say).
+ * flags to the Node servers (`--cpu-prof --cpu-prof-dir /tmp/prof`, say), `--deno-flags "..."`
+ * to the Deno servers' `deno run` (`--cpu-prof` works there too).
  *
  * `node --import tsx bench/churn_cost.ts [--targets node,deno] [--base DIR] [--rounds 3]
- * [--rate 1000] [--seconds 4] [--idle 100] [--floor]`. The servers get CPU 1, the clients
+ * [--rate 1000] [--seconds 4] [--idle 100] [--floor] [--node-flags "..."] [--deno-flags "..."]`. The servers get CPU 1, the clients
  * CPU 0.
  *
  * @module
@@ -183,10 +184,10 @@ class ServerUnderTest {
       ? denoScript(SCRIPT, "--serve", root)
       : nodeScript(SCRIPT, "--serve", root);
     const traced = withTraceGc(command, target === "deno" ? "deno" : "node");
-    const extra = target === "deno"
-      ? []
-      : option("node-flags", "").split(" ").filter((f) => f !== "");
-    traced.args.unshift(...extra);
+    const extra = option(`${target === "deno" ? "deno" : "node"}-flags`, "").split(" ")
+      .filter((f) => f !== "");
+    // Deno's flags go after `run`; Node's before everything.
+    traced.args.splice(target === "deno" ? traced.args.indexOf("run") + 1 : 0, 0, ...extra);
     const { program, args } = pinned(traced, SERVER_CPU);
     const child = this.#child = spawn(program, args, { cwd: ROOT, stdio: "pipe" });
     child.stderr.pipe(process.stderr);
