@@ -25,8 +25,9 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { createServer } from "node:net";
 import process from "node:process";
+import { churnedConnection } from "./churned_connection.ts";
 import { seededRandom } from "./message_stream.ts";
 import {
   type Command,
@@ -136,30 +137,9 @@ async function churn(ports: number[], count: number, rate: number, seed: number)
     at += -Math.log(1 - random()) * 1000 / rate;
     const wait = started + at - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    all.push(one(ports[k % ports.length]));
+    all.push(churnedConnection(ports[k % ports.length], LIFE_MS));
   }
   await Promise.all(all);
-}
-
-/** One churned connection: connect, get, read the reply, close. */
-function one(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: HOST, port, noDelay: true }, () => {
-      socket.write('{"code":"get","key":"x"}\0');
-    });
-    const timer = setTimeout(() => fail(new Error("no reply in time")), LIFE_MS);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(error);
-    };
-    socket.on("data", (chunk: Uint8Array) => {
-      if (!chunk.includes(0)) return;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve();
-    }).on("error", fail);
-  });
 }
 
 /** What one measured run found, per churned connection. */

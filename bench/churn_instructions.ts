@@ -18,34 +18,21 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { churnedConnection } from "./churned_connection.ts";
 import { denoScript, nodeScript, ROOT } from "./processes.ts";
 import { formatNumber, markdownTable } from "./stats.ts";
 import { option } from "./targets.ts";
 
-const HOST = "127.0.0.1";
+/** A churned connection not answered in this long (under valgrind) fails the run. */
+const LIFE_MS = 30_000;
 /** After the last reply: the server's closes are done well within this, even under valgrind. */
 const SETTLE_MS = 1500;
 
-/** One churned connection: connect, get, read the reply, close. */
-function one(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: HOST, port, noDelay: true }, () => {
-      socket.write('{"code":"get","key":"x"}\0');
-    });
-    socket.on("data", (chunk: Uint8Array) => {
-      if (!chunk.includes(0)) return;
-      socket.destroy();
-      resolve();
-    }).on("error", reject);
-  });
-}
-
 async function churn(port: number, count: number): Promise<void> {
-  for (let k = 0; k < count; k++) await one(port);
+  for (let k = 0; k < count; k++) await churnedConnection(port, LIFE_MS);
 }
 
 /** Runs callgrind's control command on the valgrind process `pid`. */
