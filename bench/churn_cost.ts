@@ -14,18 +14,20 @@
  * timers alive, which a lone churned connection would make and drop every time). `--floor`
  * adds a bare server of the runtime that answers every read with the same reply, no parsing:
  * the cost of the system calls and the runtime's sockets alone. `--node-flags "..."` passes
- * flags to the Node servers (`--cpu-prof --cpu-prof-dir /tmp/prof`, say).
+ * flags to the Node servers (`--cpu-prof --cpu-prof-dir /tmp/prof`, say), `--deno-flags "..."`
+ * to the Deno servers' `deno run` (`--cpu-prof` works there too).
  *
  * `node --import tsx bench/churn_cost.ts [--targets node,deno] [--base DIR] [--rounds 3]
- * [--rate 1000] [--seconds 4] [--idle 100] [--floor]`. The servers get CPU 1, the clients
+ * [--rate 1000] [--seconds 4] [--idle 100] [--floor] [--node-flags "..."] [--deno-flags "..."]`. The servers get CPU 1, the clients
  * CPU 0.
  *
  * @module
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { createServer } from "node:net";
 import process from "node:process";
+import { churnedConnection } from "./churned_connection.ts";
 import { seededRandom } from "./message_stream.ts";
 import {
   type Command,
@@ -135,30 +137,9 @@ async function churn(ports: number[], count: number, rate: number, seed: number)
     at += -Math.log(1 - random()) * 1000 / rate;
     const wait = started + at - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    all.push(one(ports[k % ports.length]));
+    all.push(churnedConnection(ports[k % ports.length], LIFE_MS));
   }
   await Promise.all(all);
-}
-
-/** One churned connection: connect, get, read the reply, close. */
-function one(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: HOST, port, noDelay: true }, () => {
-      socket.write('{"code":"get","key":"x"}\0');
-    });
-    const timer = setTimeout(() => fail(new Error("no reply in time")), LIFE_MS);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(error);
-    };
-    socket.on("data", (chunk: Uint8Array) => {
-      if (!chunk.includes(0)) return;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve();
-    }).on("error", fail);
-  });
 }
 
 /** What one measured run found, per churned connection. */
@@ -183,10 +164,10 @@ class ServerUnderTest {
       ? denoScript(SCRIPT, "--serve", root)
       : nodeScript(SCRIPT, "--serve", root);
     const traced = withTraceGc(command, target === "deno" ? "deno" : "node");
-    const extra = target === "deno"
-      ? []
-      : option("node-flags", "").split(" ").filter((f) => f !== "");
-    traced.args.unshift(...extra);
+    const extra = option(`${target === "deno" ? "deno" : "node"}-flags`, "").split(" ")
+      .filter((f) => f !== "");
+    // Deno's flags go after `run`; Node's before everything.
+    traced.args.splice(target === "deno" ? traced.args.indexOf("run") + 1 : 0, 0, ...extra);
     const { program, args } = pinned(traced, SERVER_CPU);
     const child = this.#child = spawn(program, args, { cwd: ROOT, stdio: "pipe" });
     child.stderr.pipe(process.stderr);

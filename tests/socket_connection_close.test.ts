@@ -63,3 +63,17 @@ test("a socket that closes in time: the timeout is cleared", async () => {
   await closing;
   assert.equal(clock.pending, 0);
 });
+
+test("a write after the close throws an Error; after a failure, the socket's own", async () => {
+  const closed = connectionOn(true).connection;
+  await closed.close();
+  assert.throws(() => closed.write(new Uint8Array([0])), {
+    name: "Error",
+    message: "connection is closed",
+  });
+  const failed = connectionOn(true).connection;
+  const reset = new Error("ECONNRESET");
+  failed.failed(reset);
+  failed.closed();
+  assert.throws(() => failed.write(new Uint8Array([0])), (error) => error === reset);
+});

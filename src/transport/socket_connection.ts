@@ -46,8 +46,12 @@ export class SocketConnection implements LayerConnection {
   readonly #held: HeldWrites;
   readonly #clock: Clock;
   readonly #closeTimeoutMs: number;
-  /** Why writing is over: a close in progress, or the socket's failure. */
-  #stopped: Error | undefined;
+  /**
+   * Why writing is over: a close (`"closed"`: its error is made only if a write comes, since
+   * an error's stack trace costs more than the rest of a churned connection's close), or the
+   * socket's failure.
+   */
+  #stopped: Error | "closed" | undefined;
   #closing: Promise<void> | undefined;
   #isClosed = false;
   #aborted = false;
@@ -75,7 +79,9 @@ export class SocketConnection implements LayerConnection {
   }
 
   write(bytes: Uint8Array): void {
-    if (this.#stopped) throw this.#stopped;
+    if (this.#stopped) {
+      throw this.#stopped === "closed" ? new Error("connection is closed") : this.#stopped;
+    }
     this.#held.add(bytes);
   }
 
@@ -96,7 +102,7 @@ export class SocketConnection implements LayerConnection {
 
   /** The socket is closed: a close in progress is over, and what is held is dropped. */
   closed(): void {
-    this.#stopped ??= new Error("connection is closed");
+    this.#stopped ??= "closed";
     this.#isClosed = true;
     this.#held.drop();
     this.#cancelTimeout?.();
@@ -106,14 +112,14 @@ export class SocketConnection implements LayerConnection {
   /** What is held goes to the socket (it may still leave first), and the socket is reset. */
   #abort(): void {
     if (this.#isClosed) return;
-    this.#stopped ??= new Error("connection is closed");
+    this.#stopped ??= "closed";
     this.#held.flush();
     this.#aborted = true;
     this.#socket.abort();
   }
 
   #close(): Promise<void> {
-    this.#stopped ??= new Error("connection is closed");
+    this.#stopped ??= "closed";
     this.#held.flush();
     if (this.#isClosed) return Promise.resolve();
     return new Promise<void>((resolve) => {
