@@ -214,7 +214,7 @@ export class Application<S> {
         const answer = await controller.handleCommand(command, context);
         // Where its error goes if its wait fails and it answered nothing: in its place.
         const after = result.length === 0 ? null : result[result.length - 1];
-        for (let k = 0; k < answer.length; k++) result.push(answer[k]);
+        result.push(...answer);
         if (hold && waits.length > before) {
           hold({
             until: Promise.all(waits.slice(before)),

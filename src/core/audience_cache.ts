@@ -19,11 +19,14 @@ interface Entry<C> {
 }
 
 /**
- * The connections of audiences, by their indexes. An audience is found again by its first
- * index and checked element by element, so it may be any array with the same indexes in the
- * same order; every entry is dropped the moment the connections change (`generation`, which
- * the registry moves on each add, replace and delete), so an index is never answered with
- * another's connection.
+ * The connections of audiences, by their indexes. Told a delivery's audience first
+ * (`addressing`), it answers `connectionOf` for its indexes, asked in order, from what it
+ * found for the same audience before. An audience is found again by its first index and
+ * checked element by element, so it may be any array with the same indexes in the same
+ * order; each answer is checked against the index asked; and every entry is dropped the
+ * moment the connections change (`generation`, which the registry moves on each add,
+ * replace and delete). So an index is never answered with another's connection, whatever
+ * order it is asked in.
  *
  * @example
  * ```ts
@@ -33,12 +36,12 @@ interface Entry<C> {
  * let generation = 0;
  * const cache = new AudienceCache((index) => live.get(index), () => generation);
  * const room = [1, 2, 3, 4, 5, 6, 7, 8];
- * assert.equal(cache.connectionsOf(room)?.[7], "c8");
- * assert.equal(cache.connectionsOf([...room]), cache.connectionsOf(room)); // found again
+ * cache.addressing(room);
+ * assert.deepEqual(room.map((index) => cache.connectionOf(index)), [...live.values()]);
  * live.delete(8);
  * generation++; // the registry changed
- * assert.equal(cache.connectionsOf(room)?.[7], undefined);
- * assert.equal(cache.connectionsOf([1, 2]), undefined); // too small: look each up
+ * cache.addressing(room);
+ * assert.equal(cache.connectionOf(8), undefined);
  * ```
  */
 export class AudienceCache<C> {
@@ -47,17 +50,35 @@ export class AudienceCache<C> {
   readonly #byFirst = new Map<Index, Entry<C>>();
   #forGeneration = NaN;
   #held = 0;
+  /** The audience being addressed, and the position of the next index asked. */
+  #current: Entry<C> | undefined;
+  #at = 0;
 
   constructor(lookup: (index: Index) => C | undefined, generation: () => number) {
     this.#lookup = lookup;
     this.#generation = generation;
   }
 
-  /**
-   * The connection of each index of `indexes`, in order (undefined for one not live), or
-   * undefined for an audience too small to cache.
-   */
-  connectionsOf(indexes: readonly Index[]): readonly (C | undefined)[] | undefined {
+  /** The connection of `index` (undefined when it is not live). */
+  connectionOf(index: Index): C | undefined {
+    const current = this.#current;
+    if (
+      current !== undefined && current.indexes[this.#at] === index &&
+      this.#generation() === this.#forGeneration
+    ) {
+      return current.connections[this.#at++];
+    }
+    return this.#lookup(index);
+  }
+
+  /** A delivery to `indexes` begins: what `connectionOf` is asked next is for them, in order. */
+  addressing(indexes: readonly Index[]): void {
+    this.#current = this.#entryOf(indexes);
+    this.#at = 0;
+  }
+
+  /** The entry of an audience large enough to keep, found again or made now. */
+  #entryOf(indexes: readonly Index[]): Entry<C> | undefined {
     const count = indexes.length;
     if (count < MIN_CACHED_AUDIENCE) return undefined;
     const generation = this.#generation();
@@ -67,7 +88,7 @@ export class AudienceCache<C> {
       this.#forGeneration = generation;
     }
     const found = this.#byFirst.get(indexes[0]);
-    if (found !== undefined && sameIndexes(found.indexes, indexes)) return found.connections;
+    if (found !== undefined && sameIndexes(found.indexes, indexes)) return found;
     const entry = {
       indexes: indexes.slice(),
       connections: indexes.map((index) => this.#lookup(index)),
@@ -75,7 +96,7 @@ export class AudienceCache<C> {
     if (found !== undefined) this.#held -= found.indexes.length;
     this.#byFirst.set(indexes[0], entry);
     this.#held += count;
-    return entry.connections;
+    return entry;
   }
 }
 

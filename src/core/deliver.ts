@@ -14,10 +14,11 @@ export interface Recipients {
   /** The live connection of an index, or undefined for unknown and closed ones. */
   connectionOf(index: Index): Connection | undefined;
   /**
-   * Optional: `connectionOf` of each of `indexes`, in order, for a broadcast's audience (or
-   * undefined: look each up). What the server's `AudienceCache` answers.
+   * Optional: told a delivery's indexes before `connectionOf` is asked for them, one after
+   * another, so that it can answer from what it found for the same audience before (the
+   * server's `AudienceCache`).
    */
-  connectionsOf?(indexes: readonly Index[]): readonly (Connection | undefined)[] | undefined;
+  addressing?(indexes: readonly Index[]): void;
   /** Encodes one delivery's commands. */
   serialize(commands: readonly Command[]): Uint8Array;
   /** Called once per failed recipient; the server closes it and runs its onDisconnect. */
@@ -61,10 +62,9 @@ export function deliverResult(result: Result, recipients: Recipients): Promise<v
   for (const [indexes, commands] of result) {
     if (indexes.length === 0 || commands.length === 0) continue;
     const bytes = recipients.serialize(commands);
-    const connections = recipients.connectionsOf?.(indexes);
-    for (let k = 0; k < indexes.length; k++) {
-      const index = indexes[k];
-      const connection = connections ? connections[k] : recipients.connectionOf(index);
+    recipients.addressing?.(indexes);
+    for (const index of indexes) {
+      const connection = recipients.connectionOf(index);
       if (!connection) continue;
       try {
         connection.write(bytes);

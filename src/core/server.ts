@@ -92,11 +92,13 @@ export class Server {
       maxDepth: options.maxInternalDepth ?? 8,
       runLater: (produce) => void this.runTurn(produce),
     });
-    const connectionOf = (index: Index) => this.#registry.get(index)?.policy.outbound;
-    const audiences = new AudienceCache(connectionOf, () => this.#registry.generation);
+    const audiences = new AudienceCache(
+      (index) => this.#registry.get(index)?.policy.outbound,
+      () => this.#registry.generation,
+    );
     this.#recipients = {
-      connectionOf,
-      connectionsOf: (indexes) => audiences.connectionsOf(indexes),
+      connectionOf: (index) => audiences.connectionOf(index),
+      addressing: (indexes) => audiences.addressing(indexes),
       serialize: (commands) => this.parser.serialize(commands),
       fail: (index, error) => {
         const entry = this.#registry.get(index);
