@@ -105,8 +105,8 @@ test("whatever the order of writes, flushes and drops, each connection is sent e
     const given: number[][] = connections.map(() => []);
     const pool = Array.from({ length: 4 }, (_, i) => bytes(i + 1, i + 1, 0));
     for (let step = 0; step < 200; step++) {
-      const choice = random(10);
-      if (choice < 6) {
+      const choice = random(20);
+      if (choice < 16) {
         // A broadcast to a random audience, in random order, of a shared or a new chunk.
         const chunk = random(3) === 0 ? bytes(100 + step, 0) : pool[random(pool.length)];
         const audience = connections.map((_, i) => i).filter(() => random(3) !== 0);
@@ -115,9 +115,9 @@ test("whatever the order of writes, flushes and drops, each connection is sent e
           connections[i].held.add(chunk);
           given[i].push(...chunk);
         }
-      } else if (choice < 8) {
+      } else if (choice < 18) {
         connections[random(connections.length)].held.flush();
-      } else if (choice < 9) {
+      } else if (choice < 19) {
         const i = random(connections.length);
         connections[i].held.drop();
         // What was held is gone: what was sent before stays, the rest is forgotten.
@@ -152,4 +152,18 @@ test("a write made while the held writes are flushed is sent whole the turn afte
   first.add(bytes(3, 0)); // the next turn's run
   await turnOver();
   assert.deepEqual(late.sent, [bytes(5, 0, 1, 0, 2, 0)]);
+});
+
+test("a connection sent the first messages of another's turn gets those alone", async () => {
+  const batcher = new WriteBatcher(setImmediate);
+  const [first, second] = [recorded(batcher), recorded(batcher)];
+  const [table, turn, hand] = [bytes(1, 0), bytes(2, 0), bytes(3, 0)];
+  for (const chunk of [table, turn]) {
+    first.held.add(chunk);
+    second.held.add(chunk);
+  }
+  first.held.add(hand); // the first's alone
+  await turnOver();
+  assert.deepEqual(first.sent, [bytes(1, 0, 2, 0, 3, 0)]);
+  assert.deepEqual(second.sent, [bytes(1, 0, 2, 0)], "never the other's hand");
 });

@@ -43,10 +43,8 @@ export class WriteBatcher {
   #count = 0;
   /** This iteration's shared run of chunks: see {@linkcode HeldWrites}. Append-only. */
   #run: Uint8Array[] = [];
-  /** The last run slice joined, and the result: see {@linkcode WriteBatcher.join}. */
-  #lastRun: readonly Uint8Array[] | undefined;
-  #lastStart = 0;
-  #lastEnd = 0;
+  /** The last slice joined, and the result: see {@linkcode WriteBatcher.join}. */
+  #lastSlice: Slice | undefined;
   #lastJoined: Uint8Array | undefined;
 
   constructor(defer: Defer) {
@@ -69,18 +67,14 @@ export class WriteBatcher {
   }
 
   /**
-   * `run[start..end)` as one array of `length` bytes. The members of a room are sent the
-   * same messages in the same iteration, as the same slice of the same run: they share one
-   * copy.
+   * A slice of a run as one array of `bytes` bytes. The members of a room are sent the same
+   * messages in the same iteration, as the same slice of the same run: they share one copy.
    */
-  join(run: readonly Uint8Array[], start: number, end: number, length: number): Uint8Array {
-    if (run === this.#lastRun && start === this.#lastStart && end === this.#lastEnd) {
-      return this.#lastJoined!;
-    }
-    this.#lastRun = run;
-    this.#lastStart = start;
-    this.#lastEnd = end;
-    return this.#lastJoined = concatRange(run, start, end, length);
+  join(slice: Slice, bytes: number): Uint8Array {
+    if (this.#lastSlice && sameSlice(slice, this.#lastSlice)) return this.#lastJoined!;
+    this.#lastSlice = slice;
+    const { run, start, length } = slice;
+    return this.#lastJoined = concatRange(run, start, start + length, bytes);
   }
 
   readonly #flushAll = (): void => {
@@ -97,7 +91,7 @@ export class WriteBatcher {
     // Nothing joined is kept past the iteration, and the next one starts a run of its own
     // (a new array: a connection that held writes during this flush keeps its slice of the old).
     this.#run = [];
-    this.#lastRun = this.#lastJoined = undefined;
+    this.#lastSlice = this.#lastJoined = undefined;
   };
 }
 
@@ -163,7 +157,10 @@ export class HeldWrites {
     const run = this.#run;
     if (run === undefined) return;
     const start = this.#start, end = this.#end;
-    const chunk = end - start === 1 ? run[start] : this.#batcher.join(run, start, end, this.#bytes);
+    const length = end - start;
+    const chunk = length === 1
+      ? run[start]
+      : this.#batcher.join({ run, start, length }, this.#bytes);
     this.#run = undefined;
     this.#bytes = 0;
     this.#send(chunk);
@@ -189,4 +186,17 @@ export class HeldWrites {
     this.#end = this.#start + 1;
     this.#run = run;
   }
+}
+
+/** Chunks `[start, start + length)` of a run. */
+interface Slice {
+  readonly run: readonly Uint8Array[];
+  readonly start: number;
+  readonly length: number;
+}
+
+/** Whether two slices hold the same chunks: the same run, from the same chunk, as many. */
+function sameSlice(a: Slice, b: Slice): boolean {
+  if (a.length !== b.length) return false;
+  return a.run === b.run && a.start === b.start;
 }
