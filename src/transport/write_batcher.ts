@@ -188,8 +188,17 @@ export class HeldWrites {
   }
 }
 
-/** Chunks `[start, start + length)` of a run. */
-interface Slice {
+/**
+ * Chunks `[start, start + length)` of a run: what a connection holds, as
+ * {@linkcode WriteBatcher.join} takes it.
+ *
+ * @example
+ * ```ts
+ * import type { Slice } from "./write_batcher.ts";
+ * const slice: Slice = { run: [new Uint8Array([1, 0])], start: 0, length: 1 };
+ * ```
+ */
+export interface Slice {
   readonly run: readonly Uint8Array[];
   readonly start: number;
   readonly length: number;
