@@ -101,21 +101,30 @@ export const TARGETS: readonly Target[] = [
 /**
  * The framework as an earlier commit had it, beside this one in the same run: `--base DIR`
  * names a checkout of that commit (`git worktree add DIR <commit>`), and the targets
- * `node-base` and `deno-base` serve its `bench/framework_server.ts` with its own sources.
+ * `node-base` and `deno-base` (`ws-node-base`, `ws-deno-base`: over WebSocket) serve its
+ * `bench/framework_server.ts` with its own sources.
  */
 function baseTargets(): Target[] {
   const base = option("base", "");
   if (base === "") return [];
   const file = `${base}/bench/framework_server.ts`;
-  const of = (name: string, runtime: string, server: Command): Target => ({
+  const of = (name: string, runtime: string, server: Command, wire: Wire = "zerobyte"): Target => ({
     name,
-    label: `framework at ${base}, ${runtime} adapter`,
+    label: `framework at ${base}, ${runtime} adapter${
+      wire === "websocket" ? ", WebSocket text" : ""
+    }`,
     server,
-    wire: "zerobyte",
+    wire,
     join: true,
     onRequest: true,
   });
-  return [of("node-base", "Node", nodeScript(file)), of("deno-base", "Deno", denoScript(file))];
+  const http = ["--protocol", "http"];
+  return [
+    of("node-base", "Node", nodeScript(file)),
+    of("deno-base", "Deno", denoScript(file)),
+    of("ws-node-base", "Node", nodeScript(file, ...http), "websocket"),
+    of("ws-deno-base", "Deno", denoScript(file, ...http), "websocket"),
+  ];
 }
 
 /** The value of `--name` on the command line, or `fallback`. */

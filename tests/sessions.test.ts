@@ -278,3 +278,27 @@ test("with sessions, a command without a string code goes to the application wit
     [{ code: "say", from: 1, text: "c" }],
   ]);
 });
+
+test("a room's broadcast after a resume reaches the resumed connection, and the old one never", async () => {
+  const h = new SessionHarness(1000);
+  // Enough members for the server to look the audience up once and keep it (AudienceCache).
+  const members = [];
+  for (let k = 0; k < 10; k++) members.push(await h.join());
+  const [a, b] = members;
+  await b.client.send({ code: "say", text: "one" });
+  await a.client.events.end();
+  await h.settle();
+  await b.client.send({ code: "say", text: "two" });
+  const [c] = await h.resume(a.token);
+  a.client.take();
+  await b.client.send({ code: "say", text: "three" });
+  assert.deepEqual(c.takeCommands(), [{ code: "say", from: 2, text: "three" }]);
+  assert.deepEqual(a.client.take(), [], "the old connection is sent nothing");
+  for (const member of members.slice(2)) {
+    assert.deepEqual(member.client.takeCommands().filter((command) => command.code === "say"), [
+      { code: "say", from: 2, text: "one" },
+      { code: "say", from: 2, text: "two" },
+      { code: "say", from: 2, text: "three" },
+    ]);
+  }
+});

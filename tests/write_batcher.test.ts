@@ -91,3 +91,79 @@ test("a WriteBatcher serves many connections with one flush per turn, each in it
   await turnOver();
   connections.forEach(({ sent }, i) => assert.deepEqual(sent, [bytes(i, 0, i + 100, 0)]));
 });
+
+test("whatever the order of writes, flushes and drops, each connection is sent exactly its own bytes", async () => {
+  // A seeded generator: the same interleavings on every run.
+  let seed = 12345;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (let round = 0; round < 40; round++) {
+    const batcher = new WriteBatcher(setImmediate);
+    const connections = Array.from({ length: 2 + random(6) }, () => recorded(batcher));
+    const given: number[][] = connections.map(() => []);
+    const pool = Array.from({ length: 4 }, (_, i) => bytes(i + 1, i + 1, 0));
+    for (let step = 0; step < 200; step++) {
+      const choice = random(20);
+      if (choice < 16) {
+        // A broadcast to a random audience, in random order, of a shared or a new chunk.
+        const chunk = random(3) === 0 ? bytes(100 + step, 0) : pool[random(pool.length)];
+        const audience = connections.map((_, i) => i).filter(() => random(3) !== 0);
+        if (random(2) === 0) audience.reverse();
+        for (const i of audience) {
+          connections[i].held.add(chunk);
+          given[i].push(...chunk);
+        }
+      } else if (choice < 18) {
+        connections[random(connections.length)].held.flush();
+      } else if (choice < 19) {
+        const i = random(connections.length);
+        connections[i].held.drop();
+        // What was held is gone: what was sent before stays, the rest is forgotten.
+        given[i] = [...connections[i].sent.flatMap((chunk) => [...chunk])];
+      } else {
+        await turnOver();
+      }
+    }
+    await turnOver();
+    connections.forEach(({ sent }, i) => {
+      assert.deepEqual(sent.flatMap((chunk) => [...chunk]), given[i], `round ${round}, ${i}`);
+    });
+  }
+});
+
+test("a write made while the held writes are flushed is sent whole the turn after", async () => {
+  const batcher = new WriteBatcher(setImmediate);
+  const late = recorded(batcher);
+  const chunk = bytes(5, 0);
+  const sent: Uint8Array[] = [];
+  // Sending to the first connection makes the layer write to another (a notice, an answer).
+  const first = new HeldWrites(batcher, (bytes) => {
+    sent.push(bytes);
+    late.held.add(chunk);
+    late.held.add(bytes);
+  });
+  first.add(bytes(1, 0));
+  first.add(bytes(2, 0));
+  await turnOver();
+  assert.deepEqual(sent, [bytes(1, 0, 2, 0)]);
+  assert.equal(late.sent.length, 0, "held for the next turn");
+  first.add(bytes(3, 0)); // the next turn's run
+  await turnOver();
+  assert.deepEqual(late.sent, [bytes(5, 0, 1, 0, 2, 0)]);
+});
+
+test("a connection sent the first messages of another's turn gets those alone", async () => {
+  const batcher = new WriteBatcher(setImmediate);
+  const [first, second] = [recorded(batcher), recorded(batcher)];
+  const [table, turn, hand] = [bytes(1, 0), bytes(2, 0), bytes(3, 0)];
+  for (const chunk of [table, turn]) {
+    first.held.add(chunk);
+    second.held.add(chunk);
+  }
+  first.held.add(hand); // the first's alone
+  await turnOver();
+  assert.deepEqual(first.sent, [bytes(1, 0, 2, 0, 3, 0)]);
+  assert.deepEqual(second.sent, [bytes(1, 0, 2, 0)], "never the other's hand");
+});

@@ -194,23 +194,26 @@ export class Application<S> {
     const result: Result = [];
     // One context for the message: a command's waits are those it added.
     const waits: Promise<unknown>[] = [];
-    const context = hold
+    // Literals, not a spread of #context: this runs for every message.
+    const context: CommandContext<S> = hold
       ? {
-        ...this.#context(index),
+        index,
+        storage: this.storage,
         // A method: tsx's keepNames would name an arrow property, at a cost on every message.
         hold(until: Promise<unknown>) {
           waits.push(until);
         },
       }
-      : this.#context(index);
-    for (const command of commands) {
+      : { index, storage: this.storage };
+    for (let n = 0; n < commands.length; n++) {
+      const command = commands[n];
       const controller = this.controllerFor(command.key);
       const before = waits.length;
       try {
         if (!controller) throw new CommandError("no controller for this key");
         const answer = await controller.handleCommand(command, context);
         // Where its error goes if its wait fails and it answered nothing: in its place.
-        const after = result.at(-1) ?? null;
+        const after = result.length === 0 ? null : result[result.length - 1];
         result.push(...answer);
         if (hold && waits.length > before) {
           hold({

@@ -13,6 +13,12 @@ import type { Command, Delivery, Index, Result } from "./types.ts";
 export interface Recipients {
   /** The live connection of an index, or undefined for unknown and closed ones. */
   connectionOf(index: Index): Connection | undefined;
+  /**
+   * Optional: told a delivery's indexes before `connectionOf` is asked for them, one after
+   * another, so that it can answer from what it found for the same audience before (the
+   * server's `AudienceCache`).
+   */
+  addressing?(indexes: readonly Index[]): void;
   /** Encodes one delivery's commands. */
   serialize(commands: readonly Command[]): Uint8Array;
   /** Called once per failed recipient; the server closes it and runs its onDisconnect. */
@@ -56,6 +62,7 @@ export function deliverResult(result: Result, recipients: Recipients): Promise<v
   for (const [indexes, commands] of result) {
     if (indexes.length === 0 || commands.length === 0) continue;
     const bytes = recipients.serialize(commands);
+    recipients.addressing?.(indexes);
     for (const index of indexes) {
       const connection = recipients.connectionOf(index);
       if (!connection) continue;

@@ -89,8 +89,12 @@ export class InternalCommands {
     return this.#scheduler.size;
   }
 
-  /** The result with every internal command replaced by what handling it produced. */
-  resolve(result: Result): Promise<Result> {
+  /**
+   * The result with every internal command replaced by what handling it produced: the result
+   * itself, at once, when it has none (what nearly every turn has: no coroutine for it).
+   */
+  resolve(result: Result): Result | Promise<Result> {
+    if (result.every(([indexes]) => indexes.length > 0)) return result;
     return this.#resolve(result, 0);
   }
 
@@ -101,7 +105,6 @@ export class InternalCommands {
   }
 
   async #resolve(result: Result, depth: number): Promise<Result> {
-    if (result.every(([indexes]) => indexes.length > 0)) return result;
     const outgoing: Result = [];
     for (const delivery of result) {
       const [indexes, commands] = delivery;

@@ -21,12 +21,14 @@ import type { Index } from "./types.ts";
 export class Registry<E extends { readonly index: Index }> {
   readonly #byIndex = new Map<Index, E>();
   #lastIndex = 0;
+  #generation = 0;
 
   /** Registers the entry that `create` makes for the next index. */
   add(create: (index: Index) => E): E {
     const entry = create(++this.#lastIndex);
     if (entry.index !== this.#lastIndex) throw new Error("entry must keep the index it was given");
     this.#byIndex.set(entry.index, entry);
+    this.#generation++;
     return entry;
   }
 
@@ -37,6 +39,7 @@ export class Registry<E extends { readonly index: Index }> {
   put(entry: E): void {
     if (!(entry.index >= 1 && entry.index <= this.#lastIndex)) throw new Error("index not given");
     this.#byIndex.set(entry.index, entry);
+    this.#generation++;
   }
 
   /** The live entry for an index, if any. */
@@ -46,7 +49,13 @@ export class Registry<E extends { readonly index: Index }> {
 
   /** Forgets an index; returns whether it was registered. */
   delete(index: Index): boolean {
+    this.#generation++;
     return this.#byIndex.delete(index);
+  }
+
+  /** Moves on whenever an index is added, replaced or deleted: what caches of entries check. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Whether an index is registered. */

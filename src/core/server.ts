@@ -17,6 +17,7 @@ import type { Admission, Connection } from "./connection.ts";
 import { ConnectionsView, type Live } from "./live_connections.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { Registry } from "./registry.ts";
+import { AudienceCache } from "./audience_cache.ts";
 import { bookFor, type DisconnectOptions, SessionLayer } from "./session_layer.ts";
 import type { DeliverPath, HeldAnswer, Hold, Recipients } from "./deliver.ts";
 import { deliverResult, HeldDeliveries, tryWrite } from "./deliver.ts";
@@ -91,8 +92,13 @@ export class Server {
       maxDepth: options.maxInternalDepth ?? 8,
       runLater: (produce) => void this.runTurn(produce),
     });
+    const audiences = new AudienceCache(
+      (index) => this.#registry.get(index)?.policy.outbound,
+      () => this.#registry.generation,
+    );
     this.#recipients = {
-      connectionOf: (index) => this.#registry.get(index)?.policy.outbound,
+      connectionOf: (index) => audiences.connectionOf(index),
+      addressing: (indexes) => audiences.addressing(indexes),
       serialize: (commands) => this.parser.serialize(commands),
       fail: (index, error) => {
         const entry = this.#registry.get(index);
@@ -249,8 +255,11 @@ export class Server {
         if (allowed > 0 && this.#sessions) await this.#sessions.handle(entry, admitted);
         else if (allowed > 0) {
           const { index } = entry;
-          const handle = (hold: Hold) => this.#application.handleCommands(index, admitted, hold);
-          await this.runTurn(handle, entry);
+          // An argument, not a named arrow: tsx's keepNames would name one on every message.
+          await this.runTurn(
+            (hold) => this.#application.handleCommands(index, admitted, hold),
+            entry,
+          );
         }
         continue;
       }

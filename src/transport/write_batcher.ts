@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { concat } from "./concat_bytes.ts";
+import { concatRange } from "./concat_bytes.ts";
 
 /** Bytes held for one connection are sent at once, mid-iteration, past this many. */
 export const FLUSH_BYTES = 64 * 1024;
@@ -41,8 +41,10 @@ export class WriteBatcher {
   #pending: (HeldWrites | undefined)[] = [];
   #spare: (HeldWrites | undefined)[] = [];
   #count = 0;
-  /** The last chunks joined, and the result: see {@linkcode WriteBatcher.join}. */
-  #lastChunks: readonly Uint8Array[] = [];
+  /** This iteration's shared run of chunks: see {@linkcode HeldWrites}. Append-only. */
+  #run: Uint8Array[] = [];
+  /** The last slice joined, and the result: see {@linkcode WriteBatcher.join}. */
+  #lastSlice: Slice | undefined;
   #lastJoined: Uint8Array | undefined;
 
   constructor(defer: Defer) {
@@ -56,13 +58,23 @@ export class WriteBatcher {
   }
 
   /**
-   * `chunks` as one array of `length` bytes. The members of a room are sent the same
-   * messages in the same iteration, as the very same arrays: they share one copy.
+   * The chunks the connections of this iteration share, in the order they were first
+   * handed over: a broadcast's members each hold a slice of it instead of an array of their
+   * own. Its chunks are never changed nor removed; the next iteration gets a new one.
    */
-  join(chunks: readonly Uint8Array[], length: number): Uint8Array {
-    if (this.#lastJoined && sameChunks(chunks, this.#lastChunks)) return this.#lastJoined;
-    this.#lastChunks = chunks;
-    return this.#lastJoined = concat(chunks, length);
+  get run(): Uint8Array[] {
+    return this.#run;
+  }
+
+  /**
+   * A slice of a run as one array of `bytes` bytes. The members of a room are sent the same
+   * messages in the same iteration, as the same slice of the same run: they share one copy.
+   */
+  join(slice: Slice, bytes: number): Uint8Array {
+    if (this.#lastSlice && sameSlice(slice, this.#lastSlice)) return this.#lastJoined!;
+    this.#lastSlice = slice;
+    const { run, start, length } = slice;
+    return this.#lastJoined = concatRange(run, start, start + length, bytes);
   }
 
   readonly #flushAll = (): void => {
@@ -76,9 +88,10 @@ export class WriteBatcher {
       held.flush();
     }
     this.#spare = pending;
-    // Nothing joined is kept past the iteration.
-    this.#lastChunks = [];
-    this.#lastJoined = undefined;
+    // Nothing joined is kept past the iteration, and the next one starts a run of its own
+    // (a new array: a connection that held writes during this flush keeps its slice of the old).
+    this.#run = [];
+    this.#lastSlice = this.#lastJoined = undefined;
   };
 }
 
@@ -86,6 +99,11 @@ export class WriteBatcher {
  * The bytes written to one connection and not yet handed to its socket. `send` gets them
  * as one chunk when the iteration ends, when {@linkcode FLUSH_BYTES} are held, or when
  * {@linkcode HeldWrites.flush} is called (before a drain or a close).
+ *
+ * What is held is a slice `[start, end)` of a run of chunks: the batcher's shared run while
+ * this connection is handed the same chunks, in the same order, as the others before it (a
+ * room's broadcasts: no array per member, no copy per member), else an array of its own. A
+ * chunk is only ever appended to a run, so each slice stays what was handed over.
  *
  * @example
  * ```ts
@@ -99,10 +117,10 @@ export class WriteBatcher {
  * ```
  */
 export class HeldWrites {
-  /** The first chunk held: a connection sent one message in an iteration needs no array. */
-  #first: Uint8Array | undefined;
-  /** Every chunk held, once there are two or more. */
-  #chunks: Uint8Array[] | undefined;
+  /** The run holding this connection's chunks, undefined when nothing is held. */
+  #run: Uint8Array[] | undefined;
+  #start = 0;
+  #end = 0;
   #bytes = 0;
   readonly #batcher: WriteBatcher;
   readonly #send: (bytes: Uint8Array) => void;
@@ -119,35 +137,75 @@ export class HeldWrites {
 
   /** Holds `bytes` until the iteration ends; the caller must not change them afterwards. */
   add(bytes: Uint8Array): void {
-    if (this.#first === undefined) {
-      this.#batcher.schedule(this);
-      this.#first = bytes;
-    } else if (this.#chunks === undefined) this.#chunks = [this.#first, bytes];
-    else this.#chunks.push(bytes);
+    const run = this.#run;
+    if (run === undefined) this.#begin(bytes);
+    else if (run[this.#end] === bytes) this.#end++; // another went ahead with the same chunk
+    else if (this.#end === run.length) this.#end = run.push(bytes);
+    else {
+      // Handed what the run's next chunk is not: on an array of its own from now on.
+      const own = run.slice(this.#start, this.#end);
+      this.#end = own.push(bytes);
+      this.#start = 0;
+      this.#run = own;
+    }
     this.#bytes += bytes.length;
     if (this.#bytes >= FLUSH_BYTES) this.flush();
   }
 
   /** Sends what is held now, as one chunk. Does nothing when nothing is held. */
   flush(): void {
-    const first = this.#first;
-    if (first === undefined) return;
-    // The batcher keeps a joined list to recognise the next room member's: never reused.
-    const chunk = this.#chunks ? this.#batcher.join(this.#chunks, this.#bytes) : first;
-    this.#first = this.#chunks = undefined;
+    const run = this.#run;
+    if (run === undefined) return;
+    const start = this.#start, end = this.#end;
+    const length = end - start;
+    const chunk = length === 1
+      ? run[start]
+      : this.#batcher.join({ run, start, length }, this.#bytes);
+    this.#run = undefined;
     this.#bytes = 0;
     this.#send(chunk);
   }
 
   /** Forgets what is held (the socket is gone). */
   drop(): void {
-    this.#first = this.#chunks = undefined;
+    this.#run = undefined;
     this.#bytes = 0;
+  }
+
+  /**
+   * The first chunk held: on the shared run, where another connection's began (its first
+   * chunk) or ends (its last) if that is the same chunk, else appended to it.
+   */
+  #begin(bytes: Uint8Array): void {
+    this.#batcher.schedule(this);
+    const run = this.#batcher.run;
+    const last = run.length - 1;
+    if (last >= 0 && run[0] === bytes) this.#start = 0;
+    else if (last >= 0 && run[last] === bytes) this.#start = last;
+    else this.#start = run.push(bytes) - 1;
+    this.#end = this.#start + 1;
+    this.#run = run;
   }
 }
 
-function sameChunks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+/**
+ * Chunks `[start, start + length)` of a run: what a connection holds, as
+ * {@linkcode WriteBatcher.join} takes it.
+ *
+ * @example
+ * ```ts
+ * import type { Slice } from "./write_batcher.ts";
+ * const slice: Slice = { run: [new Uint8Array([1, 0])], start: 0, length: 1 };
+ * ```
+ */
+export interface Slice {
+  readonly run: readonly Uint8Array[];
+  readonly start: number;
+  readonly length: number;
+}
+
+/** Whether two slices hold the same chunks: the same run, from the same chunk, as many. */
+function sameSlice(a: Slice, b: Slice): boolean {
   if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
+  return a.run === b.run && a.start === b.start;
 }
