@@ -233,10 +233,10 @@ export const HELD_OUT_7: readonly Mutant[] = [
       "and lost",
     patches: [{
       find: "  #close(): Promise<void> {\n" +
-        '    this.#stopped ??= new Error("connection is closed");\n' +
+        '    this.#stopped ??= "closed";\n' +
         "    this.#held.flush();\n",
       replace: "  #close(): Promise<void> {\n" +
-        '    this.#stopped ??= new Error("connection is closed");\n',
+        '    this.#stopped ??= "closed";\n',
     }],
   },
   // Shown: probe: a Transport with two sockets; one turn sends both "table" and "turn" and
