@@ -83,7 +83,7 @@ export { staysConnected } from "./stays_connected.ts";
 export { webSocketLimit } from "./ws_limit.ts";
 export { webSocketFaults } from "./ws_faults.ts";
 export { closeCodes } from "./ws_close.ts";
-export { type EntrancePromise, entranceAnswers } from "./http_answers.ts";
+export { entranceAnswers, type EntrancePromise } from "./http_answers.ts";
 export { silentPeersGivenUp } from "./keep_alive.ts";
 export { closeTimeout } from "./close_timeout.ts";
 export { type BroadcastGame, everyoneHears, noWaitForOthers } from "./broadcasts.ts";
