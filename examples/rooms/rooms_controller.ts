@@ -186,25 +186,22 @@ function withElement(list: readonly JsonValue[], at: number, value: JsonValue): 
  * Stores a state. A store that writes to disk takes it at once and the answer is held until
  * it is durable, outside the turn: other clients are not kept waiting for the disk.
  */
-function keep(
+async function keep(
   store: StateStore,
   key: string,
   state: JsonValue,
   hold: Context["hold"],
 ): Promise<void> {
-  if (!hold || !store.write) return fromStore(store.set(key, state));
-  return fromStore(store.write(key, state)).then((written) => hold(written.durable));
+  if (!hold || !store.write) return await fromStore(store.set(key, state));
+  hold((await fromStore(store.write(key, state))).durable);
 }
 
-/**
- * A store call; a key the store cannot hold is the client's error. Not an async function:
- * every update goes through it twice, and a promise is lighter than a coroutine.
- */
-function fromStore<T>(operation: Promise<T>): Promise<T> {
-  return operation.catch(forClient);
-}
-
-function forClient(error: unknown): never {
-  if (error instanceof StateKeyError) throw new CommandError(error.message);
-  throw error;
+/** Awaits a store call; a key the store cannot hold is the client's error. */
+async function fromStore<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (error instanceof StateKeyError) throw new CommandError(error.message);
+    throw error;
+  }
 }
