@@ -125,6 +125,11 @@ export class SimClient {
     return this.#transcript.messages;
   }
 
+  /** Its log without the reads, in order: what it sent and what happened to it (nothing decoded). */
+  get notes(): readonly ClientLogEntry[] {
+    return this.#transcript.notes;
+  }
+
   /** Its log, in order: what it sent, each read (raw and decoded), what happened to it. */
   get log(): ClientLogEntry[] {
     return this.#transcript.log;

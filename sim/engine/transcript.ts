@@ -60,6 +60,11 @@ export class Transcript {
     return this.#decode().messages;
   }
 
+  /** Its log without the reads, in order: what it sent and what happened to it. */
+  get notes(): readonly ClientLogEntry[] {
+    return this.#entries;
+  }
+
   /** Its log, in order: what it sent, each read (raw and decoded), what happened to it. */
   get log(): ClientLogEntry[] {
     const { perRead } = this.#decode();
