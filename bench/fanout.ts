@@ -9,9 +9,10 @@
  *
  * Run: `node --import tsx bench/fanout.ts [--clients 10,100,500]
  * [--targets raw,node,deno,ws-node,ws-deno,socketio] [--rounds 2] [--measure-ms 1500]
- * [--pace-ms auto] [--ws-client net|ws]` (`ws-stream-node`, `ws-stream-deno`: WebSocket in
- * stream mode; `--ws-client`: the WebSocket load clients, the light one over `node:net`
- * by default, or the `ws` package's)
+ * [--pace-ms auto] [--ws-client net|ws] [--in-flight 16384]` (`ws-stream-node`, `ws-stream-deno`:
+ * WebSocket in stream mode; `raw-deno`: the raw baseline on `Deno.listen`; `--ws-client`: the
+ * WebSocket load clients, the light one over `node:net` by default, or the `ws` package's;
+ * `--in-flight`: deliveries kept in flight, 65536 to saturate every server at N = 100)
  *
  * @module
  */
@@ -23,8 +24,12 @@ import { formatNumber, formatPercent, markdownTable, median } from "./stats.ts";
 import { option, selectedTargets, type Target } from "./targets.ts";
 import type { WebSocketClientKind } from "./ws_load_client.ts";
 
-/** Deliveries kept in flight in the throughput phase: enough to keep any server busy. */
-const IN_FLIGHT_DELIVERIES = 16_384;
+/**
+ * Deliveries kept in flight in the throughput phase. The default keeps the figures comparable
+ * with earlier runs; at N = 100 it leaves every server idle part of the time (server CPU 75% to
+ * 85%), so the ratio also measures turnaround; `--in-flight 65536` saturates them (99%).
+ */
+const IN_FLIGHT_DELIVERIES = Number(option("in-flight", "16384"));
 /** The latency phase's offered load, the same for every server and client count. */
 const OFFERED_DELIVERIES_PER_SECOND = 20_000;
 const WARMUP_MS = 500;

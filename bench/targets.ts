@@ -42,6 +42,14 @@ export const TARGETS: readonly Target[] = [
     onRequest: true,
   },
   {
+    name: "raw-deno",
+    label: "raw Deno.listen baseline",
+    server: denoScript("bench/raw_server_deno.ts"),
+    wire: "zerobyte",
+    join: false,
+    onRequest: true,
+  },
+  {
     name: "node",
     label: "framework, Node adapter",
     server: nodeScript("bench/framework_server.ts"),

@@ -10,10 +10,11 @@
 /** Where a {@linkcode ServerFrameReader} hands the frames' payloads. */
 export interface FrameSink {
   /**
-   * A piece of a frame's payload, in order; `last` on the frame's final piece (an empty
-   * payload comes as one empty, last piece). The piece is a view of the bytes fed.
+   * A piece of a frame's payload, in order: `bytes` from `start` to `end`, the bytes fed
+   * (no view is made, so that counting a message allocates nothing); `last` on the frame's
+   * final piece (an empty payload comes as one empty, last piece).
    */
-  payload(first: number, piece: Uint8Array, last: boolean): void;
+  payload(first: number, bytes: Uint8Array, start: number, end: number, last: boolean): void;
 }
 
 const HEADER_MAX = 10;
@@ -28,7 +29,8 @@ const HEADER_MAX = 10;
  * import { ServerFrameReader } from "./ws_frame_reader.ts";
  * const seen: string[] = [];
  * const reader = new ServerFrameReader({
- *   payload: (first, piece, last) => seen.push(`${first}:${piece.join(",")}:${last}`),
+ *   payload: (first, bytes, start, end, last) =>
+ *     seen.push(`${first}:${bytes.subarray(start, end).join(",")}:${last}`),
  * });
  * const frames = new Uint8Array([0x81, 2, 7, 8, 0x82, 0]);
  * reader.take(frames.subarray(0, 3));
@@ -55,13 +57,13 @@ export class ServerFrameReader {
     while (at < bytes.length) {
       if (this.#remaining < 0) {
         at = this.#readHeader(bytes, at);
-        if (this.#remaining === 0) this.#sink.payload(this.#first, bytes.subarray(at, at), true);
+        if (this.#remaining === 0) this.#sink.payload(this.#first, bytes, at, at, true);
         if (this.#remaining === 0) this.#remaining = -1;
         continue;
       }
       const end = Math.min(bytes.length, at + this.#remaining);
       this.#remaining -= end - at;
-      this.#sink.payload(this.#first, bytes.subarray(at, end), this.#remaining === 0);
+      this.#sink.payload(this.#first, bytes, at, end, this.#remaining === 0);
       if (this.#remaining === 0) this.#remaining = -1;
       at = end;
     }

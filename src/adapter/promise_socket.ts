@@ -7,6 +7,7 @@
 import type { Socket, SocketHandlers } from "../transport/socket.ts";
 import type { Iterations } from "./iterations.ts";
 import { nextReadBuffer, READ_MIN_BYTES } from "./read_buffer.ts";
+import { concat } from "../transport/concat_bytes.ts";
 
 /** What such a runtime's connection offers: `Deno.Conn` has it. */
 export interface PromiseConn {
@@ -74,11 +75,15 @@ export class PromiseSocket implements Socket {
     else void this.#send(bytes);
   }
 
-  /** Writes `first`, then what was queued meanwhile, each whole, in order. */
+  /**
+   * Writes `first`, then what was queued meanwhile, in order: all of it joined into one write,
+   * since a write costs the runtime an operation whatever its size, and a busy connection
+   * queues one chunk per event-loop iteration while the write before is in progress.
+   */
   async #send(first: Uint8Array): Promise<void> {
     this.#writing = true;
     try {
-      for (let bytes: Uint8Array | undefined = first; bytes; bytes = this.#queue?.shift()) {
+      for (let bytes: Uint8Array | undefined = first; bytes; bytes = this.#takeQueue()) {
         for (let sent = 0; sent < bytes.length;) {
           sent += await this.conn.write(sent === 0 ? bytes : bytes.subarray(sent));
         }
@@ -94,6 +99,14 @@ export class PromiseSocket implements Socket {
     this.#drained?.resolve();
     this.#drained = undefined;
     if (this.#ending) this.abort();
+  }
+
+  /** What was queued while a write was in progress, as one chunk; undefined if nothing was. */
+  #takeQueue(): Uint8Array | undefined {
+    const queue = this.#queue;
+    if (queue === undefined) return undefined;
+    this.#queue = undefined;
+    return queue.length === 1 ? queue[0] : concat(queue);
   }
 
   get unsentBytes(): number {

@@ -1,0 +1,77 @@
+/**
+ * The socket record of promise runtimes (the Deno adapter's): one write in progress at a time,
+ * and what is handed over meanwhile leaves as one write when it ends, in order, so that a
+ * busy connection costs the runtime one write operation per completed write, not one per
+ * event-loop iteration it was handed bytes in.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Iterations } from "../src/adapter/iterations.ts";
+import { type PromiseConn, PromiseSocket } from "../src/adapter/promise_socket.ts";
+
+/** A connection whose writes finish when the test says, taking at most `takes` bytes each. */
+function heldConn(takes = Infinity) {
+  const writes: number[][] = [];
+  const finish: (() => void)[] = [];
+  const conn: PromiseConn = {
+    write(bytes) {
+      const taken = Math.min(bytes.length, takes);
+      writes.push([...bytes.subarray(0, taken)]);
+      return new Promise((resolve) => finish.push(() => resolve(taken)));
+    },
+    read: () => new Promise(() => {}),
+    close() {},
+  };
+  /** Finishes the oldest write in progress and lets the socket go on. */
+  const finishOne = async () => {
+    finish.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { conn, writes, finishOne };
+}
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+
+test("what is handed over during a write leaves as one write, in order", async () => {
+  const { conn, writes, finishOne } = heldConn();
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  socket.write(bytes(1));
+  socket.write(bytes(2, 3));
+  await new Promise((resolve) => setImmediate(resolve)); // a later iteration
+  socket.write(bytes(4));
+  socket.write(bytes(5));
+  assert.deepEqual(writes, [[1]]); // the first at once, the rest waits for it
+  await finishOne();
+  assert.deepEqual(writes, [[1], [2, 3, 4, 5]]);
+  const drained = socket.drained();
+  await finishOne();
+  await drained;
+  assert.equal(socket.unsentBytes, 0);
+});
+
+test("a joined write the kernel takes in parts is sent to its end before anything newer", async () => {
+  const { conn, writes, finishOne } = heldConn(2);
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  socket.write(bytes(1));
+  socket.write(bytes(2, 3));
+  socket.write(bytes(4));
+  await finishOne(); // [1]
+  socket.write(bytes(5));
+  await finishOne(); // [2, 3]
+  await finishOne(); // [4]
+  await finishOne(); // [5]
+  assert.deepEqual(writes, [[1], [2, 3], [4], [5]]);
+});
+
+test("bytes still unsent from an earlier iteration are owed until their write ends", async () => {
+  const { conn, finishOne } = heldConn();
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  socket.write(bytes(1, 2, 3));
+  assert.equal(socket.unsentBytes, 0); // this iteration's: the kernel would take them
+  await new Promise((resolve) => setImmediate(resolve));
+  socket.write(bytes(4));
+  assert.equal(socket.unsentBytes, 3); // the older write is still in progress
+  await finishOne();
+  await finishOne();
+  assert.equal(socket.unsentBytes, 0);
+});
