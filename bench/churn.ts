@@ -10,6 +10,8 @@
  * [--seconds 10] [--arrivals poisson|ticks] [--gc]`. Each process is started with its open-file
  * limit raised to the hard limit; if that is below what the counts need, it stops and says so.
  * `--gc` runs the server with V8's `--trace-gc` and adds its collections in each phase.
+ * `--targets node-floor,deno-floor`: bench/churn_floor.ts, a bare server of each runtime that
+ * plays the same protocol with no framework, in place of the rooms game: the runtime's floor.
  *
  * @module
  */
@@ -37,6 +39,8 @@ import { seededRandom } from "./message_stream.ts";
 import { type Gc, parseGc, summarizeGcs, withTraceGc } from "./trace_gc.ts";
 
 const SCRIPT = "bench/churn.ts";
+/** The targets `node-floor` and `deno-floor`: a bare server of the runtime, no framework. */
+const FLOOR = "bench/churn_floor.ts";
 /** A churned connection not answered this long after it began is counted as failed. */
 const LIFE_MS = 10_000;
 const HOST = "127.0.0.1";
@@ -234,13 +238,12 @@ const files = openFilesFor(idle, rate);
 const rows: string[][] = [];
 pinSelf(SERVER_CPU);
 for (const target of option("targets", "node,deno").split(",")) {
-  const script = (target === "deno" ? denoScript : nodeScript)(
-    SCRIPT,
-    "--serve",
-    String(idle + rate + 10),
-  );
+  const runtime = target.startsWith("deno") ? "deno" : "node";
+  const [file, ...args]: [string, ...string[]] = target.endsWith("-floor")
+    ? [FLOOR]
+    : [SCRIPT, "--serve", String(idle + rate + 10)];
+  const script = (runtime === "deno" ? denoScript : nodeScript)(file, ...args);
   const gcs: { at: number; gc: Gc }[] = [];
-  const runtime = target === "deno" ? "deno" : "node";
   const server = await startServer(
     pinned(withOpenFiles(traceGc ? withTraceGc(script, runtime) : script, files), SERVER_CPU),
     (line) => {
