@@ -7,7 +7,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Iterations } from "../src/adapter/iterations.ts";
-import { type PromiseConn, PromiseSocket } from "../src/adapter/promise_socket.ts";
+import {
+  KERNEL_TAKES_BYTES,
+  type PromiseConn,
+  PromiseSocket,
+} from "../src/adapter/promise_socket.ts";
 
 /** A connection whose writes finish when the test says, taking at most `takes` bytes each. */
 function heldConn(takes = Infinity) {
@@ -63,15 +67,31 @@ test("a joined write the kernel takes in parts is sent to its end before anythin
   assert.deepEqual(writes, [[1], [2, 3], [4], [5]]);
 });
 
-test("bytes still unsent from an earlier iteration are owed until their write ends", async () => {
+test("owed: what an earlier iteration queued behind a write still in progress", async () => {
   const { conn, finishOne } = heldConn();
   const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  const nextIteration = () => new Promise((resolve) => setImmediate(resolve));
   socket.write(bytes(1, 2, 3));
-  assert.equal(socket.unsentBytes, 0); // this iteration's: the kernel would take them
-  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(socket.unsentBytes, 0); // in progress: a Node socket would have handed it over
+  await nextIteration();
   socket.write(bytes(4));
-  assert.equal(socket.unsentBytes, 3); // the older write is still in progress
+  assert.equal(socket.unsentBytes, 0); // in progress, and this iteration's
+  await nextIteration();
+  socket.write(bytes(5, 6));
+  assert.equal(socket.unsentBytes, 1); // [4] waited a whole iteration behind the write
   await finishOne();
+  assert.equal(socket.unsentBytes, 0); // [4, 5, 6] in progress
   await finishOne();
   assert.equal(socket.unsentBytes, 0);
+});
+
+test("no more than KERNEL_TAKES_BYTES is ever taken as handed over", async () => {
+  const { conn } = heldConn();
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  socket.write(new Uint8Array(KERNEL_TAKES_BYTES));
+  socket.write(new Uint8Array(1000));
+  assert.equal(socket.unsentBytes, 1000);
+  await new Promise((resolve) => setImmediate(resolve));
+  socket.write(new Uint8Array(10));
+  assert.equal(socket.unsentBytes, 1010);
 });

@@ -22,8 +22,10 @@ export interface PromiseConn {
 /**
  * About what a prompt reader's kernel socket buffer takes at once. A promise write finishes
  * only after the event-loop iteration that made it, where a Node socket hands its bytes to
- * the kernel inside the write: this much of an iteration's writes is not counted as owed, so
- * both runtimes treat a prompt reader alike under `maxBufferedBytes`.
+ * the kernel inside the write: up to this much is not counted as owed, the write in progress
+ * (which a Node socket would have handed over) and what this iteration queued behind it, so
+ * both runtimes treat a prompt reader alike under `maxBufferedBytes` and in the drain wait.
+ * What an earlier iteration queued behind a write still in progress is owed.
  */
 export const KERNEL_TAKES_BYTES = 1024 * 1024;
 
@@ -58,21 +60,22 @@ export class PromiseSocket implements Socket {
   #ending = false;
   #drained: { promise: Promise<void>; resolve: () => void } | undefined;
   #unsent = 0;
-  #fresh = 0; // bytes handed over in the event-loop iteration numbered #freshIn
+  #inFlight = 0; // bytes of the write in progress not yet reported sent
+  #fresh = 0; // bytes queued in the event-loop iteration numbered #freshIn
   #freshIn = -1;
 
   constructor(readonly conn: PromiseConn, readonly iterations: Iterations) {}
 
   write(bytes: Uint8Array): void {
+    this.#unsent += bytes.length;
+    if (!this.#writing) return void this.#send(bytes);
     const now = this.iterations.current();
     if (this.#freshIn !== now) {
       this.#freshIn = now;
       this.#fresh = 0;
     }
     this.#fresh += bytes.length;
-    this.#unsent += bytes.length;
-    if (this.#writing) (this.#queue ??= []).push(bytes);
-    else void this.#send(bytes);
+    (this.#queue ??= []).push(bytes);
   }
 
   /**
@@ -85,13 +88,15 @@ export class PromiseSocket implements Socket {
     try {
       for (let bytes: Uint8Array | undefined = first; bytes; bytes = this.#takeQueue()) {
         for (let sent = 0; sent < bytes.length;) {
+          this.#inFlight = bytes.length - sent;
           sent += await this.conn.write(sent === 0 ? bytes : bytes.subarray(sent));
         }
+        this.#inFlight = 0;
         this.#unsent -= bytes.length;
       }
     } catch (error) {
       this.#queue = undefined;
-      this.#unsent = 0; // dropped with the connection
+      this.#unsent = this.#inFlight = 0; // dropped with the connection
       this.handlers?.error(error);
     }
     this.#queue = undefined;
@@ -106,12 +111,13 @@ export class PromiseSocket implements Socket {
     const queue = this.#queue;
     if (queue === undefined) return undefined;
     this.#queue = undefined;
+    this.#fresh = 0; // in progress from now on
     return queue.length === 1 ? queue[0] : concat(queue);
   }
 
   get unsentBytes(): number {
     const fresh = this.#freshIn === this.iterations.number ? this.#fresh : 0;
-    return Math.max(0, this.#unsent - Math.min(fresh, KERNEL_TAKES_BYTES));
+    return Math.max(0, this.#unsent - Math.min(this.#inFlight + fresh, KERNEL_TAKES_BYTES));
   }
 
   drained(): Promise<void> {
