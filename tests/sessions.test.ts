@@ -302,3 +302,22 @@ test("a room's broadcast after a resume reaches the resumed connection, and the 
     ]);
   }
 });
+
+test("a broadcast between a new connection's arrival and its resume does not hide the resumed index", async () => {
+  const h = new SessionHarness(1000);
+  // Enough members for the server to look the audience up once and keep it (AudienceCache).
+  const members = [];
+  for (let k = 0; k < 10; k++) members.push(await h.join());
+  const [a, b] = members;
+  await a.client.events.end();
+  await h.settle();
+  const { client: c } = await h.connect();
+  // Looked up after the new connection registered and before it takes the old index over:
+  // the resume replaces the entry under that index, which must drop what was looked up.
+  await b.client.send({ code: "say", text: "one" });
+  await c.send({ code: "resume", token: a.token });
+  await h.settle();
+  c.take();
+  await b.client.send({ code: "say", text: "two" });
+  assert.deepEqual(c.takeCommands(), [{ code: "say", from: 2, text: "two" }]);
+});
