@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Iterations } from "../src/adapter/iterations.ts";
 import {
+  IN_FLIGHT_GRACE_MS,
   KERNEL_TAKES_BYTES,
   type PromiseConn,
   PromiseSocket,
@@ -35,10 +36,12 @@ function heldConn(takes = Infinity) {
 }
 
 const bytes = (...values: number[]) => new Uint8Array(values);
+/** A clock that stands still: no write outlives IN_FLIGHT_GRACE_MS unless a test moves it. */
+const stoppedClock = { now: () => 0 };
 
 test("what is handed over during a write leaves as one write, in order", async () => {
   const { conn, writes, finishOne } = heldConn();
-  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate, stoppedClock));
   socket.write(bytes(1));
   socket.write(bytes(2, 3));
   await new Promise((resolve) => setImmediate(resolve)); // a later iteration
@@ -55,7 +58,7 @@ test("what is handed over during a write leaves as one write, in order", async (
 
 test("a joined write the kernel takes in parts is sent to its end before anything newer", async () => {
   const { conn, writes, finishOne } = heldConn(2);
-  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate, stoppedClock));
   socket.write(bytes(1));
   socket.write(bytes(2, 3));
   socket.write(bytes(4));
@@ -69,7 +72,7 @@ test("a joined write the kernel takes in parts is sent to its end before anythin
 
 test("owed: what an earlier iteration queued behind a write still in progress", async () => {
   const { conn, finishOne } = heldConn();
-  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate, stoppedClock));
   const nextIteration = () => new Promise((resolve) => setImmediate(resolve));
   socket.write(bytes(1, 2, 3));
   assert.equal(socket.unsentBytes, 0); // in progress: a Node socket would have handed it over
@@ -87,11 +90,29 @@ test("owed: what an earlier iteration queued behind a write still in progress", 
 
 test("no more than KERNEL_TAKES_BYTES is ever taken as handed over", async () => {
   const { conn } = heldConn();
-  const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate, stoppedClock));
   socket.write(new Uint8Array(KERNEL_TAKES_BYTES));
   socket.write(new Uint8Array(1000));
   assert.equal(socket.unsentBytes, 1000);
   await new Promise((resolve) => setImmediate(resolve));
   socket.write(new Uint8Array(10));
   assert.equal(socket.unsentBytes, 1010);
+});
+
+test("a write still in progress after IN_FLIGHT_GRACE_MS is owed, as a Node socket's would be", async () => {
+  const { conn, finishOne } = heldConn();
+  const clock = { time: 0, now: () => clock.time };
+  const socket = new PromiseSocket(conn, new Iterations(setImmediate, clock));
+  const nextIteration = () => new Promise((resolve) => setImmediate(resolve));
+  socket.write(bytes(1, 2, 3)); // the reader's kernel buffer is full: it never finishes
+  clock.time += IN_FLIGHT_GRACE_MS - 1;
+  await nextIteration();
+  assert.equal(socket.unsentBytes, 0);
+  clock.time += 1;
+  await nextIteration();
+  assert.equal(socket.unsentBytes, 3);
+  socket.write(bytes(4)); // this iteration's: still taken as handed over
+  assert.equal(socket.unsentBytes, 3);
+  await finishOne();
+  assert.equal(socket.unsentBytes, 0); // [4] in progress, young
 });

@@ -30,6 +30,13 @@ export interface PromiseConn {
 export const KERNEL_TAKES_BYTES = 1024 * 1024;
 
 /**
+ * How long a write in progress counts as handed over: a prompt reader's finishes within a few
+ * busy iterations; one still in progress after this is owed, as on Node, where a socket counts
+ * what the kernel did not take.
+ */
+export const IN_FLIGHT_GRACE_MS = 100;
+
+/**
  * A promise connection as the layer's socket record. A class, not closures, and no stream
  * writer: every idle connection holds one. Writes go to `conn.write` one after another, the
  * first at once (it reaches the kernel before a close that follows it in the same turn).
@@ -45,7 +52,7 @@ export const KERNEL_TAKES_BYTES = 1024 * 1024;
  *   read: () => Promise.resolve(null),
  *   close: () => {},
  * };
- * const socket = new PromiseSocket(conn, new Iterations(setImmediate));
+ * const socket = new PromiseSocket(conn, new Iterations(setImmediate, performance));
  * socket.write(new Uint8Array([1, 2]));
  * socket.write(new Uint8Array([3]));
  * assert.equal(socket.unsentBytes, 0); // the kernel would take this iteration's bytes
@@ -61,6 +68,7 @@ export class PromiseSocket implements Socket {
   #drained: { promise: Promise<void>; resolve: () => void } | undefined;
   #unsent = 0;
   #inFlight = 0; // bytes of the write in progress not yet reported sent
+  #inFlightSince = 0; // when that write began, in the iterations' clock
   #fresh = 0; // bytes queued in the event-loop iteration numbered #freshIn
   #freshIn = -1;
 
@@ -89,6 +97,8 @@ export class PromiseSocket implements Socket {
       for (let bytes: Uint8Array | undefined = first; bytes; bytes = this.#takeQueue()) {
         for (let sent = 0; sent < bytes.length;) {
           this.#inFlight = bytes.length - sent;
+          this.iterations.current();
+          this.#inFlightSince = this.iterations.startedAt;
           sent += await this.conn.write(sent === 0 ? bytes : bytes.subarray(sent));
         }
         this.#inFlight = 0;
@@ -116,8 +126,11 @@ export class PromiseSocket implements Socket {
   }
 
   get unsentBytes(): number {
-    const fresh = this.#freshIn === this.iterations.number ? this.#fresh : 0;
-    return Math.max(0, this.#unsent - Math.min(this.#inFlight + fresh, KERNEL_TAKES_BYTES));
+    const now = this.iterations.current();
+    const fresh = this.#freshIn === now ? this.#fresh : 0;
+    const young = this.iterations.startedAt - this.#inFlightSince < IN_FLIGHT_GRACE_MS;
+    const inFlight = young ? this.#inFlight : 0;
+    return Math.max(0, this.#unsent - Math.min(inFlight + fresh, KERNEL_TAKES_BYTES));
   }
 
   drained(): Promise<void> {

@@ -21,6 +21,7 @@ import type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 import { acceptLoop, runtimeTransport } from "../runtime_transport.ts";
 import { Iterations } from "../iterations.ts";
 import { PromiseSocket } from "../promise_socket.ts";
+import { systemClock } from "../system_clock.ts";
 export type { Listener, ServeOptions } from "../../transport/serve_options.ts";
 
 /** Listens and serves every connection with `server`; rejects when it cannot bind. */
@@ -29,7 +30,7 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
   const { open, close, hostname, port, logger } = runtimeTransport(server, options);
   const listener = Deno.listen({ hostname, port, transport: "tcp" });
   const isClosed = (error: unknown) => error instanceof Deno.errors.BadResource;
-  const iterations = new Iterations(setImmediate); // one for all the port's sockets
+  const iterations = new Iterations(setImmediate, systemClock); // one for all the port's sockets
   const stop = acceptLoop(listener, isClosed, (conn) => serveConn(open, conn, iterations), logger);
   const { addr } = listener;
   return { hostname: addr.hostname, port: addr.port, close: () => close(stop) };
