@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { concat } from "../src/transport/concat_bytes.ts";
 import { type BenchListener, runServerProcess } from "./server_process.ts";
 
 const READ_BYTES = 64 * 1024;
@@ -33,7 +34,7 @@ class Outbox {
   /** Sends what is held, unless a write is in progress (it sends it when done). */
   flush(): void {
     if (this.#writing || this.#held.length === 0) return;
-    const bytes = join(this.#held);
+    const bytes = this.#held.length === 1 ? this.#held[0] : concat(this.#held);
     this.#held = [];
     this.#writing = true;
     void this.#write(bytes);
@@ -50,19 +51,6 @@ class Outbox {
     this.#writing = false;
     this.flush();
   }
-}
-
-function join(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
 }
 
 /** Starts the raw forwarding server on 127.0.0.1, on a free port. */
@@ -95,7 +83,7 @@ function startRawServer(): Promise<BenchListener> {
         // A new buffer per read: the slice forwarded stays another connection's until written.
         const bytes = tail.length === 0
           ? buffer.subarray(0, read)
-          : join([tail, buffer.subarray(0, read)]);
+          : concat([tail, buffer.subarray(0, read)]);
         const lastZero = bytes.lastIndexOf(0);
         if (lastZero !== -1) forward(bytes.subarray(0, lastZero + 1));
         tail = bytes.slice(lastZero + 1);
