@@ -9,19 +9,24 @@
  * `node_modules/.bin/deno run --allow-net --allow-env --allow-read bench/framework_server.ts`.
  * It prints `{"port":…,"pid":…}` and stops when stdin closes. With `--default-limits` it
  * keeps every default limit, the command rate too (the hostile-senders benchmark). With
- * `--protocol http` the port speaks HTTP and WebSocket instead of the raw protocol.
+ * `--protocol http` the port speaks HTTP and WebSocket instead of the raw protocol. With
+ * `--app relay` it serves `bench/relay_application.ts` instead of the rooms game: the
+ * framework's own cost, without the application's.
  *
  * @module
  */
 import { Server } from "../mod.ts";
 import { createRoomsApplication } from "../examples/rooms/mod.ts";
+import { createRelayApplication } from "./relay_application.ts";
 import { systemClock } from "../src/adapter/system_clock.ts";
 import process from "node:process";
 import type { PortProtocol } from "../src/transport/entrance.ts";
 import { runServerProcess } from "./server_process.ts";
+import { option } from "./targets.ts";
 
-const at = process.argv.indexOf("--protocol");
-const protocol = (at === -1 ? "raw" : process.argv[at + 1]) as PortProtocol;
+const protocol = option("protocol", "raw") as PortProtocol;
+const app = option("app", "rooms");
+if (app !== "rooms" && app !== "relay") throw new Error(`--app is rooms or relay, not ${app}`);
 const { serve } = "Deno" in globalThis
   ? await import("../src/adapter/deno/mod.ts")
   : await import("../src/adapter/node/mod.ts");
@@ -29,7 +34,7 @@ const { serve } = "Deno" in globalThis
 await runServerProcess(() =>
   serve(
     new Server({
-      application: createRoomsApplication(),
+      application: app === "relay" ? createRelayApplication() : createRoomsApplication(),
       clock: systemClock,
       limits: process.argv.includes("--default-limits") ? {} : { commandsPerSecond: 0 },
     }),

@@ -1,8 +1,9 @@
 /**
  * One process's measurement for the parser benchmark (bench/parser.ts runs several): the
  * JsonParser decoder on a realistic stream of rooms-protocol messages cut into reads of
- * random sizes (seeded), JSON.parse alone on the same messages as ready strings, and a fatal
- * TextDecoder + JSON.parse on the same messages as ready frames. Prints one JSON line
+ * random sizes (seeded), JSON.parse alone on the same messages as ready strings, a fatal
+ * TextDecoder + JSON.parse on the same messages as ready frames, and the least any decoder of
+ * this wire does on the reads (framing, decoding and parsing, no check). Prints one JSON line
  * ({@linkcode ParserRoundsResult}): passes per CPU second of each, median of the rounds.
  *
  * Run: `node --import tsx bench/parser_rounds.ts`, or
@@ -12,6 +13,7 @@
  */
 import process from "node:process";
 import { JsonParser } from "../mod.ts";
+import { concat } from "../src/transport/concat_bytes.ts";
 import { chunk, frame, generateMessages } from "./message_stream.ts";
 import { median } from "./stats.ts";
 
@@ -67,6 +69,43 @@ function decodeAndParseFrames(): number {
   return commands;
 }
 
+const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * The floor of a decoder handed the reads: split them on the zero byte, join a message cut
+ * across reads, decode each run of whole messages with one (lenient) TextDecoder call and
+ * `JSON.parse` each message. No check of any kind (UTF-8, shape, depth, numbers, sizes) and
+ * no result objects: what framing itself costs over ready frames. Returns the commands parsed.
+ */
+function frameAndParse(): number {
+  let commands = 0;
+  const parse = (text: string) => {
+    const value = JSON.parse(text);
+    commands += Array.isArray(value) ? value.length : 1;
+  };
+  let held: Uint8Array | undefined; // the start of a message the read ended in
+  for (const read of chunks) {
+    let start = 0;
+    if (held !== undefined) {
+      const zero = read.indexOf(0);
+      held = concat([held, zero === -1 ? read : read.subarray(0, zero)]);
+      if (zero === -1) continue;
+      parse(lenientUtf8.decode(held));
+      held = undefined;
+      start = zero + 1;
+    }
+    const last = read.lastIndexOf(0);
+    if (last >= start) {
+      for (const message of lenientUtf8.decode(read.subarray(start, last)).split("\0")) {
+        parse(message);
+      }
+      start = last + 1;
+    }
+    if (start < read.length) held = read.slice(start);
+  }
+  return commands;
+}
+
 /**
  * CPU time of this process in milliseconds (user and system): unlike wall time, it does not
  * count the moments another process had the CPU.
@@ -89,7 +128,7 @@ function rate(pass: () => number): number {
   return passes / (elapsed / 1000);
 }
 
-const contestants = [decodeStream, parseStrings, decodeAndParseFrames];
+const contestants = [decodeStream, parseStrings, decodeAndParseFrames, frameAndParse];
 const expected = parseStrings();
 for (const pass of contestants) {
   if (pass() !== expected) throw new Error(`${pass.name} disagrees with JSON.parse`);
@@ -99,7 +138,7 @@ const rates = contestants.map(() => [] as number[]);
 for (let round = 0; round < ROUNDS; round++) {
   contestants.forEach((pass, i) => rates[i].push(rate(pass)));
 }
-const [decoder, parse, decodeAndParse] = rates.map(median);
+const [decoder, parse, decodeAndParse, framing] = rates.map(median);
 
 /** What one measuring process prints: passes per CPU second, and what a pass holds. */
 export interface ParserRoundsResult {
@@ -113,6 +152,8 @@ export interface ParserRoundsResult {
   decoder: number;
   parse: number;
   decodeAndParse: number;
+  /** The floor: framing, decoding and parsing the reads with no check ({@linkcode frameAndParse}). */
+  framing: number;
 }
 
 const result: ParserRoundsResult = {
@@ -128,5 +169,6 @@ const result: ParserRoundsResult = {
   decoder,
   parse,
   decodeAndParse,
+  framing,
 };
 console.log(JSON.stringify(result));

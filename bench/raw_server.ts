@@ -7,9 +7,11 @@
  * all the whole frames of one read go out as one slice, and every socket is corked until the
  * end of the event-loop turn, so a turn's forwards to one socket leave in one system call.
  * `--per-frame` gives the naive version instead (one `write` per frame per socket), the
- * benchmark's `raw-per-frame` target.
+ * benchmark's `raw-per-frame` target. `--json` (the `raw-json` target) parses every message
+ * and serializes it again before forwarding, as any server that reads its messages must:
+ * what that costs, without a framework.
  *
- * Run: `node --import tsx bench/raw_server.ts [--per-frame]` (prints `{"port":…,"pid":…}`;
+ * Run: `node --import tsx bench/raw_server.ts [--per-frame | --json]` (prints `{"port":…,"pid":…}`;
  * stops when stdin closes).
  *
  * @module
@@ -47,8 +49,19 @@ function corkedUntilTurnEnds(): Forward {
   };
 }
 
+const utf8 = new TextDecoder();
+
+/** Each message of `frames` parsed and serialized again: what a server that reads them does. */
+function reserialized(frames: Buffer): Buffer {
+  const messages = utf8.decode(frames).split("\0");
+  messages.pop(); // after the last zero byte: nothing
+  let text = "";
+  for (const message of messages) text += JSON.stringify(JSON.parse(message)) + "\0";
+  return Buffer.from(text);
+}
+
 /** Starts the raw forwarding server on 127.0.0.1, on a free port. */
-async function startRawServer(perFrame: boolean): Promise<BenchListener> {
+async function startRawServer(perFrame: boolean, json: boolean): Promise<BenchListener> {
   const sockets = new Set<Socket>();
   const forward = perFrame ? writeAtOnce : corkedUntilTurnEnds();
   const server = createServer((socket) => {
@@ -65,7 +78,10 @@ async function startRawServer(perFrame: boolean): Promise<BenchListener> {
         }
       } else {
         const lastZero = bytes.lastIndexOf(0);
-        if (lastZero !== -1) forward(sockets, bytes.subarray(0, lastZero + 1));
+        if (lastZero !== -1) {
+          const frames = bytes.subarray(0, lastZero + 1);
+          forward(sockets, json ? reserialized(frames) : frames);
+        }
         start = lastZero + 1;
       }
       tail = start < bytes.length ? bytes.subarray(start) : undefined;
@@ -82,4 +98,6 @@ async function startRawServer(perFrame: boolean): Promise<BenchListener> {
   };
 }
 
-await runServerProcess(() => startRawServer(process.argv.includes("--per-frame")));
+await runServerProcess(() =>
+  startRawServer(process.argv.includes("--per-frame"), process.argv.includes("--json"))
+);

@@ -20,8 +20,9 @@ time limit: about 7 minutes. With a name, runs that benchmark alone with its fla
 
 Benchmarks and their flags:
   fanout          [--clients 10,100,500] [--targets raw,node,deno,ws-node,ws-deno,socketio,
-                  raw-per-frame,ws-stream-node,ws-stream-deno]
-                  [--rounds 2] [--measure-ms 1500] [--pace-ms auto]
+                  raw-per-frame,raw-deno,raw-json,node-relay,deno-relay,ws-stream-node,
+                  ws-stream-deno] [--rounds 2] [--measure-ms 1500] [--pace-ms auto]
+                  [--in-flight 16384]
   parser          [--processes 3]                   on Node; parser-deno: the same on Deno
   memory          [--counts 1000,10000] [--targets raw,node,deno,ws-node,ws-deno,socketio]
   sim             environment: SIM_BENCH_CLIENTS=200 SIM_BENCH_MESSAGES=10 SIM_BENCH_RUNS=5

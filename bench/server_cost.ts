@@ -7,12 +7,13 @@
  * on a machine too busy for the fan-out benchmark's rates. `--root DIR` measures another
  * checkout of this repository (the code before a change, say) with the same harness.
  *
- * `--game broadcast` replaces the rooms game with the least a fan-out server does (`goto` joins
- * the one room, each `update` goes to every member as it came, nothing stored), which tells
- * the game's share from the framework's.
+ * `--game relay` replaces the rooms game with the least a fan-out server does
+ * (`bench/relay_application.ts` of the checkout measured: `goto` joins the one room, each
+ * `update` goes to every member, nothing stored), which tells the game's share from the
+ * framework's.
  *
  * Run: `node --import tsx bench/server_cost.ts [--modes raw,text,stream] [--rounds 3]
- * [--clients 100] [--root DIR] [--game rooms|broadcast]`
+ * [--clients 100] [--root DIR] [--game rooms|relay]`
  *
  * @module
  */
@@ -38,20 +39,14 @@ async function measure(
   clients: number,
   game: string,
 ): Promise<number> {
-  const { Application, deliver, Server, silentLogger } = await import(`${root}/mod.ts`);
+  const { Server, silentLogger } = await import(`${root}/mod.ts`);
   const { createRoomsApplication } = await import(`${root}/examples/rooms/mod.ts`);
+  const { createRelayApplication } = await import(`${root}/bench/relay_application.ts`);
   const { systemClock } = await import(`${root}/src/adapter/system_clock.ts`);
   const { Transport } = await import(`${root}/src/transport/transport.ts`);
   const { Entrance } = await import(`${root}/src/transport/entrance.ts`);
   const { encodeClientFrame } = await import(`${root}/src/websocket/frame_encoder.ts`);
-  const members: number[] = [];
-  const application = game === "rooms" ? createRoomsApplication() : new Application({
-    storage: null,
-    defaultController: {
-      handleCommand: (command: { code: string }, { index }: { index: number }) =>
-        command.code === "goto" ? (members.push(index), []) : deliver(members, command),
-    },
-  });
+  const application = game === "rooms" ? createRoomsApplication() : createRelayApplication();
   const server = new Server({ application, clock: systemClock, limits: { commandsPerSecond: 0 } });
   const transport = new Transport(server, {
     clock: systemClock,
@@ -114,6 +109,9 @@ async function main(): Promise<void> {
   const rounds = Number(option("rounds", "3"));
   const clients = Number(option("clients", "100"));
   const game = option("game", "rooms");
+  if (game !== "rooms" && game !== "relay") {
+    throw new Error(`--game is rooms or relay, not ${game}`);
+  }
   const results = new Map<string, number[]>(modes.map((mode) => [mode, []]));
   for (let round = 0; round < rounds; round++) {
     for (const mode of modes) results.get(mode)!.push(await measure(root, mode, clients, game));

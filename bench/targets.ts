@@ -42,6 +42,14 @@ export const TARGETS: readonly Target[] = [
     onRequest: true,
   },
   {
+    name: "raw-json",
+    label: "raw node:net, each message parsed and serialized again",
+    server: nodeScript("bench/raw_server.ts", "--json"),
+    wire: "zerobyte",
+    join: false,
+    onRequest: true,
+  },
+  {
     name: "raw-deno",
     label: "raw Deno.listen baseline",
     server: denoScript("bench/raw_server_deno.ts"),
@@ -62,6 +70,22 @@ export const TARGETS: readonly Target[] = [
     server: denoScript("bench/framework_server.ts"),
     wire: "zerobyte",
     join: true,
+  },
+  {
+    name: "node-relay",
+    label: "framework, Node adapter, relay application",
+    server: nodeScript("bench/framework_server.ts", "--app", "relay"),
+    wire: "zerobyte",
+    join: true,
+    onRequest: true,
+  },
+  {
+    name: "deno-relay",
+    label: "framework, Deno adapter, relay application",
+    server: denoScript("bench/framework_server.ts", "--app", "relay"),
+    wire: "zerobyte",
+    join: true,
+    onRequest: true,
   },
   {
     name: "ws-node",
