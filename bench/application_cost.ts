@@ -1,11 +1,11 @@
 /**
  * What a game's turn costs apart from the server around it: the fan-out benchmark's update,
  * handed straight to the rooms game's `Application` and to the relay's
- * (`bench/relay_application.ts`), in a room of 100, in one process. The difference is the
+ * (`bench/relay_application.ts`), in a room of 100 (`--members N`), in one process. The difference is the
  * rooms game's own work per update (read the list, copy it with the element set, check its
  * depth and size, store it, echo the command), which the raw forwarder never does.
  *
- * Run: `node --import tsx bench/application_cost.ts` or
+ * Run: `node --import tsx bench/application_cost.ts [--members 100]` or
  * `node_modules/.bin/deno run -A bench/application_cost.ts` (prints µs per update, 3 rounds
  * each).
  *
@@ -14,8 +14,9 @@
 import { createRoomsApplication } from "../examples/rooms/mod.ts";
 import type { ApplicationHooks } from "../src/core/application_hooks.ts";
 import { createRelayApplication } from "./relay_application.ts";
+import { option } from "./targets.ts";
 
-const MEMBERS = 100;
+const MEMBERS = Number(option("members", "100"));
 const UPDATES = 200_000;
 const ROUNDS = 3;
 

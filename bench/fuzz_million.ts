@@ -173,7 +173,7 @@ function check(
   report: FuzzReport,
   sender: number,
   live: Map<number, FuzzClient>,
-  rooms: { members(room: string): number[]; connected(): number[] },
+  rooms: { members(room: string): readonly number[]; connected(): readonly number[] },
   visited: Set<string | undefined>,
 ): void {
   let allowed: Set<number> | undefined;

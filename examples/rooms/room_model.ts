@@ -5,6 +5,8 @@
  */
 import type { Index } from "../../mod.ts";
 
+const NOBODY: readonly Index[] = Object.freeze([]);
+
 /**
  * The connected indexes and their rooms. A connection is in at most one room. Rooms are
  * Map keys, so any string names a room (`"indexes"`, `"__proto__"`, `""`) and none can
@@ -26,16 +28,24 @@ export class RoomModel {
   readonly #connected = new Set<Index>();
   readonly #roomOf = new Map<Index, string>();
   readonly #members = new Map<string, Set<Index>>();
+  /**
+   * The lists handed out, kept until their room changes: every broadcast of a busy room gets
+   * the same frozen list instead of a copy of its members each.
+   */
+  readonly #lists = new Map<string, readonly Index[]>();
+  #everyone: readonly Index[] | undefined;
 
   /** Adds a connection, in no room. */
   connect(index: Index): void {
     this.#connected.add(index);
+    this.#everyone = undefined;
   }
 
   /** Removes a connection from its room and from the connected indexes. */
   disconnect(index: Index): void {
     this.leave(index);
     this.#connected.delete(index);
+    this.#everyone = undefined;
   }
 
   /**
@@ -49,6 +59,7 @@ export class RoomModel {
     let members = this.#members.get(room);
     if (!members) this.#members.set(room, members = new Set());
     members.add(index);
+    this.#lists.delete(room);
     return true;
   }
 
@@ -60,6 +71,7 @@ export class RoomModel {
     const members = this.#members.get(room);
     members?.delete(index);
     if (members?.size === 0) this.#members.delete(room);
+    this.#lists.delete(room);
   }
 
   /** The room a connection is in, or undefined. */
@@ -67,9 +79,15 @@ export class RoomModel {
     return this.#roomOf.get(index);
   }
 
-  /** The indexes in a room, in the order they joined. */
-  members(room: string): Index[] {
-    return [...this.#members.get(room) ?? []];
+  /** The indexes in a room, in the order they joined (frozen: it is shared). */
+  members(room: string): readonly Index[] {
+    let list = this.#lists.get(room);
+    if (list === undefined) {
+      const members = this.#members.get(room);
+      if (members === undefined) return NOBODY;
+      this.#lists.set(room, list = Object.freeze([...members]));
+    }
+    return list;
   }
 
   /** The rooms with anyone in them. */
@@ -77,13 +95,13 @@ export class RoomModel {
     return [...this.#members.keys()];
   }
 
-  /** Every connected index, oldest first. */
-  connected(): Index[] {
-    return [...this.#connected];
+  /** Every connected index, oldest first (frozen: it is shared). */
+  connected(): readonly Index[] {
+    return this.#everyone ??= Object.freeze([...this.#connected]);
   }
 
   /** Who hears what a connection shares: its room, or everyone when it is in no room. */
-  audienceOf(index: Index): Index[] {
+  audienceOf(index: Index): readonly Index[] {
     const room = this.#roomOf.get(index);
     return room === undefined ? this.connected() : this.members(room);
   }

@@ -196,12 +196,13 @@ async function keep(
   hold((await fromStore(store.write(key, state))).durable);
 }
 
-/** Awaits a store call; a key the store cannot hold is the client's error. */
-async function fromStore<T>(operation: Promise<T>): Promise<T> {
-  try {
-    return await operation;
-  } catch (error) {
-    if (error instanceof StateKeyError) throw new CommandError(error.message);
-    throw error;
-  }
+/** A store call's result; a key the store cannot hold is the client's error. */
+function fromStore<T>(operation: Promise<T>): Promise<T> {
+  // A catch, not an async function around an await: one promise less on every store call.
+  return operation.catch(clientError);
+}
+
+function clientError(error: unknown): never {
+  if (error instanceof StateKeyError) throw new CommandError(error.message);
+  throw error;
 }

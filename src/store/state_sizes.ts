@@ -104,5 +104,8 @@ function commas(length: number): number {
 
 /** An element's JSON size; what JSON cannot say (`undefined` in a hole) is written `null`. */
 function elementBytes(element: JsonValue): number {
+  // A number, the usual element (a colour, a position), is written as String writes it, in
+  // ASCII; NaN and the infinities are written `null`.
+  if (typeof element === "number") return Number.isFinite(element) ? String(element).length : 4;
   return utf8Length(JSON.stringify(element) ?? "null");
 }
