@@ -1,9 +1,10 @@
 /**
  * What a game's turn costs apart from the server around it: the fan-out benchmark's update,
  * handed straight to the rooms game's `Application` and to the relay's
- * (`bench/relay_application.ts`), in a room of 100 (`--members N`), in one process. The difference is the
- * rooms game's own work per update (read the list, copy it with the element set, check its
- * depth and size, store it, echo the command), which the raw forwarder never does.
+ * (`bench/relay_application.ts`), in a room of 100 (`--members N`), in one process. The
+ * difference is the rooms game's own work per update (read the list, copy it with the
+ * element set, check its depth and size, store it, echo the command), which the raw
+ * forwarder never does.
  *
  * Run: `node --import tsx bench/application_cost.ts [--members 100]` or
  * `node_modules/.bin/deno run -A bench/application_cost.ts` (prints µs per update, 3 rounds
