@@ -12,7 +12,7 @@
  * [--pace-ms auto] [--ws-client net|ws] [--in-flight 16384]` (`ws-stream-node`, `ws-stream-deno`:
  * WebSocket in stream mode; `raw-deno`: the raw baseline on `Deno.listen`; `raw-json`: the raw
  * baseline parsing and serializing every message; `node-relay`, `deno-relay`: the framework
- * serving `bench/relay_application.ts`, no store and no game; `--ws-client`: the
+ * serving `bench/relay_application.ts`, the lightest game (no store, no list); `--ws-client`: the
  * WebSocket load clients, the light one over `node:net` by default, or the `ws` package's;
  * `--in-flight`: deliveries kept in flight, 65536 to saturate every server at N = 100)
  *

@@ -2,12 +2,12 @@
  * The parser benchmark: decoding throughput (MB/s and messages/s) of JsonParser's decoder on
  * a realistic stream of rooms-protocol messages cut into reads of random sizes (seeded),
  * against JSON.parse alone on the same messages as ready strings (no framing, no UTF-8), and
- * against a fatal TextDecoder + JSON.parse on ready frames (no framing), and against the floor
- * of any decoder handed the same reads (framing, decoding and parsing, no check). Runs on the runtime
- * that runs it, in several fresh processes (bench/parser_rounds.ts), because on Node a
- * process now and then settles into a slow mode for its whole life (young-generation sizing:
- * it did not happen with `--max-semi-space-size=32`); the table gives the median process and
- * lists every process's ratio.
+ * against a fatal TextDecoder + JSON.parse on ready frames (no framing), and against the
+ * floor of any decoder handed the same reads (framing, decoding and parsing, no check). Runs
+ * on the runtime that runs it, in several fresh processes (bench/parser_rounds.ts), because
+ * on Node a process now and then settles into a slow mode for its whole life
+ * (young-generation sizing: it did not happen with `--max-semi-space-size=32`); the table
+ * gives the median process and lists every process's ratio.
  *
  * Run: `node --import tsx bench/parser.ts [--processes 3]` or
  * `node_modules/.bin/deno run --allow-run --allow-read --allow-env bench/parser.ts`
@@ -32,7 +32,7 @@ const ratios = results.map((result) => result.decoder / result.parse);
 const targetRatios = results.map((result) => result.decoder / result.decodeAndParse);
 // The floor against the same yardstick: framing alone, no check.
 const floorRatios = results.map((result) => result.framing / result.decodeAndParse);
-// The median process by the decoder's ratio, whole: its three rates were measured together.
+// The median process by the decoder's ratio, whole: its rates were measured together.
 const typical = results[ratios.indexOf(median(ratios))];
 const { bytes, messages, reads, seed, rounds, roundMs } = typical;
 const row = (name: string, passes: number) => [

@@ -152,7 +152,7 @@ export interface ParserRoundsResult {
   decoder: number;
   parse: number;
   decodeAndParse: number;
-  /** The floor: framing, decoding and parsing the reads with no check ({@linkcode frameAndParse}). */
+  /** The floor: the reads framed, decoded and parsed, with no check ({@linkcode frameAndParse}). */
   framing: number;
 }
 

@@ -11,8 +11,8 @@
  * and serializes it again before forwarding, as any server that reads its messages must:
  * what that costs, without a framework.
  *
- * Run: `node --import tsx bench/raw_server.ts [--per-frame | --json]` (prints `{"port":…,"pid":…}`;
- * stops when stdin closes).
+ * Run: `node --import tsx bench/raw_server.ts [--per-frame | --json]` (prints
+ * `{"port":…,"pid":…}`; stops when stdin closes).
  *
  * @module
  */

@@ -31,7 +31,7 @@ export interface Audience {
   members: readonly Index[];
 }
 
-/** A relay: `goto` joins, anything else goes to everyone joined; each echoed with `success: true`. */
+/** A relay: `goto` joins, anything else goes to all who joined; each echoed with success. */
 export function createRelayApplication(): Application<Audience> {
   return new Application<Audience>({
     storage: { members: [] },
